@@ -1,0 +1,78 @@
+/**
+ * What a render costs, in credits. Documented in the README ("Credits"):
+ *
+ *   credits = ceil(output seconds) × resolution factor, at least 1
+ *   resolution factor: 1 up to 1280×720 pixels (HD), 2 up to 1920×1080 (full HD), 4 above.
+ *
+ * The factor compares pixel counts, so orientation does not matter (1080×1920 costs like
+ * 1920×1080). The price is computed from the movie JSON before rendering: scene durations, or for a
+ * scene without one (or -1, "fit the elements") the latest end among its timed elements; a length
+ * that only the assets know (duration -1 everywhere) is estimated as UNKNOWN_SCENE_SECONDS. When the
+ * render is done its real length is known and any surplus is refunded (never charged extra after
+ * the fact, so a render can never fail for credits once accepted).
+ */
+export const UNKNOWN_SCENE_SECONDS = 10;
+const HD_PIXELS = 1280 * 720;
+const FULL_HD_PIXELS = 1920 * 1080;
+
+/** JSON2Video's named resolutions. */
+export const RESOLUTIONS: Record<string, { width: number; height: number }> = {
+  sd: { width: 640, height: 360 },
+  hd: { width: 1280, height: 720 },
+  'full-hd': { width: 1920, height: 1080 },
+  squared: { width: 1080, height: 1080 },
+  'instagram-feed': { width: 1080, height: 1080 },
+  'instagram-story': { width: 1080, height: 1920 },
+  'twitter-landscape': { width: 1600, height: 900 },
+  'twitter-portrait': { width: 1080, height: 1350 },
+};
+const DEFAULT_SIZE = { width: 640, height: 360 };
+
+type Loose = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function movieSize(movie: Loose): { width: number; height: number } {
+  const named = typeof movie.resolution === 'string' ? RESOLUTIONS[movie.resolution] : undefined;
+  const width = num(movie.width);
+  const height = num(movie.height);
+  if (width && height && (!named || movie.resolution === 'custom')) return { width, height };
+  return named ?? (width && height ? { width, height } : DEFAULT_SIZE);
+}
+
+function elementsEnd(elements: unknown): number | undefined {
+  if (!Array.isArray(elements)) return undefined;
+  let end: number | undefined;
+  for (const el of elements as Loose[]) {
+    const d = num(el?.duration);
+    if (d === undefined || d <= 0) continue;
+    const e = (num(el.start) ?? 0) + d + (num(el['extra-time']) ?? 0);
+    end = Math.max(end ?? 0, e);
+  }
+  return end;
+}
+
+/** Seconds of output the movie will have, as far as the JSON tells. */
+export function estimateSeconds(movie: Loose): number {
+  const scenes = Array.isArray(movie.scenes) ? (movie.scenes as Loose[]) : [];
+  let total = 0;
+  for (const scene of scenes) {
+    const d = num(scene?.duration);
+    total += d !== undefined && d > 0 ? d : (elementsEnd(scene?.elements) ?? UNKNOWN_SCENE_SECONDS);
+  }
+  return total;
+}
+
+export function resolutionFactor(size: { width: number; height: number }): number {
+  const pixels = size.width * size.height;
+  if (pixels <= HD_PIXELS) return 1;
+  if (pixels <= FULL_HD_PIXELS) return 2;
+  return 4;
+}
+
+export function creditsFor(seconds: number, size: { width: number; height: number }): number {
+  return Math.max(1, Math.ceil(seconds - 1e-9) * resolutionFactor(size));
+}
+
+export function movieCost(movie: Loose): number {
+  return creditsFor(estimateSeconds(movie), movieSize(movie));
+}

@@ -1,0 +1,126 @@
+import { Router, type Request, type Response } from 'express';
+import { jwtVerify, SignJWT } from 'jose';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ByteRange, Storage } from './storage';
+
+/**
+ * Signed, expiring links to stored files (finished movies, posters). The link carries a JWT
+ * (HS256 under REELAY_JWT_SECRET) naming the storage key, so serving it needs no API key: players,
+ * browsers and n8n's HTTP node can fetch it, and it stops working when it expires.
+ * Path: `/files/<jwt>/<file name>` (the name is cosmetic, for download tools).
+ */
+export const DEFAULT_URL_LIFETIME_SECONDS = 7 * 24 * 3600;
+const AUDIENCE = 'reelay:file';
+
+function keyOf(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function signFileUrl(opts: {
+  publicUrl: string;
+  secret: string;
+  storageKey: string;
+  lifetimeSeconds?: number;
+}): Promise<string> {
+  const token = await new SignJWT({ k: opts.storageKey })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (opts.lifetimeSeconds ?? DEFAULT_URL_LIFETIME_SECONDS))
+    .sign(keyOf(opts.secret));
+  return `${opts.publicUrl.replace(/\/+$/, '')}/files/${token}/${encodeURIComponent(path.posix.basename(opts.storageKey))}`;
+}
+
+/** The storage key a token grants, or null when it is forged, expired or not a file token. */
+export async function verifyFileToken(token: string, secret: string): Promise<string | null> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), { audience: AUDIENCE, algorithms: ['HS256'] });
+    return typeof payload.k === 'string' ? payload.k : null;
+  } catch {
+    return null;
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.m4a': 'audio/mp4',
+  '.ogg': 'audio/ogg',
+  '.ass': 'text/x-ssa',
+  '.srt': 'application/x-subrip',
+};
+
+/**
+ * Parses a single-range `Range` header. Multiple ranges are answered with the whole file (allowed
+ * by RFC 9110); 'unsatisfiable' yields a 416.
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === '' && b === '') return null;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const suffix = Number(b);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+function sendError(res: Response, status: number, code: string, error: string): void {
+  res.status(status).json({ success: false, error, code });
+}
+
+/** GET/HEAD `/files/:token/:name`: serves a stored file with HTTP range support. */
+export function fileRouter(opts: { storage: Storage; secret: () => string }): Router {
+  const router = Router();
+  const serve = async (req: Request, res: Response): Promise<void> => {
+    const key = await verifyFileToken(String(req.params.token), opts.secret());
+    if (!key) return sendError(res, 401, 'invalid_file_link', 'This file link is invalid or has expired.');
+    const object = await opts.storage.stat(key);
+    if (!object) return sendError(res, 404, 'not_found', 'This file no longer exists.');
+    const type = CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
+    res.setHeader('Content-Type', type);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.setHeader('Last-Modified', object.modifiedAt.toUTCString());
+    const range = parseRange(req.headers.range, object.size);
+    if (range === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${object.size}`);
+      return sendError(res, 416, 'range_not_satisfiable', 'The requested range is outside the file.');
+    }
+    if (range) {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
+      res.setHeader('Content-Length', String(range.end - range.start + 1));
+    } else {
+      res.setHeader('Content-Length', String(object.size));
+    }
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(await opts.storage.read(key, range ?? undefined), res);
+  };
+  router.get('/files/:token/:name', (req, res, next) => {
+    serve(req, res).catch(next);
+  });
+  return router;
+}
