@@ -7,8 +7,10 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // jose 6 ships ES modules only; jest's module loader needs them compiled to CommonJS.
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // kysely 0.29 too (the bridge's store).
+    '/node_modules/kysely/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
   testTimeout: 60000,
   // ffmpeg renders are CPU-bound and the machines have 2 cores: more workers only thrash.
   maxWorkers: 2,

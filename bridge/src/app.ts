@@ -1,0 +1,63 @@
+/**
+ * Builds the express app from the services (no listen: tests and the server share this).
+ * Order: request id → key-in-query refusal → JSON body → routes → 404 → error handler.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { keyInQuery } from './auth/authenticate';
+import { ApiError, errorHandler, notFoundHandler } from './errors';
+import { mountRoutes } from './http/mount';
+import type { Route } from './http/route';
+import { allRoutes } from './routes';
+import type { Services } from './services';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function buildApp(services: Services, routes: readonly Route[] = allRoutes): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(services.config.trustProxy));
+  app.set('query parser', 'extended');
+
+  app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // Path only: query strings may hold things that must not be logged.
+      services.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          keyId: res.locals.keyId,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use((req, _res, next) => {
+    if (keyInQuery(req)) {
+      next(new ApiError(400, 'key_in_query', 'API keys are not accepted in the query string; send the x-api-key header'));
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: services.config.bodyLimit }));
+  app.use(mountRoutes(routes, services));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (!v) return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}

@@ -1,0 +1,103 @@
+/**
+ * Authentication: finds the key in `x-api-key`, `Authorization: Bearer`, or Basic (key as user name,
+ * for pollers such as Zapier), checks its format and checksum offline, then looks its SHA-256 up.
+ * No cache: every request reads the key row, so revocation, expiry and scope changes hold on the
+ * next request on every bridge instance sharing the store.
+ * Failures are audited and limited per client address (brute-force brake).
+ */
+import type { Request } from 'express';
+import { ApiError, type ErrorCode } from '../errors';
+import { checkKeyFormat, displayPrefix, hashKey } from '../keys/format';
+import { makePrincipal, type Principal } from '../keys/principal';
+import { findKeyByHash, keyStatus } from '../keys/repository';
+import type { Services } from '../services';
+import { nowIso } from '../ids';
+
+/** Query parameters that look like a key: refused so keys stay out of URLs, proxies and logs. */
+export const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'apiKey', 'x-api-key', 'access_token', 'token'];
+
+export function keyInQuery(req: Request): boolean {
+  const q = req.query as Record<string, unknown>;
+  return KEY_QUERY_PARAMS.some((p) => q[p] !== undefined);
+}
+
+type Extracted = { key: string } | { error: 'missing' | 'malformed' };
+
+export function extractKey(req: Request): Extracted {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0) return { key: header.trim() };
+  const auth = req.headers.authorization;
+  if (!auth) return { error: 'missing' };
+  const [scheme, value = ''] = auth.trim().split(/\s+/, 2);
+  if (/^bearer$/i.test(scheme) && value) return { key: value };
+  if (/^basic$/i.test(scheme) && value) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = colon === -1 ? decoded : decoded.slice(0, colon);
+    const password = colon === -1 ? '' : decoded.slice(colon + 1);
+    const key = user || password; // some clients put the key in the password field
+    if (key) return { key };
+  }
+  return { error: 'malformed' };
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+async function fail(
+  services: Services,
+  ip: string,
+  status: 401,
+  code: ErrorCode,
+  message: string,
+  audit: { accountId?: string; keyId?: string; prefix?: string },
+): Promise<never> {
+  const decision = await services.rateLimiter.take(`authfail:${ip}`, services.config.authFailureLimit, 'auth-failures');
+  if (!decision.allowed) {
+    throw new ApiError(429, 'auth_rate_limited', 'Too many failed authentications from this address; retry later', null, {
+      'Retry-After': String(decision.retryAfter),
+    });
+  }
+  await services.audit.record({
+    event: 'auth.failed',
+    accountId: audit.accountId ?? null,
+    keyId: audit.keyId ?? null,
+    ip,
+    details: { reason: code, ...(audit.prefix ? { prefix: audit.prefix } : {}) },
+  });
+  throw new ApiError(status, code, message);
+}
+
+export async function authenticate(services: Services, req: Request, ip: string): Promise<Principal> {
+  const found = extractKey(req);
+  if ('error' in found) {
+    return found.error === 'missing'
+      ? fail(services, ip, 401, 'missing_api_key', 'An API key is required (x-api-key header or Authorization: Bearer)', {})
+      : fail(services, ip, 401, 'malformed_api_key', 'The Authorization header is not a usable API key', {});
+  }
+  const format = checkKeyFormat(found.key);
+  if (!format.ok) {
+    const message = format.reason === 'checksum' ? 'The API key checksum is wrong (mistyped or truncated key)' : 'The API key is malformed';
+    return fail(services, ip, 401, 'malformed_api_key', message, {});
+  }
+  const row = await findKeyByHash(services.db, hashKey(found.key));
+  if (!row) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(found.key) });
+  const status = keyStatus(row);
+  if (status === 'revoked') {
+    return fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix });
+  }
+  if (status === 'expired') {
+    const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
+    return fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix });
+  }
+  const { account_name, account_credits, account_created_at, ...key } = row;
+  const now = Date.now();
+  if (!key.last_used_at || now - Date.parse(key.last_used_at) > LAST_USED_RESOLUTION_MS) {
+    // Coarse on purpose: a write per request would halve throughput for no real insight.
+    key.last_used_at = nowIso();
+    await services.db.updateTable('api_keys').set({ last_used_at: key.last_used_at }).where('id', '=', key.id).execute();
+  }
+  return makePrincipal(
+    { id: key.account_id, name: account_name, credits: account_credits === null ? null : Number(account_credits), created_at: account_created_at },
+    key,
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * One configuration, read from the environment once at start-up, validated by zod and passed on
+ * (never read `process.env` elsewhere in the bridge). Secrets that are absent are generated into the
+ * data directory on first start, so a fresh `reelay start` works without setup and restarts keep them.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const RATE_CLASSES = ['render', 'batch', 'read', 'keys', 'other'] as const;
+export type RateClass = (typeof RATE_CLASSES)[number];
+
+export interface RateLimitRule {
+  /** Sustained requests per minute (the bucket refills at limit/60 per second). */
+  perMinute: number;
+  /** Bucket capacity: how many requests may arrive at once. */
+  burst: number;
+}
+
+/** @default defaults from the issue: render creation 30/min burst 10, batch 5/2, reads 120/30, key management 30/10, other 60/15. */
+export const DEFAULT_RATE_LIMITS: Record<RateClass, RateLimitRule> = {
+  render: { perMinute: 30, burst: 10 },
+  batch: { perMinute: 5, burst: 2 },
+  read: { perMinute: 120, burst: 30 },
+  keys: { perMinute: 30, burst: 10 },
+  other: { perMinute: 60, burst: 15 },
+};
+
+/** Failed authentications per client address: brute-force brake. */
+export const DEFAULT_AUTH_FAILURE_LIMIT: RateLimitRule = { perMinute: 10, burst: 20 };
+
+const ruleText = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected PER_MINUTE/BURST, e.g. 30/10')
+  .transform((s): RateLimitRule => {
+    const [perMinute, burst] = s.split('/').map(Number);
+    return { perMinute, burst };
+  });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  REELAY_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  /** PostgreSQL schema to use (created when missing); tests use one per file. */
+  REELAY_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and Bull queue of this installation (tests set their own). */
+  REELAY_QUEUE_PREFIX: z.string().min(1).default('reelay'),
+  REELAY_JWT_SECRET: z.string().min(32).optional(),
+  REELAY_ENCRYPTION_KEY: z.string().min(1).optional(),
+  REELAY_PUBLIC_URL: z.string().url().optional(),
+  REELAY_BOOTSTRAP_KEY: z.string().optional(),
+  REELAY_ALLOW_PRIVATE_URLS: bool.default(false),
+  REELAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
+  REELAY_BODY_LIMIT: z.string().default('5mb'),
+  /** Render pipeline: output/upload storage directory (default `<data dir>/storage`), retention, upload caps. */
+  REELAY_STORAGE_DIR: z.string().optional(),
+  REELAY_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  REELAY_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  REELAY_UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  REELAY_TRUST_PROXY: z.string().optional(),
+  REELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REELAY_RATE_LIMIT_RENDER: ruleText.optional(),
+  REELAY_RATE_LIMIT_BATCH: ruleText.optional(),
+  REELAY_RATE_LIMIT_READ: ruleText.optional(),
+  REELAY_RATE_LIMIT_KEYS: ruleText.optional(),
+  REELAY_RATE_LIMIT_OTHER: ruleText.optional(),
+  REELAY_AUTH_FAILURE_LIMIT: ruleText.optional(),
+});
+
+/** Long production schedule (seconds between webhook delivery attempts), Standard Webhooks style. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
+  redisUrl: string;
+  queuePrefix: string;
+  jwtSecret: string;
+  /** Versioned key ring text as given (`kid:base64,…` or one base64 key); the connections vault parses it. */
+  encryptionKey: string;
+  publicUrl: string;
+  bootstrapKey?: string;
+  allowPrivateUrls: boolean;
+  webhookRetrySchedule: number[];
+  bodyLimit: string;
+  /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
+  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number };
+  trustProxy?: string;
+  logLevel: string;
+  rateLimits: Record<RateClass, RateLimitRule>;
+  authFailureLimit: RateLimitRule;
+  /** Check every response against its declared schema (tests turn it on; a mismatch is a 500). */
+  validateResponses: boolean;
+}
+
+/** Reads a secret from the data dir, generating it on first use, so restarts keep the same value. */
+function persistedSecret(dataDir: string, file: string, make: () => string): string {
+  const full = path.join(dataDir, file);
+  if (existsSync(full)) return readFileSync(full, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(full, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment (default: `process.env`) into a Config; throws ConfigError with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.REELAY_DATA_DIR);
+  let database: Config['database'];
+  if (!e.DATABASE_URL || e.DATABASE_URL.startsWith('sqlite:') || e.DATABASE_URL.startsWith('file:')) {
+    const file = e.DATABASE_URL ? e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '') : path.join(dataDir, 'reelay.db');
+    database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+  } else if (/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    database = { kind: 'postgres', url: e.DATABASE_URL, schema: e.REELAY_DATABASE_SCHEMA };
+  } else {
+    throw new ConfigError('invalid configuration: DATABASE_URL must start with postgres://, postgresql://, sqlite: or file:');
+  }
+  const retry = e.REELAY_WEBHOOK_RETRY_SCHEDULE
+    ? e.REELAY_WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()))
+    : DEFAULT_WEBHOOK_RETRY_SCHEDULE;
+  if (retry.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new ConfigError('invalid configuration: REELAY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds');
+  }
+  const port = e.PORT;
+  return {
+    port,
+    host: e.HOST,
+    dataDir,
+    database,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.REELAY_QUEUE_PREFIX,
+    jwtSecret: e.REELAY_JWT_SECRET ?? persistedSecret(dataDir, 'jwt-secret', () => randomBytes(32).toString('base64url')),
+    encryptionKey:
+      e.REELAY_ENCRYPTION_KEY ?? persistedSecret(dataDir, 'encryption-key', () => `k1:${randomBytes(32).toString('base64')}`),
+    publicUrl: (e.REELAY_PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    bootstrapKey: e.REELAY_BOOTSTRAP_KEY || undefined,
+    allowPrivateUrls: e.REELAY_ALLOW_PRIVATE_URLS,
+    webhookRetrySchedule: retry,
+    bodyLimit: e.REELAY_BODY_LIMIT,
+    pipeline: {
+      storageDir: path.resolve(e.REELAY_STORAGE_DIR ?? path.join(dataDir, 'storage')),
+      retentionDays: e.REELAY_RETENTION_DAYS,
+      uploadMaxBytes: e.REELAY_UPLOAD_MAX_BYTES,
+      uploadQuotaBytes: e.REELAY_UPLOAD_QUOTA_BYTES,
+    },
+    trustProxy: e.REELAY_TRUST_PROXY,
+    logLevel: e.REELAY_LOG_LEVEL,
+    rateLimits: {
+      render: e.REELAY_RATE_LIMIT_RENDER ?? DEFAULT_RATE_LIMITS.render,
+      batch: e.REELAY_RATE_LIMIT_BATCH ?? DEFAULT_RATE_LIMITS.batch,
+      read: e.REELAY_RATE_LIMIT_READ ?? DEFAULT_RATE_LIMITS.read,
+      keys: e.REELAY_RATE_LIMIT_KEYS ?? DEFAULT_RATE_LIMITS.keys,
+      other: e.REELAY_RATE_LIMIT_OTHER ?? DEFAULT_RATE_LIMITS.other,
+    },
+    authFailureLimit: e.REELAY_AUTH_FAILURE_LIMIT ?? DEFAULT_AUTH_FAILURE_LIMIT,
+    validateResponses: false,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Credits: an account's balance is a number or null (unlimited). Debit and refund are single
+ * conditional UPDATEs, atomic on SQLite and PostgreSQL alike (PostgreSQL re-checks the WHERE after
+ * taking the row lock), so concurrent debits can never overdraw.
+ */
+import { sql } from 'kysely';
+import { ApiError } from './errors';
+import { changedRows, type Db } from './store/db';
+
+export interface CreditsService {
+  /** Takes `n` credits or throws 402 insufficient_credits {creditsNeeded, creditsAvailable, creditsShort}. Returns the new balance (null = unlimited). */
+  debit(accountId: string, n: number): Promise<number | null>;
+  /** Gives `n` credits back (no-op for unlimited accounts). Returns the new balance. */
+  refund(accountId: string, n: number): Promise<number | null>;
+  /** Sets the balance (null = unlimited). */
+  set(accountId: string, balance: number | null): Promise<void>;
+  /** Adds `n` (may be negative, floors at 0); unlimited stays unlimited. */
+  add(accountId: string, n: number): Promise<number | null>;
+  balance(accountId: string): Promise<number | null>;
+}
+
+export function createCreditsService(db: Db): CreditsService {
+  const balance = async (accountId: string) => {
+    const row = await db.selectFrom('accounts').select('credits').where('id', '=', accountId).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'not_found', 'Account not found');
+    return row.credits === null ? null : Number(row.credits);
+  };
+  return {
+    balance,
+    async debit(accountId, n) {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`debit: invalid amount ${n}`);
+      if (n === 0) return balance(accountId);
+      const res = await db
+        .updateTable('accounts')
+        .set({ credits: sql<number>`credits - ${n}` })
+        .where('id', '=', accountId)
+        .where('credits', 'is not', null)
+        .where('credits', '>=', n)
+        .executeTakeFirst();
+      if (changedRows(res) === 1) return balance(accountId);
+      const available = await balance(accountId);
+      if (available === null) return null; // unlimited
+      throw new ApiError(402, 'insufficient_credits', `Not enough credits: ${n} needed, ${available} available`, {
+        creditsNeeded: n,
+        creditsAvailable: available,
+        creditsShort: n - available,
+      });
+    },
+    async refund(accountId, n) {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`refund: invalid amount ${n}`);
+      await db
+        .updateTable('accounts')
+        .set({ credits: sql<number>`credits + ${n}` })
+        .where('id', '=', accountId)
+        .where('credits', 'is not', null)
+        .execute();
+      return balance(accountId);
+    },
+    async set(accountId, value) {
+      const res = await db.updateTable('accounts').set({ credits: value }).where('id', '=', accountId).executeTakeFirst();
+      if (changedRows(res) !== 1) throw new ApiError(404, 'not_found', 'Account not found');
+    },
+    async add(accountId, n) {
+      await balance(accountId);
+      await db
+        .updateTable('accounts')
+        .set({ credits: sql<number>`case when credits + ${n} < 0 then 0 else credits + ${n} end` })
+        .where('id', '=', accountId)
+        .where('credits', 'is not', null)
+        .execute();
+      return balance(accountId);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The one error type of the bridge, its stable codes, and the one express handler that turns any
+ * thrown value into `{ success:false, error, code, details, requestId }`. Throw `new ApiError(...)`
+ * anywhere in a handler or service; zod errors (from any zod copy, e.g. the renderer's) become
+ * 400 validation_error with JSON paths.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** Stable machine codes. Append new ones (one line, alphabetical within your block); never rename. */
+export const ERROR_CODES = [
+  // request shape
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'validation_error',
+  'key_in_query',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  // authentication (401)
+  'missing_api_key',
+  'malformed_api_key',
+  'unknown_api_key',
+  'expired_api_key',
+  'revoked_api_key',
+  // authorisation (403)
+  'insufficient_scope',
+  'scope_widening',
+  'primary_key_protected',
+  'forbidden',
+  // limits
+  'rate_limited',
+  'auth_rate_limited',
+  'insufficient_credits',
+  // idempotency
+  'idempotency_conflict',
+  'idempotency_in_flight',
+  // features (movies, templates, uploads, connections, webhooks) — add yours here
+  'template_not_found',
+  'connection_not_found',
+  'forbidden_url',
+  // server
+  'internal_error',
+  'service_unavailable',
+  'response_validation_failed',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ValidationProblem {
+  /** JSON path inside the checked part, e.g. `scenes[1].elements[0].src` ('' = the whole value). */
+  path: string;
+  message: string;
+  /** Which part of the request: body, query or params. */
+  in?: 'body' | 'query' | 'params' | 'headers';
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `['scenes', 1, 'elements', 0, 'src']` → `scenes[1].elements[0].src`; odd keys → `["client-data"]`. */
+export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof seg === 'string' && IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+interface ZodLikeError {
+  name: string;
+  issues: ZodLikeIssue[];
+}
+
+/** Duck-typed: the renderer has its own zod copy, so `instanceof ZodError` is not reliable. */
+export function isZodError(err: unknown): err is ZodLikeError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { name?: unknown }).name === 'ZodError' &&
+    Array.isArray((err as { issues?: unknown }).issues)
+  );
+}
+
+/** Zod issues → our validation problems (one per issue, each with its JSON path). */
+export function zodProblems(issues: ReadonlyArray<ZodLikeIssue>, where?: ValidationProblem['in']): ValidationProblem[] {
+  return issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message, ...(where ? { in: where } : {}) }));
+}
+
+export function validationError(problems: ValidationProblem[], message?: string): ApiError {
+  const first = problems[0];
+  const text =
+    message ??
+    (first ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : 'Invalid request');
+  return new ApiError(400, 'validation_error', text, problems);
+}
+
+export function notFound(what = 'Resource'): ApiError {
+  return new ApiError(404, 'not_found', `${what} not found`);
+}
+
+/** Converts whatever was thrown into an ApiError (unknown errors become an opaque 500). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isZodError(err)) return validationError(zodProblems(err.issues, 'body'));
+  const e = err as { type?: string; status?: number; statusCode?: number } | undefined;
+  // body-parser errors (express.json)
+  if (e?.type === 'entity.parse.failed') return new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'The request body is too large');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  return new ApiError(500, 'internal_error', 'Internal server error');
+}
+
+export function errorBody(err: ApiError, requestId?: string) {
+  return { success: false as const, error: err.message, code: err.code, details: err.details ?? null, requestId: requestId ?? null };
+}
+
+/** The last middleware: one JSON shape for every error; 5xx are logged with their cause, never sent. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const apiError = toApiError(err);
+  const requestId = res.locals.requestId as string | undefined;
+  if (apiError.status >= 500) {
+    (req as { log?: { error: (o: object, m: string) => void } }).log?.error({ err }, 'request failed');
+  }
+  if (apiError.headers) for (const [k, v] of Object.entries(apiError.headers)) res.setHeader(k, v);
+  res.status(apiError.status).json(errorBody(apiError, requestId));
+};
+
+/** Mounted after every route: unknown paths answer 404 not_found in the same shape. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`));
+};

@@ -1,0 +1,127 @@
+/**
+ * Mounts route definitions on an express router: auth → rate limit → scope check → validation →
+ * handler. Rate limiting runs before the scope check so every authenticated response (403 included)
+ * carries the rate-limit headers and a key can not probe for free.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { authenticate } from '../auth/authenticate';
+import { ApiError, validationError, zodProblems, type ValidationProblem } from '../errors';
+import type { Principal } from '../keys/principal';
+import { SCOPES } from '../keys/scopes';
+import { recordUsage } from '../keys/usage';
+import { rateLimitHeaders } from '../limits/rate-limit';
+import { RATE_CLASSES } from '../config';
+import type { Services } from '../services';
+import type { z } from 'zod';
+import type { Route, RouteScope } from './route';
+
+/** Throws when a route is missing its scope or rate class, or two routes collide. */
+export function assertRouteDeclarations(routes: readonly Route[]): void {
+  const seen = new Set<string>();
+  const valid = new Set<RouteScope>([...SCOPES, 'authenticated', 'public']);
+  for (const r of routes) {
+    const id = `${r.method.toUpperCase()} ${r.path}`;
+    if (!r.scope || !valid.has(r.scope)) throw new Error(`route ${id} declares no valid scope (got ${String(r.scope)})`);
+    if (r.scope !== 'public' && (!r.rateClass || !RATE_CLASSES.includes(r.rateClass))) {
+      throw new Error(`route ${id} declares no rate class`);
+    }
+    if (!r.responses || Object.keys(r.responses).length === 0) throw new Error(`route ${id} declares no responses`);
+    if (seen.has(id)) throw new Error(`route ${id} is declared twice`);
+    seen.add(id);
+  }
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: ValidationProblem['in'], problems: ValidationProblem[]) {
+  if (!schema) return value;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  problems.push(...zodProblems(r.error.issues, where));
+  return undefined;
+}
+
+function successStatus(route: Route): number {
+  const codes = Object.keys(route.responses).map(Number).filter((c) => c >= 200 && c < 300).sort();
+  return codes[0] ?? 200;
+}
+
+export function mountRoute(router: Router, route: Route, services: Services): void {
+  const run = async (req: Request, res: Response, next: NextFunction) => {
+    const requestId = res.locals.requestId as string;
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    let principal: Principal | null = null;
+    if (route.scope !== 'public') {
+      principal = await authenticate(services, req, ip);
+      res.locals.keyId = principal.key.id;
+      const rateClass = route.rateClass!;
+      const [decision] = await Promise.all([
+        services.rateLimiter.take(`key:${principal.key.id}:${rateClass}`, services.config.rateLimits[rateClass], rateClass),
+        recordUsage(services, principal.key.id, rateClass, ip),
+      ]);
+      const headers = rateLimitHeaders(decision);
+      if (!decision.allowed) {
+        throw new ApiError(429, 'rate_limited', `Rate limit for "${rateClass}" requests exceeded; retry in ${decision.retryAfter}s`, { rateClass, retryAfter: decision.retryAfter }, headers);
+      }
+      res.set(headers);
+      if (route.scope !== 'authenticated' && !principal.scopes.has(route.scope)) {
+        throw new ApiError(403, 'insufficient_scope', `This API key lacks the scope "${route.scope}"`, { requiredScope: route.scope });
+      }
+    }
+    if (route.before?.length) {
+      for (const mw of route.before) {
+        await new Promise<void>((resolve, reject) => mw(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+        if (res.headersSent) return;
+      }
+    }
+    const problems: ValidationProblem[] = [];
+    const params = parsePart(route.request?.params, req.params, 'params', problems);
+    const query = parsePart(route.request?.query, req.query, 'query', problems);
+    const body = parsePart(route.request?.body, req.body, 'body', problems);
+    if (problems.length) throw validationError(problems);
+
+    let status = successStatus(route);
+    const result = await route.handler({
+      params,
+      query,
+      body,
+      principal,
+      services,
+      requestId,
+      ip,
+      log: services.logger.child({ requestId }),
+      req,
+      res,
+      status: (code) => void (status = code),
+    });
+    if (res.headersSent) return;
+    if (result === undefined) {
+      res.status(status === 200 ? 204 : status).end();
+      return;
+    }
+    const schema = route.responses[status];
+    if (services.config.validateResponses && schema) {
+      const check = schema.safeParse(result);
+      if (!check.success) {
+        services.logger.error({ route: `${route.method} ${route.path}`, issues: check.error.issues }, 'response does not match its schema');
+        throw new ApiError(500, 'response_validation_failed', 'The response did not match its declared schema', zodProblems(check.error.issues));
+      }
+    }
+    res.status(status).json(result);
+    void next;
+  };
+  router[route.method](route.path, (req, res, next) => {
+    run(req, res, next).catch(next);
+  });
+}
+
+export function mountRoutes(routes: readonly Route[], services: Services): Router {
+  assertRouteDeclarations(routes);
+  const router = express.Router();
+  // Fixed paths before parameterised ones (`/v2/keys/primary/reset` before `/v2/keys/:id/roll`).
+  const ordered = [...routes].sort((a, b) => paramCount(a.path) - paramCount(b.path));
+  for (const r of ordered) mountRoute(router, r, services);
+  return router;
+}
+
+function paramCount(path: string): number {
+  return (path.match(/:/g) ?? []).length;
+}

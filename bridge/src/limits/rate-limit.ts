@@ -1,0 +1,105 @@
+/**
+ * Token-bucket rate limiting in Redis: one atomic Lua script per check, using Redis' own clock so
+ * every bridge instance shares one bucket per (key, endpoint class) without clock skew.
+ * A bucket holds `burst` tokens and refills at `perMinute / 60` tokens per second.
+ *
+ * Headers (every authenticated response):
+ *   X-RateLimit-Limit = burst, X-RateLimit-Remaining = whole tokens left,
+ *   X-RateLimit-Reset = epoch seconds when the bucket is full again;
+ *   RateLimit-Policy: "<class>";q=<burst>;w=<seconds to refill a full bucket>
+ *   RateLimit: "<class>";r=<remaining>;t=<seconds until full>
+ *   and on 429 an integer Retry-After (seconds until one token, rounded up).
+ */
+import type Redis from 'ioredis';
+import type { RateLimitRule } from '../config';
+
+const TOKEN_BUCKET = `
+local cap = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(b[1])
+local ts = tonumber(b[2])
+if tokens == nil or ts == nil then
+  tokens = cap
+  ts = now
+end
+if now > ts then
+  tokens = math.min(cap, tokens + (now - ts) * rate)
+  ts = now
+end
+local allowed = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(ts))
+redis.call('PEXPIRE', KEYS[1], math.ceil((cap - tokens) / rate) + 1000)
+return { allowed, tostring(tokens), tostring(now) }
+`;
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** seconds until the bucket is full again */
+  resetSeconds: number;
+  /** epoch seconds of resetSeconds */
+  resetAt: number;
+  /** integer seconds until a request of this cost would pass (0 when allowed) */
+  retryAfter: number;
+  policyName: string;
+  windowSeconds: number;
+}
+
+type RedisWithBucket = Redis & {
+  reelayTokenBucket(key: string, cap: number, ratePerMs: number, cost: number): Promise<[number, string, string]>;
+};
+
+export class RateLimiter {
+  private readonly redis: RedisWithBucket;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    if (!(redis as unknown as Partial<RedisWithBucket>).reelayTokenBucket) {
+      redis.defineCommand('reelayTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+    }
+    this.redis = redis as unknown as RedisWithBucket;
+  }
+
+  /** Takes `cost` tokens from bucket `name` (e.g. `key:<id>:read`) if it holds them. */
+  async take(name: string, rule: RateLimitRule, policyName: string, cost = 1): Promise<RateDecision> {
+    const ratePerMs = rule.perMinute / 60000;
+    const [allowed, tokensText, nowText] = await this.redis.reelayTokenBucket(`${this.prefix}:rl:${name}`, rule.burst, ratePerMs, cost);
+    const tokens = Number(tokensText);
+    const now = Number(nowText);
+    const resetMs = (rule.burst - tokens) / ratePerMs;
+    const resetSeconds = Math.ceil(resetMs / 1000);
+    return {
+      allowed: allowed === 1,
+      limit: rule.burst,
+      remaining: Math.max(0, Math.floor(tokens)),
+      resetSeconds,
+      resetAt: Math.ceil((now + resetMs) / 1000),
+      retryAfter: allowed === 1 ? 0 : Math.max(1, Math.ceil((cost - tokens) / ratePerMs / 1000)),
+      policyName,
+      windowSeconds: Math.ceil(rule.burst / ratePerMs / 1000),
+    };
+  }
+}
+
+export function rateLimitHeaders(d: RateDecision): Record<string, string> {
+  const h: Record<string, string> = {
+    'X-RateLimit-Limit': String(d.limit),
+    'X-RateLimit-Remaining': String(d.remaining),
+    'X-RateLimit-Reset': String(d.resetAt),
+    'RateLimit-Policy': `"${d.policyName}";q=${d.limit};w=${d.windowSeconds}`,
+    RateLimit: `"${d.policyName}";r=${d.remaining};t=${d.resetSeconds}`,
+  };
+  if (!d.allowed) h['Retry-After'] = String(d.retryAfter);
+  return h;
+}

@@ -1,0 +1,43 @@
+/**
+ * Structured logs (pino). Secrets are redacted by field name wherever they appear in a logged object,
+ * and request logs carry the path only (never the query string or headers), so a key can not leak
+ * through a log line. Tests pass their own destination to capture and scan the output.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+const SECRET_FIELDS = [
+  'key',
+  'apiKey',
+  'api_key',
+  'x-api-key',
+  'authorization',
+  'Authorization',
+  'password',
+  'secret',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'privateKey',
+  'passphrase',
+  'cookie',
+];
+
+/** Redaction paths for the field names above at the top level and up to two levels down. */
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
+  const p = /^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`;
+  const dot = p.startsWith('[') ? p : `.${p}`;
+  return [p, `*${dot}`, `*.*${dot}`, `req.headers${dot}`];
+});
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'reelay-bridge' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The service container handed to every route handler and feature: config, store, Redis, logger,
+ * rate limiter, credits, audit log — plus whatever features hang on it.
+ *
+ * Features add their own services WITHOUT editing this file:
+ *   1. declare the fields by module augmentation (in your folder):
+ *        declare module '../services' { interface FeatureServices { renderQueue: Queue } }
+ *   2. export a `Feature` ({ name, init(services) }) that assigns them (and registers cleanup with
+ *      `services.onClose(fn)`), and add one line for it in `bridge/src/features.ts`.
+ * Redis keys and Bull queues must use `config.queuePrefix` (tests give each file its own prefix):
+ * `services.redisKey('x', id)` or `new Bull(name, { prefix: services.config.queuePrefix, ... })`.
+ */
+import Redis from 'ioredis';
+import type { Config } from './config';
+import { createAuditLog, type AuditLog } from './audit';
+import { createCreditsService, type CreditsService } from './credits';
+import { features } from './features';
+import { RateLimiter } from './limits/rate-limit';
+import { createLogger, type Logger } from './logger';
+import { migrateToLatest, openDb, type Db } from './store/db';
+import type { DestinationStream } from 'pino';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FeatureServices {}
+
+export interface CoreServices {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  credits: CreditsService;
+  audit: AuditLog;
+  /** `${queuePrefix}:${parts.join(':')}` */
+  redisKey(...parts: string[]): string;
+  /** Registers cleanup run by close(), in reverse order. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export type Services = CoreServices & FeatureServices;
+
+export interface Feature {
+  name: string;
+  init(services: Services): Promise<void> | void;
+}
+
+export class RedisUnavailableError extends Error {}
+
+/** Connects to Redis, failing fast with one readable line when it does not answer. */
+export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: timeoutMs, enableOfflineQueue: true });
+  // Without a listener ioredis prints every reconnect error with a stack trace.
+  let lastError: Error | undefined;
+  redis.on('error', (err) => {
+    lastError = err;
+  });
+  try {
+    await Promise.race([
+      redis.connect(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    const why = (lastError ?? (err as Error)).message;
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${url} (${why}); start one with \`redis-server --daemonize yes --port 6379\` (Debian: apt-get install -y redis-server) or set REDIS_URL`,
+    );
+  }
+  return redis;
+}
+
+export interface ServiceOptions {
+  /** Log destination (tests capture logs to scan them for keys). */
+  logDestination?: DestinationStream;
+  /** Skip migrations (they normally run at start-up). */
+  skipMigrations?: boolean;
+}
+
+export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
+  const logger = createLogger(config.logLevel, opts.logDestination);
+  const redis = await connectRedis(config.redisUrl);
+  const db = openDb(config.database);
+  const closers: Array<() => Promise<void> | void> = [() => redis.quit().then(() => undefined), () => db.destroy()];
+  try {
+    if (!opts.skipMigrations) await migrateToLatest(db, config.database);
+  } catch (err) {
+    await Promise.allSettled(closers.map((c) => c()));
+    throw err;
+  }
+  const core: CoreServices = {
+    config,
+    db,
+    redis,
+    logger,
+    rateLimiter: new RateLimiter(redis, config.queuePrefix),
+    credits: createCreditsService(db),
+    audit: createAuditLog(db),
+    redisKey: (...parts) => [config.queuePrefix, ...parts].join(':'),
+    onClose: (fn) => void closers.push(fn),
+    async close() {
+      for (const fn of closers.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          logger.warn({ err }, 'error during shutdown');
+        }
+      }
+    },
+  };
+  // Features assign their own fields during init (declared via FeatureServices augmentation).
+  const services = core as Services;
+  for (const feature of features) await feature.init(services);
+  return services;
+}

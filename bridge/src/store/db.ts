@@ -1,0 +1,69 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient module mapping, see the file
+/// <reference path="../types/kysely-migration.d.ts" />
+/**
+ * Opens the store chosen by the config: SQLite (better-sqlite3) by default, PostgreSQL (pg) when
+ * DATABASE_URL is postgres://. Both behind one typed Kysely instance; migrations run through
+ * Kysely's Migrator from the static list in ./migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { Pool, types } from 'pg';
+import type { Config } from '../config';
+import { migrations } from './migrations';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type Dialect = Config['database']['kind'];
+
+// PostgreSQL returns bigint (int8) as a string; our counters (credits, sizes) fit in a JS number.
+types.setTypeParser(20, (v) => Number(v));
+
+export function openDb(database: Config['database']): Db {
+  if (database.kind === 'sqlite') {
+    if (database.file !== ':memory:') mkdirSync(path.dirname(database.file), { recursive: true });
+    const sqlite = new BetterSqlite3(database.file);
+    // WAL lets several bridge instances (and the CLI) share the file; busy_timeout waits for the writer.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const pool = new Pool({
+    connectionString: database.url,
+    max: 10,
+    ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Creates the configured PostgreSQL schema if missing (no-op for SQLite). */
+export async function ensureSchema(db: Db, database: Config['database']): Promise<void> {
+  if (database.kind === 'postgres' && database.schema) {
+    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db);
+  }
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db, database: Config['database']): Promise<string[]> {
+  await ensureSchema(db, database);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+/** Rows changed by an update/delete, on both dialects. */
+export function changedRows(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): number {
+  return Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0n);
+}

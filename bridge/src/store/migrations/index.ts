@@ -1,0 +1,16 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient module mapping, see the file
+/// <reference path="../../types/kysely-migration.d.ts" />
+/**
+ * The ordered list of migrations (Kysely Migrator, static provider). Each migration is its own file
+ * `NNNN_name.ts` exporting `up(db)` (and `down(db)`); add ONE line below for yours, keep the order.
+ * Reserved numbers: 0002_renders (pipeline: movies/templates/uploads), 0003_connections (connections
+ * vault), 0004_webhooks (webhooks); the next free number after those is 0005.
+ * Write SQL that runs on SQLite and PostgreSQL: text ids, ISO text timestamps, 0/1 integers for
+ * booleans, JSON as text, `bigint` for counters; no dialect-only types (jsonb, serial, datetime).
+ */
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_core';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};

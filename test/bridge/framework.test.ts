@@ -1,0 +1,93 @@
+/** The framework: error shape, 404, invalid JSON, 413, key in query, health, OpenAPI. */
+import { startBridge, type TestBridge } from '../helpers/bridge';
+import { formatJsonPath } from '../../bridge/src/errors';
+import { allRoutes } from '../../bridge/src/routes';
+import { assertRouteDeclarations } from '../../bridge/src/http/mount';
+import { openApiPath } from '../../bridge/src/http/openapi';
+
+describe.each(['sqlite', 'postgres'] as const)('framework on %s', (db) => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startBridge({ db, env: { REELAY_BODY_LIMIT: '2kb' } });
+  });
+  afterAll(() => bridge.stop());
+
+  test('health and readiness', async () => {
+    expect((await bridge.request('GET', '/healthz')).body).toEqual({ success: true, status: 'ok' });
+    expect((await bridge.request('GET', '/readyz')).body).toEqual({ success: true, store: 'ok', redis: 'ok' });
+  });
+
+  test('unknown route answers 404 in the one error shape', async () => {
+    const res = await bridge.request('GET', '/v2/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ success: false, code: 'not_found', details: null });
+    expect(typeof res.body.requestId).toBe('string');
+    expect(res.headers.get('x-request-id')).toBe(res.body.requestId);
+  });
+
+  test('malformed JSON → 400 invalid_json; oversized → 413', async () => {
+    const bad = await bridge.request('POST', '/v2/nope', { raw: '{"a":', key: bridge.primaryKey });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid_json');
+    const big = await bridge.request('POST', '/v2/nope', { body: { a: 'x'.repeat(5000) } });
+    expect(big.status).toBe(413);
+    expect(big.body.code).toBe('payload_too_large');
+  });
+
+  test('a key in the query string is refused', async () => {
+    const res = await bridge.request('GET', `/healthz?api_key=${bridge.primaryKey}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('key_in_query');
+  });
+
+  test('OpenAPI lists every mounted route with its scope', async () => {
+    const res = await bridge.request('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    for (const r of allRoutes) {
+      const op = res.body.paths[openApiPath(r.path)]?.[r.method];
+      expect(op).toBeDefined();
+      expect(op['x-reelay-scope']).toBe(r.scope);
+    }
+  });
+});
+
+test('JSON paths look like scenes[1].elements[0].src', () => {
+  expect(formatJsonPath(['scenes', 1, 'elements', 0, 'src'])).toBe('scenes[1].elements[0].src');
+  expect(formatJsonPath(['client-data', 'x'])).toBe('["client-data"].x');
+  expect(formatJsonPath([])).toBe('');
+});
+
+test('every route declares a scope; a route without one is refused', () => {
+  expect(() => assertRouteDeclarations(allRoutes)).not.toThrow();
+  const broken = { ...allRoutes[0], scope: undefined } as unknown as (typeof allRoutes)[number];
+  expect(() => assertRouteDeclarations([broken])).toThrow(/declares no valid scope/);
+});
+
+describe('auth basics', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startBridge();
+  });
+  afterAll(() => bridge.stop());
+
+  test('x-api-key, Bearer and Basic all authenticate; verify names the key without its secret', async () => {
+    const a = await bridge.request('GET', '/v2/auth/verify', { key: bridge.primaryKey });
+    expect(a.status).toBe(200);
+    expect(a.body.account.id).toBe(bridge.account.id);
+    expect(a.body.key).toMatchObject({ id: bridge.primaryKeyId, isPrimary: true, role: 'primary' });
+    expect(a.text).not.toContain(bridge.primaryKey);
+    const b = await bridge.request('POST', '/v2/auth/verify', { headers: { authorization: `Bearer ${bridge.primaryKey}` } });
+    expect(b.status).toBe(200);
+    const basic = Buffer.from(`${bridge.primaryKey}:`).toString('base64');
+    const c = await bridge.request('GET', '/v2/account', { headers: { authorization: `Basic ${basic}` } });
+    expect(c.status).toBe(200);
+    expect(c.body.account).toMatchObject({ id: bridge.account.id, credits: null });
+  });
+
+  test('a role without the scope gets 403 naming it', async () => {
+    const { key } = await bridge.keyWithScopes(['movies:read']);
+    const res = await bridge.request('GET', '/v2/account', { key });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'insufficient_scope', details: { requiredScope: 'account:read' } });
+  });
+});
