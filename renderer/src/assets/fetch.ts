@@ -1,0 +1,120 @@
+/**
+ * Downloads a movie asset into the content-addressed cache. http/https only; every redirect hop is
+ * followed here (not by axios) so its URL is re-checked; size and time are capped.
+ */
+import axios, { type AxiosResponse } from 'axios';
+import type { Readable } from 'node:stream';
+import { RenderError } from '../errors';
+import { AssetCache } from './cache';
+import { createSafeAgents, ForbiddenAddressError } from './safe-agent';
+
+export interface FetchLimits {
+  /** @default 500 MB */
+  maxBytes: number;
+  /** Whole download, including redirects. @default 120 s */
+  timeoutMs: number;
+  /** @default 5 */
+  maxRedirects: number;
+}
+
+export const DEFAULT_LIMITS: FetchLimits = { maxBytes: 500 * 1024 * 1024, timeoutMs: 120_000, maxRedirects: 5 };
+
+export interface FetchOptions {
+  cache: AssetCache;
+  allowPrivateUrls: boolean;
+  /** false = download again even when cached (the movie's or element's `cache: false`). */
+  useCache: boolean;
+  /** Names the scene/element in error messages, e.g. `scenes[0].elements[1]`. */
+  where: string;
+  signal?: AbortSignal;
+  limits?: Partial<FetchLimits>;
+}
+
+export interface FetchedAsset {
+  file: string;
+  contentType?: string;
+}
+
+const agentsByMode = new Map<boolean, ReturnType<typeof createSafeAgents>>();
+function agents(allowPrivate: boolean) {
+  let a = agentsByMode.get(allowPrivate);
+  if (!a) agentsByMode.set(allowPrivate, (a = createSafeAgents(allowPrivate)));
+  return a;
+}
+
+function parseHttpUrl(raw: string, where: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RenderError('asset_failed', `${where}: '${raw}' is not a valid URL`, { path: where });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RenderError('asset_forbidden', `${where}: only http and https URLs are allowed ('${raw}')`, { path: where });
+  }
+  return url;
+}
+
+export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<FetchedAsset> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const { where } = opts;
+  let url = parseHttpUrl(rawUrl, where);
+  if (opts.useCache) {
+    const hit = await opts.cache.lookup(rawUrl);
+    if (hit) return hit;
+  }
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const { httpAgent, httpsAgent } = agents(opts.allowPrivateUrls);
+  let res: AxiosResponse<Readable> | undefined;
+  try {
+    for (let hop = 0; ; hop++) {
+      res = await axios.get<Readable>(url.toString(), {
+        responseType: 'stream',
+        maxRedirects: 0,
+        proxy: false,
+        httpAgent,
+        httpsAgent,
+        signal,
+        timeout: limits.timeoutMs,
+        validateStatus: () => true,
+        headers: { 'user-agent': 'Reelay-Renderer/0.1', accept: '*/*' },
+      });
+      const location = res.headers.location as string | undefined;
+      if (res.status >= 300 && res.status < 400 && location) {
+        res.data.destroy();
+        if (hop + 1 > limits.maxRedirects) throw new RenderError('asset_failed', `${where}: too many redirects for '${rawUrl}'`, { path: where });
+        url = parseHttpUrl(new URL(location, url).toString(), where);
+        continue;
+      }
+      break;
+    }
+    if (res.status >= 400) {
+      res.data.destroy();
+      const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+      throw new RenderError(retryable ? 'asset_unavailable' : 'asset_failed', `${where}: failed to download '${rawUrl}' (${res.status})`, { path: where, retryable });
+    }
+    const declared = Number(res.headers['content-length'] ?? 0);
+    if (declared > limits.maxBytes) {
+      res.data.destroy();
+      throw new RenderError('asset_failed', `${where}: '${rawUrl}' is larger than ${limits.maxBytes} bytes`, { path: where });
+    }
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+    return await opts.cache.store(rawUrl, res.data, { maxBytes: limits.maxBytes, contentType, where });
+  } catch (err) {
+    res?.data.destroy();
+    throw classify(err, rawUrl, where, opts.signal);
+  }
+}
+
+function classify(err: unknown, url: string, where: string, signal?: AbortSignal): RenderError {
+  if (err instanceof RenderError) return err;
+  if (signal?.aborted) return new RenderError('cancelled', 'cancelled', { cause: err });
+  const e = err as { code?: string; cause?: { code?: string }; message?: string };
+  if (err instanceof ForbiddenAddressError || e.code === 'EREELAYFORBIDDEN' || e.cause?.code === 'EREELAYFORBIDDEN' || /is not allowed$/.test(e.message ?? '')) {
+    return new RenderError('asset_forbidden', `${where}: '${url}' points to a forbidden address`, { path: where, cause: err });
+  }
+  if (e.code === 'ENOTFOUND') return new RenderError('asset_failed', `${where}: host of '${url}' not found`, { path: where, cause: err });
+  const reason = e.code === 'ERR_CANCELED' || e.code === 'ECONNABORTED' || e.code === 'ABORT_ERR' ? 'timed out' : (e.code ?? e.message ?? 'network error');
+  return new RenderError('asset_unavailable', `${where}: failed to download '${url}' (${reason})`, { path: where, retryable: true, cause: err });
+}

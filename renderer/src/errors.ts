@@ -1,0 +1,51 @@
+/**
+ * The renderer's one error type. `code` is stable (the bridge maps it to its error shape), `path` is the
+ * JSON path of the scene/element at fault, and `retryable` says whether the queue should try again:
+ * invalid movies and broken assets never heal by retrying, network faults and 5xx answers may.
+ */
+export type RenderErrorCode =
+  | 'invalid_movie'
+  | 'not_supported'
+  | 'asset_forbidden'
+  | 'asset_failed'
+  | 'asset_unavailable'
+  | 'provider_missing'
+  | 'provider_failed'
+  | 'ffmpeg_failed'
+  | 'cancelled'
+  | 'internal';
+
+export interface MovieIssue {
+  path: string;
+  message: string;
+}
+
+export class RenderError extends Error {
+  readonly code: RenderErrorCode;
+  readonly retryable: boolean;
+  readonly path?: string;
+  readonly issues?: MovieIssue[];
+
+  constructor(code: RenderErrorCode, message: string, opts: { retryable?: boolean; path?: string; issues?: MovieIssue[]; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'RenderError';
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.path = opts.path;
+    this.issues = opts.issues;
+  }
+}
+
+export function isRenderError(err: unknown): err is RenderError {
+  return err instanceof RenderError;
+}
+
+/** Formats a path array the way JSON2Video users read it: `scenes[1].elements[0].src`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}

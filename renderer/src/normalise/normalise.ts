@@ -1,0 +1,300 @@
+/**
+ * normalise: parsed movie → Plan. The I/O step of the pipeline: fetches assets (or reads local files
+ * in --local mode), asks providers for voices and images, probes every source with ffprobe, lays
+ * out text and writes the subtitles file. Everything after this is pure.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { RenderError } from '../errors';
+import { AssetCache } from '../assets/cache';
+import { fetchAsset } from '../assets/fetch';
+import { getImageProvider } from '../images/registry';
+import type { OpenedConnections } from '../jobs/connections';
+import { probe, type ProbeResult } from '../run/ffmpeg';
+import { parseColour } from '../schema/colour';
+import { movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
+import type { Origin } from '../variables/resolve';
+import { buildAss } from '../subtitles/ass';
+import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptions, type Cue } from '../subtitles/captions';
+import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
+import { layoutText } from '../text/layout';
+import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
+import { placeElement } from './geometry';
+import type { AudioLayer, Effects, Plan, PlanInput, PlannedScene, VisualLayer } from './plan';
+import { assetSeconds, elementSeconds, fitDuration, layoutScenes } from './timeline';
+
+export interface NormaliseOptions {
+  /** Scratch directory of this render (text files, subtitles). */
+  workDir: string;
+  /** Shared content-addressed cache directory. */
+  cacheDir: string;
+  allowPrivateUrls: boolean;
+  /** Set only by `reelay render --local`: plain paths are files relative to this directory. */
+  localBaseDir?: string;
+  connections: OpenedConnections;
+  signal: AbortSignal;
+  output: string;
+  origin?: Origin;
+}
+
+interface Located {
+  el: Element;
+  /** JSON path in the submitted movie. */
+  path: string;
+  /** Human label: `Scene #1, element #2`. */
+  label: string;
+  scene?: number;
+}
+
+interface Resolved {
+  file?: string;
+  probe?: ProbeResult;
+  fontFile?: string;
+}
+
+const MAX_PARALLEL_DOWNLOADS = 4;
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<Plan> {
+  const { width, height } = movieSize(movie);
+  const cache = new AssetCache(path.join(opts.cacheDir, 'assets'));
+  const o = opts.origin;
+  const located: Located[] = [];
+  movie.scenes.forEach((scene, s) =>
+    scene.elements.forEach((el, e) => {
+      const os = o?.scenes[s] ?? s;
+      const oe = o?.sceneElements[s]?.[e] ?? e;
+      located.push({ el, scene: s, path: `scenes[${os}].elements[${oe}]`, label: `Scene #${os + 1}, element #${oe + 1}` });
+    }),
+  );
+  movie.elements.forEach((el, e) => {
+    const oe = o?.elements[e] ?? e;
+    located.push({ el, path: `elements[${oe}]`, label: `Movie element #${oe + 1}` });
+  });
+  const resolved = new Map<Element, Resolved>();
+  const connectionOf = (l: Located) => opts.connections[l.path];
+
+  const materialise = async (src: string, l: Located, useCache: boolean): Promise<string> => {
+    const where = `${l.label} (${l.path})`;
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+      if (!opts.localBaseDir) throw new RenderError('asset_forbidden', `${where}: '${src}' is not a URL (local files are accepted only by reelay render --local)`, { path: l.path });
+      const file = path.resolve(opts.localBaseDir, src);
+      if (!existsSync(file)) throw new RenderError('asset_failed', `${where}: file '${src}' not found`, { path: l.path });
+      return file;
+    }
+    const got = await fetchAsset(src, { cache, allowPrivateUrls: opts.allowPrivateUrls, useCache, where, signal: opts.signal });
+    return got.file;
+  };
+  const probeMedia = async (file: string, src: string, l: Located): Promise<ProbeResult> => {
+    try {
+      const p = await probe(file);
+      if (!p.hasVideo && !p.hasAudio) throw new Error('no streams');
+      return p;
+    } catch {
+      throw new RenderError('asset_failed', `${l.label} (${l.path}): '${src}' is not a media file ffmpeg can read`, { path: l.path });
+    }
+  };
+
+  await inParallel(located, MAX_PARALLEL_DOWNLOADS, async (l) => {
+    const el = l.el;
+    const useCache = movie.cache !== false && el.cache !== false;
+    const r: Resolved = {};
+    resolved.set(el, r);
+    if (el.type === 'image' || el.type === 'video' || el.type === 'audio') {
+      if (el.type === 'image' && !el.src && el.prompt) {
+        const model = el.model ?? 'default';
+        const provider = getImageProvider(model);
+        if (!provider) throw new RenderError('provider_missing', `${l.label} (${l.path}): no image provider for model '${model}'`, { path: l.path });
+        const box = placeElement({ canvasWidth: width, canvasHeight: height, width: el.width, height: el.height });
+        const file = path.join(opts.cacheDir, 'images', `${sha(JSON.stringify([model, el.prompt, box.boxWidth, box.boxHeight]))}.img`);
+        if (!useCache || !existsSync(file)) {
+          await fs.mkdir(path.dirname(file), { recursive: true });
+          const tmp = `${file}.${process.pid}.tmp`;
+          await provider.generate({ prompt: el.prompt, model, width: box.boxWidth, height: box.boxHeight, connection: connectionOf(l), signal: opts.signal }, tmp);
+          await fs.rename(tmp, file);
+        }
+        r.file = file;
+        r.probe = await probeMedia(file, `prompt image`, l);
+        return;
+      }
+      const src = el.src!;
+      r.file = await materialise(src, l, useCache);
+      r.probe = await probeMedia(r.file, src, l);
+      if (el.type !== 'audio' && !r.probe.hasVideo) throw new RenderError('asset_failed', `${l.label} (${l.path}): '${src}' has no picture`, { path: l.path });
+      if (el.type === 'audio' && !r.probe.hasAudio) throw new RenderError('asset_failed', `${l.label} (${l.path}): '${src}' has no sound`, { path: l.path });
+    } else if (el.type === 'voice') {
+      const model = el.model ?? DEFAULT_VOICE_MODEL;
+      const provider = getVoiceProvider(model);
+      if (!provider) throw new RenderError('provider_missing', `${l.label} (${l.path}): no voice provider for model '${model}'`, { path: l.path });
+      const file = path.join(opts.cacheDir, 'voice', `${sha(JSON.stringify([model, el.voice ?? '', el.text]))}.audio`);
+      if (!useCache || !existsSync(file)) {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        try {
+          await provider.synthesize({ text: el.text, voice: el.voice, model, connection: connectionOf(l), signal: opts.signal }, tmp);
+        } catch (err) {
+          if (err instanceof RenderError) throw new RenderError(err.code, `${l.label} (${l.path}): ${err.message}`, { path: l.path, retryable: err.retryable, cause: err });
+          throw err;
+        }
+        await fs.rename(tmp, file);
+      }
+      r.file = file;
+      r.probe = await probeMedia(file, 'voice audio', l);
+    } else if (el.type === 'text') {
+      const s = el.settings ?? {};
+      const fontUrl = s['font-url'] ?? (/^https?:\/\//.test(s['font-family'] ?? '') ? s['font-family'] : undefined);
+      r.fontFile = fontUrl ? await materialise(fontUrl, l, useCache) : findFont(s['font-family'], isBold(s['font-weight']));
+    }
+  });
+
+  // Durations: -1 becomes the asset's length now that everything is probed.
+  const ownSeconds = (el: Element): number | undefined => {
+    const p = resolved.get(el)?.probe;
+    if (el.type === 'video' || el.type === 'audio') {
+      if (el.loop === -1) return undefined; // endless loop: follows its container
+      return assetSeconds(p?.duration ?? 0, el.seek ?? 0, el.loop ?? 0);
+    }
+    if (el.type === 'voice') return p?.duration ?? 0;
+    return undefined;
+  };
+  const timed = (el: Element) => {
+    const defaultDuration = el.type === 'video' || el.type === 'audio' || el.type === 'voice' ? -1 : -2;
+    let duration = el.duration ?? defaultDuration;
+    if (duration === -1) duration = ownSeconds(el) ?? -2;
+    return { start: el.start ?? 0, duration, extraTime: el['extra-time'] ?? 0 };
+  };
+  const sceneDurations = movie.scenes.map((scene) => fitDuration(scene.elements.map(timed), scene.duration));
+  const { slots, total } = layoutScenes(movie.scenes.map((scene, i) => ({ duration: sceneDurations[i], transition: scene.transition })));
+
+  const inputs: PlanInput[] = [];
+  const audio: AudioLayer[] = [];
+  const addInput = (input: PlanInput) => inputs.push(input) - 1;
+
+  const buildLayers = async (l: Located, containerStart: number, containerDuration: number, index: number): Promise<VisualLayer | undefined> => {
+    const el = l.el;
+    const t = timed(el);
+    const duration = elementSeconds(t, containerDuration);
+    if (duration <= 0) return undefined;
+    const r = resolved.get(el)!;
+    const base = { path: l.path, zIndex: el['z-index'] ?? 0, start: t.start, duration, containerStart, fadeIn: el['fade-in'] ?? 0, fadeOut: el['fade-out'] ?? 0 };
+    if (el.type === 'audio' || el.type === 'voice' || (el.type === 'video' && r.probe?.hasAudio && !el.muted && (el.volume ?? 1) > 0)) {
+      const media = el as Extract<Element, { type: 'audio' | 'voice' | 'video' }>;
+      const seek = media.seek ?? 0;
+      const input = el.type === 'video' ? -1 : addInput({ file: r.file!, seek, duration, loop: media.loop ?? 0, still: false });
+      audio.push({ path: l.path, input, start: containerStart + t.start, duration, volume: media.muted ? 0 : (media.volume ?? 1), fadeIn: base.fadeIn, fadeOut: base.fadeOut });
+      if (el.type !== 'video') return undefined;
+    }
+    if (el.type !== 'image' && el.type !== 'video' && el.type !== 'text' && el.type !== 'audiogram') return undefined;
+    const p = r.probe;
+    const geometry = placeElement({
+      canvasWidth: width, canvasHeight: height, width: el.width, height: el.height, position: el.position, x: el.x, y: el.y,
+      resize: el.resize, sourceWidth: p?.width, sourceHeight: p?.height,
+    });
+    const effects: Effects = { flipHorizontal: el['flip-horizontal'] === true, flipVertical: el['flip-vertical'] === true };
+    if (el.crop) effects.crop = { x: el.crop.x ?? 0, y: el.crop.y ?? 0, width: el.crop.width, height: el.crop.height };
+    if (el['chroma-key']) effects.chromaKey = { color: parseColour(el['chroma-key'].color)!, similarity: (el['chroma-key'].tolerance ?? 25) / 100 };
+    if (el.correction) {
+      const c = el.correction;
+      effects.correction = { brightness: c.brightness ?? 0, contrast: c.contrast ?? 1, gamma: c.gamma ?? 1, saturation: c.saturation ?? 1 };
+    }
+    if (el.zoom || el.pan) {
+      const f = 1 + Math.abs(el.zoom ?? 0) * 0.05;
+      const factor = f === 1 && el.pan ? 1 + 2 * (el['pan-distance'] ?? 0.1) : f;
+      effects.zoom = (el.zoom ?? 0) < 0 ? { from: factor, to: 1, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 } : { from: el.zoom ? 1 : factor, to: factor, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 };
+    }
+    if (el.rotate && (el.rotate.angle || el.rotate.speed)) effects.rotate = { angle: el.rotate.angle ?? 0, speed: el.rotate.speed ?? 0 };
+    if (el.type === 'image') {
+      return { ...base, geometry, effects, source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };
+    }
+    if (el.type === 'video') {
+      const input = addInput({ file: r.file!, seek: el.seek ?? 0, duration, loop: el.loop ?? 0, still: false });
+      if (audio.length > 0 && audio[audio.length - 1].path === l.path) audio[audio.length - 1].input = input;
+      return { ...base, geometry, effects, source: { kind: 'video', input } };
+    }
+    if (el.type === 'text') {
+      await fs.mkdir(path.join(opts.workDir, 'text'), { recursive: true });
+      const text = await layoutText({
+        text: el.text, settings: el.settings ?? {}, fontFile: r.fontFile!, boxWidth: geometry.width, boxHeight: geometry.height,
+        canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`),
+      });
+      return { ...base, geometry, effects, source: { kind: 'text', text } };
+    }
+    return { ...base, geometry, effects, source: { kind: 'audiogram', color: parseColour(el.color ?? '#ffffff')!, opacity: el.opacity ?? 1, amplitude: el.amplitude ?? 5 } };
+  };
+
+  // Stable order: z-index first, then the order elements were written (later on top).
+  const ordered = (layers: (VisualLayer | undefined)[]) =>
+    layers.map((l, i) => ({ l, i })).filter((x): x is { l: VisualLayer; i: number } => x.l !== undefined)
+      .sort((a, b) => a.l.zIndex - b.l.zIndex || a.i - b.i).map((x) => x.l);
+
+  let counter = 0;
+  const scenes: PlannedScene[] = [];
+  for (let s = 0; s < movie.scenes.length; s++) {
+    const scene = movie.scenes[s];
+    const slot = slots[s];
+    const layers: (VisualLayer | undefined)[] = [];
+    for (const l of located.filter((x) => x.scene === s)) layers.push(await buildLayers(l, slot.start, slot.duration, counter++));
+    scenes.push({
+      path: `scenes[${o?.scenes[s] ?? s}]`, start: slot.start, duration: slot.duration,
+      background: parseColour(scene['background-color'] ?? '#000000')!, transition: slot.transition, layers: ordered(layers),
+    });
+  }
+  const movieLevel = located.filter((x) => x.scene === undefined);
+  const overlays: (VisualLayer | undefined)[] = [];
+  for (const l of movieLevel) if (l.el.type !== 'subtitles') overlays.push(await buildLayers(l, 0, total, counter++));
+
+  let subtitles: Plan['subtitles'];
+  const subs = movieLevel.find((l) => l.el.type === 'subtitles');
+  if (subs) subtitles = await writeSubtitles(subs, movie, audio, resolved, { width, height }, opts, materialise);
+
+  return {
+    width, height, fps: movie.fps, duration: total, format: movie.format, quality: movie.quality,
+    draft: movie.draft ? { fontFile: DEFAULT_BOLD_FONT } : undefined,
+    inputs, scenes, overlays: ordered(overlays), audio, subtitles, output: opts.output,
+  };
+}
+
+async function writeSubtitles(
+  l: Located, movie: Movie, audio: AudioLayer[], resolved: Map<Element, Resolved>, video: { width: number; height: number },
+  opts: NormaliseOptions, materialise: (src: string, l: Located, useCache: boolean) => Promise<string>,
+): Promise<Plan['subtitles']> {
+  const el = l.el as SubtitlesElement;
+  const settings = el.settings ?? {};
+  const maxWords = settings['max-words-per-line'] ?? 4;
+  const file = path.join(opts.workDir, 'subtitles.ass');
+  let cues: Cue[];
+  if (el.captions) {
+    const text = looksLikeInlineCaptions(el.captions) ? el.captions : await fs.readFile(await materialise(el.captions, l, movie.cache !== false && el.cache !== false), 'utf8');
+    if (isAss(text)) {
+      await fs.writeFile(file, text);
+      return { file };
+    }
+    cues = limitWords(parseCaptions(text), maxWords);
+    if (cues.length === 0) throw new RenderError('asset_failed', `${l.label} (${l.path}): captions contain no SRT/VTT cues`, { path: l.path });
+  } else {
+    // No captions: the voice elements' text, timed over their audio.
+    const voices = new Map<string, string>();
+    for (const [el2] of resolved) if (el2.type === 'voice') voices.set(JSON.stringify(el2), el2.text);
+    cues = [];
+    const all = [...movie.scenes.flatMap((s, si) => s.elements.map((e, ei) => ({ e, p: `scenes[${opts.origin?.scenes[si] ?? si}].elements[${opts.origin?.sceneElements[si]?.[ei] ?? ei}]` }))), ...movie.elements.map((e, ei) => ({ e, p: `elements[${opts.origin?.elements[ei] ?? ei}]` }))];
+    for (const { e, p } of all) {
+      if (e.type !== 'voice') continue;
+      const a = audio.find((x) => x.path === p);
+      if (a) cues.push(...cuesFromSpeech(e.text, a.start, a.duration, maxWords));
+    }
+    if (cues.length === 0) return undefined;
+  }
+  const fontFile = findFont(settings['font-family'], true);
+  await fs.writeFile(file, buildAss(cues, settings, video, fontFile));
+  return { file };
+}

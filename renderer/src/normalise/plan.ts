@@ -1,0 +1,124 @@
+/**
+ * The render plan: a movie with every default applied, every asset on local disk with its probed
+ * duration and size, every time absolute or container-relative in seconds and every geometry in
+ * pixels. `compile/` turns it into ffmpeg arguments without any I/O.
+ */
+import type { Rgba } from '../schema/colour';
+
+export type ResizeMode = 'cover' | 'fill' | 'fit' | 'contain';
+
+export interface PlanInput {
+  file: string;
+  /** Seconds into the source. */
+  seek: number;
+  /** Seconds to read (after seek, including loops). */
+  duration: number;
+  /** Extra plays (`-stream_loop`); -1 = endless (cut by duration). */
+  loop: number;
+  /** A still image: read once, repeated inside the graph. */
+  still: boolean;
+}
+
+export interface Geometry {
+  /** Top-left corner of the element's output on the canvas. */
+  x: number;
+  y: number;
+  /** Size of the element's picture after resizing (what is overlaid). */
+  width: number;
+  height: number;
+  /** The box the source is fitted into (cover/fill/contain fill it; fit may be smaller). */
+  boxWidth: number;
+  boxHeight: number;
+  resize: ResizeMode;
+}
+
+export interface Effects {
+  crop?: { x: number; y: number; width: number; height: number };
+  flipHorizontal: boolean;
+  flipVertical: boolean;
+  chromaKey?: { color: Rgba; similarity: number };
+  correction?: { brightness: number; contrast: number; gamma: number; saturation: number };
+  /** End zoom factor (start 1; negative zoom starts here and ends at 1). */
+  zoom?: { from: number; to: number; pan?: string; panDistance: number };
+  rotate?: { angle: number; speed: number };
+}
+
+export interface TextLine {
+  /** File holding the line's text (drawtext reads it verbatim: no escaping pitfalls). */
+  textFile: string;
+  /** Left edge inside the element's box, in pixels. */
+  x: number;
+  /** Top of the line inside the box. */
+  y: number;
+}
+
+export interface TextLayout {
+  fontFile: string;
+  fontSize: number;
+  color: Rgba;
+  background?: Rgba;
+  outline?: { color: Rgba; width: number };
+  shadow?: { color: Rgba; offset: number };
+  lines: TextLine[];
+}
+
+export type LayerSource =
+  | { kind: 'image'; input: number }
+  | { kind: 'video'; input: number }
+  | { kind: 'text'; text: TextLayout }
+  | { kind: 'audiogram'; color: Rgba; opacity: number; amplitude: number };
+
+export interface VisualLayer {
+  /** JSON path of the element, used in labels' comments and messages. */
+  path: string;
+  zIndex: number;
+  /** Seconds, relative to the container (scene, or the movie for movie-level elements). */
+  start: number;
+  duration: number;
+  /** For audiograms: where the container starts on the movie timeline. */
+  containerStart: number;
+  geometry: Geometry;
+  effects: Effects;
+  fadeIn: number;
+  fadeOut: number;
+  source: LayerSource;
+}
+
+export interface AudioLayer {
+  path: string;
+  input: number;
+  /** Absolute seconds on the movie timeline. */
+  start: number;
+  duration: number;
+  volume: number;
+  fadeIn: number;
+  fadeOut: number;
+}
+
+export interface PlannedScene {
+  path: string;
+  /** Absolute start on the movie timeline (overlaps the previous scene by its transition). */
+  start: number;
+  duration: number;
+  background: Rgba;
+  transition?: { style: string; duration: number };
+  layers: VisualLayer[];
+}
+
+export interface Plan {
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  format: 'mp4' | 'webm' | 'gif';
+  quality: 'low' | 'medium' | 'high';
+  draft: { fontFile: string } | undefined;
+  inputs: PlanInput[];
+  scenes: PlannedScene[];
+  /** Movie-level visual elements, over all scenes. */
+  overlays: VisualLayer[];
+  audio: AudioLayer[];
+  /** An ASS file burned in last. */
+  subtitles?: { file: string };
+  output: string;
+}

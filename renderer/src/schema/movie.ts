@@ -1,0 +1,221 @@
+/**
+ * The movie language: JSON2Video's v2 movie JSON. Objects are loose (unknown keys are kept and ignored)
+ * so existing JSON2Video movies validate unchanged; every field we act on is typed here.
+ * This schema describes a movie whose `{{variables}}` are already resolved; `validateMovie` resolves
+ * them first and then applies it.
+ */
+import { z } from 'zod';
+import { parseColour } from './colour';
+
+export const RESOLUTIONS = {
+  sd: [640, 360],
+  hd: [1280, 720],
+  'full-hd': [1920, 1080],
+  squared: [1080, 1080],
+  'instagram-feed': [1080, 1080],
+  'instagram-story': [1080, 1920],
+  'twitter-landscape': [1600, 900],
+  'twitter-portrait': [1080, 1350],
+} as const;
+
+export const TRANSITION_STYLES = [
+  'fade', 'fadeblack', 'fadewhite', 'fadegrays', 'distance', 'dissolve', 'pixelize', 'radial', 'zoomin',
+  'wipeleft', 'wiperight', 'wipeup', 'wipedown', 'wipetl', 'wipetr', 'wipebl', 'wipebr',
+  'slideleft', 'slideright', 'slideup', 'slidedown',
+  'smoothleft', 'smoothright', 'smoothup', 'smoothdown',
+  'circleopen', 'circleclose', 'circlecrop', 'rectcrop',
+  'vertopen', 'vertclose', 'horzopen', 'horzclose',
+  'diagtl', 'diagtr', 'diagbl', 'diagbr', 'hlslice', 'hrslice', 'vuslice', 'vdslice',
+  'squeezeh', 'squeezev',
+] as const;
+
+export const POSITIONS = [
+  'top-left', 'top-center', 'top-right', 'center-left', 'center-center', 'center-right',
+  'bottom-left', 'bottom-center', 'bottom-right', 'custom',
+] as const;
+
+const colour = z.string().refine((s) => parseColour(s) !== undefined, { message: 'not a colour (use #RRGGBB, #RRGGBBAA or a CSS name)' });
+/** -1 = the asset's own length, -2 = the container's length. */
+const elementDuration = z.number().refine((n) => n === -1 || n === -2 || n > 0, { message: 'must be > 0, -1 (asset length) or -2 (container)' });
+const seconds = z.number().min(0);
+const condition = z.union([z.string(), z.boolean(), z.number()]);
+const variables = z.record(z.string(), z.unknown());
+/** CSS-like sizes: 72, "72px", "72". */
+const cssSize = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')]);
+
+const common = {
+  id: z.string().optional(),
+  start: seconds.optional(),
+  duration: elementDuration.optional(),
+  'extra-time': seconds.optional(),
+  'z-index': z.number().int().min(-99).max(99).optional(),
+  'fade-in': seconds.optional(),
+  'fade-out': seconds.optional(),
+  condition: condition.optional(),
+  variables: variables.optional(),
+  cache: z.boolean().optional(),
+  comment: z.string().optional(),
+  /** A saved connection id (voice/image providers); opened by the connections module. */
+  connection: z.string().optional(),
+};
+
+const visual = {
+  position: z.enum(POSITIONS).optional(),
+  x: z.number().optional(),
+  y: z.number().optional(),
+  width: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
+  height: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
+  resize: z.enum(['cover', 'fill', 'fit', 'contain']).optional(),
+  zoom: z.number().min(-10).max(10).optional(),
+  pan: z.enum(['left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
+  'pan-distance': z.number().min(0).max(0.5).optional(),
+  crop: z.looseObject({ x: z.number().min(0).optional(), y: z.number().min(0).optional(), width: z.number().positive(), height: z.number().positive() }).optional(),
+  rotate: z.looseObject({ angle: z.number().optional(), speed: z.number().optional() }).optional(),
+  'flip-horizontal': z.boolean().optional(),
+  'flip-vertical': z.boolean().optional(),
+  'chroma-key': z.looseObject({ color: colour, tolerance: z.number().min(1).max(100).optional() }).optional(),
+  correction: z.looseObject({
+    brightness: z.number().min(-1).max(1).optional(),
+    contrast: z.number().min(-2).max(2).optional(),
+    gamma: z.number().min(0.1).max(10).optional(),
+    saturation: z.number().min(0).max(3).optional(),
+  }).optional(),
+};
+
+const audible = {
+  volume: z.number().min(0).max(10).optional(),
+  muted: z.boolean().optional(),
+  /** Number of extra plays; -1 = loop for as long as the element lasts. */
+  loop: z.number().int().min(-1).optional(),
+  seek: seconds.optional(),
+};
+
+const url = z.string().min(1, 'required');
+
+export const imageElementSchema = z
+  .looseObject({ type: z.literal('image'), src: url.optional(), prompt: z.string().min(1).optional(), model: z.string().optional(), ...common, ...visual })
+  .refine((el) => el.src !== undefined || el.prompt !== undefined, { path: ['src'], message: 'required (or a prompt)', when: () => true });
+export const videoElementSchema = z.looseObject({ type: z.literal('video'), src: url, ...common, ...visual, ...audible });
+export const textSettingsSchema = z.looseObject({
+  'font-family': z.string().optional(),
+  'font-url': z.string().optional(),
+  'font-size': cssSize.optional(),
+  'font-weight': z.union([z.string(), z.number()]).optional(),
+  color: colour.optional(),
+  'background-color': colour.optional(),
+  'text-align': z.enum(['left', 'center', 'right', 'justify']).optional(),
+  'vertical-align': z.enum(['top', 'center', 'middle', 'bottom']).optional(),
+  'line-height': z.union([z.number(), z.string()]).optional(),
+  'outline-color': colour.optional(),
+  'outline-width': cssSize.optional(),
+  'shadow-color': colour.optional(),
+  'shadow-offset': cssSize.optional(),
+  padding: cssSize.optional(),
+});
+export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.string().optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
+export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
+export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), ...common, ...audible });
+export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), opacity: z.number().min(0).max(1).optional(), amplitude: z.number().min(0).max(10).optional(), ...common, ...visual });
+export const subtitlesSettingsSchema = z.looseObject({
+  style: z.string().optional(),
+  'font-family': z.string().optional(),
+  'font-size': cssSize.optional(),
+  'word-color': colour.optional(),
+  'line-color': colour.optional(),
+  'box-color': colour.optional(),
+  'outline-color': colour.optional(),
+  'outline-width': z.number().min(0).optional(),
+  'shadow-offset': z.number().min(0).optional(),
+  position: z.enum(['top', 'center', 'bottom', 'top-center', 'center-center', 'bottom-center', 'mid-top-center', 'mid-bottom-center']).optional(),
+  'max-words-per-line': z.number().int().min(1).max(30).optional(),
+  'all-caps': z.boolean().optional(),
+});
+export const subtitlesElementSchema = z.looseObject({ type: z.literal('subtitles'), captions: z.string().optional(), language: z.string().optional(), model: z.string().optional(), settings: subtitlesSettingsSchema.optional(), ...common });
+/** Accepted by the schema so the movie validates as a whole, then refused with a clear message. */
+const notSupported = <T extends string>(type: T) =>
+  z.looseObject({ type: z.literal(type), ...common }).refine(() => false, { path: ['type'], message: `${type} elements are not supported yet`, when: () => true });
+export const htmlElementSchema = notSupported('html');
+export const componentElementSchema = notSupported('component');
+
+export const elementSchema = z.discriminatedUnion('type', [
+  imageElementSchema, videoElementSchema, textElementSchema, audioElementSchema, voiceElementSchema,
+  audiogramElementSchema, subtitlesElementSchema, htmlElementSchema, componentElementSchema,
+]);
+
+export const sceneSchema = z.looseObject({
+  id: z.string().optional(),
+  'background-color': colour.optional(),
+  duration: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1 (fit its elements)').optional(),
+  transition: z.looseObject({ style: z.enum(TRANSITION_STYLES).default('fade'), duration: z.number().positive().max(10).default(1) }).optional(),
+  elements: z.array(elementSchema).default([]),
+  variables: variables.optional(),
+  condition: condition.optional(),
+  cache: z.boolean().optional(),
+  comment: z.string().optional(),
+});
+
+export const destinationSchema = z.looseObject({
+  type: z.string().optional(),
+  /** A saved connection id holding the destination's settings. */
+  id: z.string().optional(),
+}).refine((d) => d.type !== undefined || d.id !== undefined, { message: 'a destination needs a type or a connection id' });
+
+export const exportSchema = z.looseObject({ destinations: z.array(destinationSchema).default([]) });
+
+export const movieSchema = z.looseObject({
+  id: z.string().optional(),
+  comment: z.string().optional(),
+  resolution: z.enum(['sd', 'hd', 'full-hd', 'squared', 'instagram-feed', 'instagram-story', 'twitter-landscape', 'twitter-portrait', 'custom']).optional(),
+  width: z.number().int().min(50).max(3840).optional(),
+  height: z.number().int().min(50).max(3840).optional(),
+  fps: z.number().min(1).max(60).default(25),
+  quality: z.enum(['low', 'medium', 'high']).default('high'),
+  format: z.enum(['mp4', 'webm', 'gif']).default('mp4'),
+  draft: z.boolean().default(false),
+  cache: z.boolean().default(true),
+  'client-data': z.record(z.string(), z.unknown()).optional(),
+  variables: variables.optional(),
+  scenes: z.array(sceneSchema).min(1, 'a movie needs at least one scene'),
+  elements: z.array(elementSchema).default([]),
+  exports: z.array(exportSchema).default([]),
+}).superRefine((movie, ctx) => {
+  // Sizes: presets fix them; `custom` (or no resolution with width/height) needs both.
+  if (movie.resolution === 'custom' && (movie.width === undefined || movie.height === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [movie.width === undefined ? 'width' : 'height'], message: 'required when resolution is custom' });
+  }
+  let subtitles = 0;
+  movie.elements.forEach((el, i) => {
+    if (el.type === 'subtitles' && ++subtitles > 1) ctx.addIssue({ code: 'custom', path: ['elements', i], message: 'only one subtitles element per movie' });
+  });
+  movie.scenes.forEach((scene, s) => {
+    scene.elements.forEach((el, e) => {
+      if (el.type === 'subtitles') ctx.addIssue({ code: 'custom', path: ['scenes', s, 'elements', e, 'type'], message: 'subtitles belong to the movie-level elements' });
+    });
+  });
+});
+
+export type Movie = z.infer<typeof movieSchema>;
+export type MovieInput = z.input<typeof movieSchema>;
+export type Scene = z.infer<typeof sceneSchema>;
+export type Element = z.infer<typeof elementSchema>;
+export type ImageElement = z.infer<typeof imageElementSchema>;
+export type VideoElement = z.infer<typeof videoElementSchema>;
+export type TextElement = z.infer<typeof textElementSchema>;
+export type AudioElement = z.infer<typeof audioElementSchema>;
+export type VoiceElement = z.infer<typeof voiceElementSchema>;
+export type AudiogramElement = z.infer<typeof audiogramElementSchema>;
+export type SubtitlesElement = z.infer<typeof subtitlesElementSchema>;
+export type TextSettings = z.infer<typeof textSettingsSchema>;
+export type SubtitlesSettings = z.infer<typeof subtitlesSettingsSchema>;
+export type Destination = z.infer<typeof destinationSchema>;
+
+/** Width and height of a movie from its resolution preset or custom size (API default 640×360). */
+export function movieSize(movie: Pick<Movie, 'resolution' | 'width' | 'height'>): { width: number; height: number } {
+  if (movie.resolution && movie.resolution !== 'custom') {
+    const [width, height] = RESOLUTIONS[movie.resolution as keyof typeof RESOLUTIONS];
+    return { width, height };
+  }
+  // yuv420p needs even sizes.
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  return { width: even(movie.width ?? 640), height: even(movie.height ?? 360) };
+}

@@ -1,0 +1,68 @@
+/**
+ * Lays out a text element inside its box: font, size, colours, word wrap and line positions. Each
+ * line's text is written to its own file for drawtext's `textfile` (no filter-escaping of user text).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseColour } from '../schema/colour';
+import type { TextSettings } from '../schema/movie';
+import type { TextLayout } from '../normalise/plan';
+import { loadFontMetrics, wrapText } from './font-metrics';
+
+export function cssPixels(v: string | number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : parseFloat(v);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+export interface LayoutInput {
+  text: string;
+  settings: TextSettings;
+  fontFile: string;
+  boxWidth: number;
+  boxHeight: number;
+  canvasHeight: number;
+  /** Prefix for the line files, unique per element. */
+  filePrefix: string;
+}
+
+export async function layoutText(input: LayoutInput): Promise<TextLayout> {
+  const s = input.settings;
+  const fontSize = Math.max(4, Math.round(cssPixels(s['font-size'], Math.max(12, Math.round(input.canvasHeight * 0.06)))));
+  const padding = cssPixels(s.padding, 0);
+  const lh = s['line-height'];
+  // CSS line-height: a bare number multiplies the font size, "40px" is absolute.
+  const lineHeight = typeof lh === 'string' && lh.trim().endsWith('px') ? parseFloat(lh) : (Number(lh ?? 1.2) || 1.2) * fontSize;
+  const metrics = loadFontMetrics(input.fontFile);
+  const measure = (t: string) => metrics.measure(t, fontSize);
+  const inner = Math.max(1, input.boxWidth - 2 * padding);
+  const lines = wrapText(input.text, inner, measure);
+  const align = s['text-align'] ?? 'center';
+  const valign = s['vertical-align'] === 'middle' ? 'center' : (s['vertical-align'] ?? 'center');
+  const blockHeight = lines.length * lineHeight;
+  const top = valign === 'top' ? padding : valign === 'bottom' ? input.boxHeight - padding - blockHeight : (input.boxHeight - blockHeight) / 2;
+  // drawtext puts the top of the font's ascent box at `y`; centre the glyph box inside the line.
+  const glyphHeight = ((metrics.ascender - metrics.descender) * fontSize) / metrics.unitsPerEm;
+  const out: TextLayout['lines'] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    const width = measure(lines[i]);
+    const x = align === 'left' || align === 'justify' ? padding : align === 'right' ? input.boxWidth - padding - width : (input.boxWidth - width) / 2;
+    const textFile = `${input.filePrefix}-${i}.txt`;
+    await fs.writeFile(textFile, lines[i]);
+    out.push({ textFile, x: Math.round(x), y: Math.round(top + i * lineHeight + (lineHeight - glyphHeight) / 2) });
+  }
+  const outlineWidth = cssPixels(s['outline-width'], s['outline-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
+  const shadowOffset = cssPixels(s['shadow-offset'], s['shadow-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
+  return {
+    fontFile: input.fontFile,
+    fontSize,
+    color: parseColour(s.color ?? '#ffffff')!,
+    background: s['background-color'] ? parseColour(s['background-color']) : undefined,
+    outline: outlineWidth > 0 ? { color: parseColour(s['outline-color'] ?? '#000000')!, width: outlineWidth } : undefined,
+    shadow: shadowOffset > 0 ? { color: parseColour(s['shadow-color'] ?? '#000000')!, offset: shadowOffset } : undefined,
+    lines: out,
+  };
+}
+
+export const textFileDir = (workDir: string) => path.join(workDir, 'text');

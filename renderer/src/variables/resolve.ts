@@ -1,0 +1,163 @@
+/**
+ * Resolves `{{expression}}` in every string of a movie from the nearest scope (element → scene →
+ * movie) and applies `condition`s (dropping elements and scenes whose condition is false).
+ * A string that is exactly one `{{…}}` takes the expression's value with its type (so
+ * `"duration": "{{len}}"` becomes a number); otherwise the results are interpolated as text.
+ * Works on raw JSON before schema validation, so every problem carries its JSON path.
+ */
+import { formatPath, type MovieIssue } from '../errors';
+import { evaluateExpression, ExpressionError, type Lookup } from './expression';
+
+type Json = unknown;
+type Scope = Record<string, unknown>[];
+
+const WHOLE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
+const PART = /\{\{([\s\S]+?)\}\}/g;
+
+function lookupIn(scopes: Scope): Lookup {
+  return (name) => {
+    for (const scope of scopes) {
+      if (Object.prototype.hasOwnProperty.call(scope, name)) return { found: true, value: scope[name] };
+    }
+    return { found: false };
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+class Resolver {
+  issues: MovieIssue[] = [];
+
+  value(v: Json, scopes: Scope, path: (string | number)[]): Json {
+    if (typeof v === 'string') return this.string(v, scopes, path);
+    if (Array.isArray(v)) return v.map((x, i) => this.value(x, scopes, [...path, i]));
+    if (isObject(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = this.value(x, scopes, [...path, k]);
+      return out;
+    }
+    return v;
+  }
+
+  string(s: string, scopes: Scope, path: (string | number)[]): Json {
+    if (!s.includes('{{')) return s;
+    const lookup = lookupIn(scopes);
+    try {
+      const whole = WHOLE.exec(s);
+      if (whole && !whole[1].includes('}}')) return evaluateExpression(whole[1], lookup);
+      return s.replace(PART, (_, expr: string) => {
+        const r = evaluateExpression(expr, lookup);
+        return r === null || r === undefined ? '' : typeof r === 'object' ? JSON.stringify(r) : String(r);
+      });
+    } catch (err) {
+      const message = err instanceof ExpressionError ? err.message : 'invalid expression';
+      this.issues.push({ path: formatPath(path), message });
+      return s;
+    }
+  }
+
+  /** Own variables of a scope; their values are literal (they are not expanded themselves). */
+  scopeOf(v: Record<string, unknown>, path: (string | number)[]): Record<string, unknown> {
+    if (v.variables === undefined) return {};
+    if (!isObject(v.variables)) {
+      this.issues.push({ path: formatPath([...path, 'variables']), message: 'must be an object' });
+      return {};
+    }
+    return v.variables;
+  }
+
+  keep(v: Record<string, unknown>, scopes: Scope, path: (string | number)[]): boolean {
+    if (v.condition === undefined) return true;
+    let c: unknown = v.condition;
+    if (typeof c === 'string') {
+      // A bare expression (`"count > 2"`) is accepted as well as a braced one.
+      c = c.includes('{{') ? this.string(c, scopes, [...path, 'condition']) : this.string(`{{${c}}}`, scopes, [...path, 'condition']);
+    }
+    return truthy(c);
+  }
+
+  element(el: Json, parent: Scope, path: (string | number)[]): Json | undefined {
+    if (!isObject(el)) return el;
+    const scopes = [this.scopeOf(el, path), ...parent];
+    if (!this.keep(el, scopes, path)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(el)) {
+      if (k === 'variables' || k === 'condition') continue;
+      out[k] = this.value(x, scopes, [...path, k]);
+    }
+    return out;
+  }
+
+  elements(list: Json, scopes: Scope, path: (string | number)[], origin: number[]): Json {
+    if (!Array.isArray(list)) return list;
+    const out: Json[] = [];
+    list.forEach((el, i) => {
+      const kept = this.element(el, scopes, [...path, i]);
+      if (kept !== undefined) {
+        out.push(kept);
+        origin.push(i);
+      }
+    });
+    return out;
+  }
+}
+
+export function truthy(c: unknown): boolean {
+  if (typeof c === 'string') {
+    const t = c.trim().toLowerCase();
+    return t !== '' && t !== 'false' && t !== '0' && t !== 'null' && t !== 'undefined';
+  }
+  return Boolean(c);
+}
+
+/**
+ * Returns the movie with variables resolved and conditions applied, plus every problem found.
+ * Paths in issues refer to the original (unresolved) movie.
+ */
+/** Where each kept scene/element sat in the original movie, to report paths the user recognises. */
+export interface Origin {
+  scenes: number[];
+  sceneElements: number[][];
+  elements: number[];
+}
+
+export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue[]; origin: Origin } {
+  const r = new Resolver();
+  const origin: Origin = { scenes: [], sceneElements: [], elements: [] };
+  if (!isObject(movie)) return { movie, issues: [], origin };
+  const movieScope = [r.scopeOf(movie, [])];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(movie)) {
+    if (k === 'variables') continue;
+    if (k === 'scenes' && Array.isArray(v)) {
+      const scenes: Json[] = [];
+      v.forEach((scene, s) => {
+        if (!isObject(scene)) {
+          scenes.push(scene);
+          origin.scenes.push(s);
+          origin.sceneElements.push([]);
+          return;
+        }
+        const scopes = [r.scopeOf(scene, ['scenes', s]), ...movieScope];
+        if (!r.keep(scene, scopes, ['scenes', s])) return;
+        const elementOrigin: number[] = [];
+        const sc: Record<string, unknown> = {};
+        for (const [sk, sv] of Object.entries(scene)) {
+          if (sk === 'variables' || sk === 'condition') continue;
+          sc[sk] = sk === 'elements' ? r.elements(sv, scopes, ['scenes', s, 'elements'], elementOrigin) : r.value(sv, scopes, ['scenes', s, sk]);
+        }
+        scenes.push(sc);
+        origin.scenes.push(s);
+        origin.sceneElements.push(elementOrigin);
+      });
+      out.scenes = scenes;
+    } else if (k === 'elements') {
+      out.elements = r.elements(v, movieScope, ['elements'], origin.elements);
+    } else {
+      out[k] = r.value(v, movieScope, [k]);
+    }
+  }
+  return { movie: out, issues: r.issues, origin };
+}
