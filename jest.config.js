@@ -9,8 +9,10 @@ module.exports = {
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
     // kysely 0.29 too (the bridge's store).
     '/node_modules/kysely/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // nock 15 and its interceptor library too (contract tests of third-party providers).
+    '/node_modules/(nock|@mswjs|@open-draft|rettime)/.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely|nock|@mswjs|@open-draft|rettime)/)'],
   testTimeout: 60000,
   // ffmpeg renders are CPU-bound and the machines have 2 cores: more workers only thrash.
   maxWorkers: 2,
