@@ -31,9 +31,13 @@
  */
 import type { Route } from './http/route';
 import { accountRoutes } from './account/routes';
+import { auditRoutes } from './audit/routes';
+import { keyRoutes } from './keys/routes';
 import { systemRoutes } from './system/routes';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
   ...accountRoutes,
+  ...keyRoutes,
+  ...auditRoutes,
 ];

@@ -12,7 +12,7 @@
  */
 import Redis from 'ioredis';
 import type { Config } from './config';
-import { createAuditLog, type AuditLog } from './audit';
+import { createAuditLog, type AuditLog } from './audit/log';
 import { createCreditsService, type CreditsService } from './credits';
 import { features } from './features';
 import { RateLimiter } from './limits/rate-limit';

@@ -1,6 +1,6 @@
 /** The audit log: every key mutation and every failed authentication (design.md). */
-import { newId, nowIso } from './ids';
-import type { Db } from './store/db';
+import { newId, nowIso } from '../ids';
+import type { Db } from '../store/db';
 
 export type AuditEvent =
   | 'account.created'
