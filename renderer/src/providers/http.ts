@@ -96,10 +96,11 @@ function reasonFrom(data: unknown): string {
   let body: unknown = data;
   if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) body = Buffer.from(body as Buffer).toString('utf8');
   if (typeof body === 'string') {
+    const text = body;
     try {
-      body = JSON.parse(body);
+      body = JSON.parse(text);
     } catch {
-      return body.replace(/\s+/g, ' ').trim().slice(0, 200);
+      return text.replace(/\s+/g, ' ').trim().slice(0, 200);
     }
   }
   if (!body || typeof body !== 'object') return '';
