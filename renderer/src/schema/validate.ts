@@ -7,7 +7,9 @@ import { formatPath, type MovieIssue } from '../errors';
 import { resolveVariables, type Origin } from '../variables/resolve';
 import { movieSchema, type Movie } from './movie';
 
-export type ValidationResult = { ok: true; movie: Movie; issues: [] } | { ok: false; issues: MovieIssue[] };
+export type ValidationResult =
+  | { ok: true; movie: Movie; issues: []; /** where kept scenes/elements sat before conditions dropped others */ origin: Origin }
+  | { ok: false; issues: MovieIssue[] };
 
 /** Maps a path in the resolved movie (conditions may have dropped items) back to the original. */
 function originalPath(path: ReadonlyArray<PropertyKey>, origin: Origin): PropertyKey[] {
@@ -38,5 +40,5 @@ export function validateMovie(json: unknown): ValidationResult {
     }
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, movie: parsed.data, issues: [] };
+  return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin };
 }

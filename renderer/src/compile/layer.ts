@@ -1,0 +1,117 @@
+/**
+ * Stage 2: one visual element → a filter chain ending in a YUVA stream of its own size whose
+ * timestamps start at the element's start in its container. Work that is the same on every frame
+ * (scaling a still, drawing text, colour correction) runs once, before `loop` repeats the frame.
+ */
+import type { Effects, Geometry, VisualLayer } from '../normalise/plan';
+import { ffmpegColour } from '../schema/colour';
+import { frames, num, quotePath } from './escape';
+
+export interface LayerContext {
+  fps: number;
+  /** Label of an audio stream for audiograms (the movie's mix), when this layer is one. */
+  waveLabel?: string;
+}
+
+function resizeFilters(g: Geometry): string[] {
+  switch (g.resize) {
+    case 'cover':
+      return [`scale=${g.width}:${g.height}:force_original_aspect_ratio=increase`, `crop=${g.width}:${g.height}`];
+    case 'fill':
+    case 'fit':
+      return [`scale=${g.width}:${g.height}`];
+    case 'contain':
+      // Letterbox inside the box with transparent bars.
+      return [`scale=${g.width}:${g.height}:force_original_aspect_ratio=decrease`, 'format=yuva420p', `pad=${g.width}:${g.height}:(ow-iw)/2:(oh-ih)/2:color=black@0`];
+  }
+}
+
+/** Per-frame-invariant effects (before the still is repeated). */
+function staticEffects(e: Effects): string[] {
+  const out: string[] = [];
+  if (e.flipHorizontal) out.push('hflip');
+  if (e.flipVertical) out.push('vflip');
+  if (e.correction) {
+    const c = e.correction;
+    out.push(`eq=brightness=${num(c.brightness)}:contrast=${num(c.contrast)}:gamma=${num(c.gamma)}:saturation=${num(c.saturation)}`);
+  }
+  out.push('format=yuva420p');
+  if (e.chromaKey) out.push(`chromakey=color=${ffmpegColour({ ...e.chromaKey.color, a: 1 }).split('@')[0]}:similarity=${num(e.chromaKey.similarity)}:blend=0.05`);
+  return out;
+}
+
+/** Ken Burns: zoom from→to over the element, panning toward `pan`. */
+function zoompan(e: NonNullable<Effects['zoom']>, g: Geometry, fps: number, n: number, perInputFrame: boolean): string {
+  const p = `(on/${Math.max(1, n - 1)})`;
+  const z = `${num(e.from)}+${num(e.to - e.from)}*${p}`;
+  const pan = e.pan ?? '';
+  const fx = pan.includes('left') ? `(1-${p})` : pan.includes('right') ? p : '0.5';
+  const fy = pan.includes('top') ? `(1-${p})` : pan.includes('bottom') ? p : '0.5';
+  return `zoompan=z='${z}':x='(iw-iw/zoom)*${fx}':y='(ih-ih/zoom)*${fy}':d=${perInputFrame ? 1 : n}:s=${g.width}x${g.height}:fps=${fps}`;
+}
+
+function motion(layer: VisualLayer, fps: number): string[] {
+  const out: string[] = [];
+  const r = layer.effects.rotate;
+  if (r) out.push(`rotate=a='(${num(r.angle)}+${num(r.speed)}*t)*PI/180':c=none`);
+  if (layer.fadeIn > 0) out.push(`fade=t=in:st=0:d=${num(layer.fadeIn)}:alpha=1`);
+  if (layer.fadeOut > 0) out.push(`fade=t=out:st=${num(Math.max(0, layer.duration - layer.fadeOut))}:d=${num(layer.fadeOut)}:alpha=1`);
+  // Shift to the element's start inside its container; overlay shows nothing before that.
+  out.push(layer.start > 0 ? `setpts=PTS-STARTPTS+${num(layer.start)}/TB` : 'setpts=PTS-STARTPTS');
+  void fps;
+  return out;
+}
+
+/** Returns the chain (without the output label) for a layer. */
+export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
+  const { fps } = ctx;
+  const g = layer.geometry;
+  const n = frames(layer.duration, fps);
+  const e = layer.effects;
+  const crop = e.crop ? [`crop=${num(e.crop.width)}:${num(e.crop.height)}:${num(e.crop.x)}:${num(e.crop.y)}`] : [];
+  const repeat = [`loop=loop=${n - 1}:size=1:start=0`, `setpts=N/${fps}/TB`];
+  const src = layer.source;
+  let chain: string[];
+  switch (src.kind) {
+    case 'image': {
+      const head = [`[${src.input}:v]`];
+      if (e.zoom) {
+        // zoompan emits all n frames from the single input frame.
+        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), zoompan(e.zoom, g, fps, n, false), `setpts=N/${fps}/TB`];
+      } else {
+        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), ...repeat];
+      }
+      return head[0] + [...chain, ...motion(layer, fps)].join(',');
+    }
+    case 'video': {
+      chain = [`trim=duration=${num(layer.duration)}`, 'setpts=PTS-STARTPTS', `fps=${fps}`, ...crop, ...resizeFilters(g), ...staticEffects(e)];
+      if (e.zoom) chain.push(zoompan(e.zoom, g, fps, n, true));
+      return `[${src.input}:v]` + [...chain, ...motion(layer, fps)].join(',');
+    }
+    case 'text': {
+      const t = src.text;
+      const bg = t.background ? ffmpegColour(t.background) : 'black@0';
+      const draws = t.lines.map((line) => {
+        const opts = [`fontfile=${quotePath(t.fontFile)}`, `textfile=${quotePath(line.textFile)}`, 'expansion=none', `fontsize=${t.fontSize}`, `fontcolor=${ffmpegColour(t.color)}`, `x=${line.x}`, `y=${line.y}`];
+        if (t.outline) opts.push(`borderw=${num(t.outline.width)}`, `bordercolor=${ffmpegColour(t.outline.color)}`);
+        if (t.shadow) opts.push(`shadowx=${num(t.shadow.offset)}`, `shadowy=${num(t.shadow.offset)}`, `shadowcolor=${ffmpegColour(t.shadow.color)}`);
+        return `drawtext=${opts.join(':')}`;
+      });
+      // Draw once on a one-frame transparent canvas, then repeat that frame.
+      chain = [`color=c=${bg}:s=${g.width}x${g.height}:r=${fps}`, 'trim=end_frame=1', 'format=rgba', ...draws, ...staticEffects({ ...e, crop: undefined }), ...repeat];
+      return [...chain, ...motion(layer, fps)].join(',');
+    }
+    case 'audiogram': {
+      if (!ctx.waveLabel) throw new Error('audiogram without an audio label');
+      const from = layer.containerStart + layer.start;
+      chain = [
+        `volume=${num(src.amplitude / 5)}`,
+        `showwaves=s=${g.width}x${g.height}:mode=cline:rate=${fps}:colors=${ffmpegColour({ ...src.color, a: 1 }).split('@')[0]}:scale=sqrt`,
+        'format=yuva420p',
+        `trim=start=${num(from)}:duration=${num(layer.duration)}`,
+      ];
+      if (src.opacity < 1) chain.push(`colorchannelmixer=aa=${num(src.opacity)}`);
+      return `[${ctx.waveLabel}]` + [...chain, ...motion(layer, fps)].join(',');
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Stage 3: each scene → its background plus its layers overlaid in z order → `[scene<k>]`, then the
+ * scenes joined into `[scenes]`: xfade where a scene has a transition (it starts that much earlier,
+ * overlapping the previous one), concat where it does not.
+ */
+import type { Plan, VisualLayer } from '../normalise/plan';
+import { ffmpegColour } from '../schema/colour';
+import { num } from './escape';
+import { compileLayer } from './layer';
+
+export interface GraphBuilder {
+  chains: string[];
+  /** Hands out audiogram wave labels (split from the audio mix). */
+  nextWave(): string;
+}
+
+/** Overlays `layers` on `base`; returns the final label. `prefix` keeps labels stable and unique. */
+export function overlayLayers(b: GraphBuilder, base: string, layers: VisualLayer[], prefix: string, fps: number): string {
+  let current = base;
+  layers.forEach((layer, j) => {
+    const label = `${prefix}l${j}`;
+    const waveLabel = layer.source.kind === 'audiogram' ? b.nextWave() : undefined;
+    b.chains.push(`${compileLayer(layer, { fps, waveLabel })}[${label}]`);
+    const out = `${prefix}o${j}`;
+    // eof_action=pass: once the element ends, the picture below shows again (no frozen last frame).
+    b.chains.push(`[${current}][${label}]overlay=x=${layer.geometry.x}:y=${layer.geometry.y}:eof_action=pass[${out}]`);
+    current = out;
+  });
+  return current;
+}
+
+export function compileScenes(plan: Plan, b: GraphBuilder): string {
+  const labels = plan.scenes.map((scene, k) => {
+    const bg = `s${k}bg`;
+    const colour = ffmpegColour({ ...scene.background, a: 1 });
+    b.chains.push(`color=c=${colour}:s=${plan.width}x${plan.height}:r=${plan.fps}:d=${num(scene.duration)},format=yuv420p[${bg}]`);
+    const last = overlayLayers(b, bg, scene.layers, `s${k}`, plan.fps);
+    // A common time base and rate: xfade refuses inputs that differ.
+    b.chains.push(`[${last}]settb=1/${plan.fps},setsar=1[scene${k}]`);
+    return `scene${k}`;
+  });
+  let joined = labels[0];
+  for (let k = 1; k < labels.length; k++) {
+    const t = plan.scenes[k].transition;
+    const out = k === labels.length - 1 ? 'scenes' : `join${k}`;
+    if (t) b.chains.push(`[${joined}][${labels[k]}]xfade=transition=${t.style}:duration=${num(t.duration)}:offset=${num(plan.scenes[k].start)}[${out}]`);
+    else b.chains.push(`[${joined}][${labels[k]}]concat=n=2:v=1:a=0[${out}]`);
+    joined = out;
+  }
+  if (labels.length === 1) b.chains.push(`[${joined}]null[scenes]`);
+  return 'scenes';
+}

@@ -1,0 +1,121 @@
+/**
+ * The pipeline for one movie: validate → normalise (assets, probes) → compile (pure) → run ffmpeg →
+ * probe the output → poster → export destinations. Used by the Bull worker and `reelay render --local`.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compile } from '../compile/compile';
+import { RenderError } from '../errors';
+import { getDestination, type DestinationResultFile, type OpenedConnections } from '../jobs/connections';
+import { silentLogger, type Logger } from '../logger';
+import { normalise } from '../normalise/normalise';
+import { extractFrame, probe, runFfmpeg } from '../run/ffmpeg';
+import type { Movie } from '../schema/movie';
+import { validateMovie } from '../schema/validate';
+
+export interface RenderOptions {
+  project: string;
+  movie: unknown;
+  /** Directory the movie and its poster are written to (created if missing). */
+  outputDir: string;
+  /** Data directory: the shared asset/voice/image cache lives in `<dataDir>/cache`. */
+  dataDir: string;
+  allowPrivateUrls: boolean;
+  /** `reelay render --local` only: plain paths in `src` are files relative to this directory. */
+  localBaseDir?: string;
+  connections?: OpenedConnections;
+  signal?: AbortSignal;
+  onProgress?: (percent: number) => void;
+  logger?: Logger;
+  /** Output file name without extension. @default the project id */
+  fileName?: string;
+}
+
+export interface ExportOutcome {
+  type: string;
+  id?: string;
+  status: 'done' | 'error';
+  message?: string;
+}
+
+export interface RenderResult extends DestinationResultFile {
+  exports: ExportOutcome[];
+}
+
+export function invalidMovieError(issues: { path: string; message: string }[]): RenderError {
+  const list = issues.slice(0, 10).map((i) => `${i.path || '(movie)'}: ${i.message}`).join('; ');
+  return new RenderError('invalid_movie', `invalid movie: ${list}${issues.length > 10 ? `; and ${issues.length - 10} more` : ''}`, { issues, path: issues[0]?.path });
+}
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'movie';
+
+export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
+  const began = Date.now();
+  const logger = opts.logger ?? silentLogger;
+  const signal = opts.signal ?? new AbortController().signal;
+  const checked = validateMovie(opts.movie);
+  if (!checked.ok) throw invalidMovieError(checked.issues);
+  const movie: Movie = checked.movie;
+  await fs.mkdir(opts.outputDir, { recursive: true });
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `reelay-render-${randomBytes(3).toString('hex')}-`));
+  const ext = movie.format;
+  const base = safeName(opts.fileName ?? opts.project);
+  const file = path.join(opts.outputDir, `${base}.${ext}`);
+  const poster = path.join(opts.outputDir, `${base}.jpg`);
+  // Write next to the target and rename, so a watcher never serves half a movie.
+  const partial = path.join(opts.outputDir, `.${base}.partial.${ext}`);
+  try {
+    const plan = await normalise(movie, {
+      workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
+      connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin,
+    });
+    const command = compile(plan);
+    logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
+    await runFfmpeg(command, { signal, onProgress: opts.onProgress });
+    await fs.rename(partial, file);
+    const out = await probe(file);
+    await extractFrame(file, Math.min(1, out.duration / 3), poster, signal);
+    const stat = await fs.stat(file);
+    const result: RenderResult = {
+      file, poster, duration: Math.round(out.duration * 1000) / 1000, size: stat.size, width: out.width ?? plan.width, height: out.height ?? plan.height,
+      fps: plan.fps, renderingTime: Date.now() - began, format: ext, exports: [],
+    };
+    result.exports = await deliver(movie, opts, result, signal, logger);
+    return result;
+  } catch (err) {
+    await fs.rm(partial, { force: true });
+    if (signal.aborted) throw new RenderError('cancelled', 'cancelled', { cause: err });
+    throw err;
+  } finally {
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs registered destinations in order. A failing destination is reported, never fatal. */
+async function deliver(movie: Movie, opts: RenderOptions, result: RenderResult, signal: AbortSignal, logger: Logger): Promise<ExportOutcome[]> {
+  const outcomes: ExportOutcome[] = [];
+  for (const [e, exp] of movie.exports.entries()) {
+    for (const [d, dest] of exp.destinations.entries()) {
+      const p = `exports[${e}].destinations[${d}]`;
+      const saved = opts.connections?.[p] ?? {};
+      // Inline fields override the saved connection's, except its type.
+      const merged: Record<string, unknown> = { ...saved, ...dest, ...(saved.type ? { type: saved.type } : {}) };
+      const type = String(merged.type ?? '');
+      const outcome: ExportOutcome = { type, ...(dest.id ? { id: dest.id } : {}), status: 'done' };
+      const run = getDestination(type);
+      try {
+        if (!run) throw new Error(`no destination of type '${type}' is available`);
+        const r = await run({ project: opts.project, destination: merged, path: p, result, movieId: movie.id, clientData: movie['client-data'], signal, logger });
+        if (r && r.message) outcome.message = r.message;
+      } catch (err) {
+        outcome.status = 'error';
+        outcome.message = `${p}: ${(err as Error).message}`;
+        logger.warn({ project: opts.project, destination: p, type }, 'export destination failed');
+      }
+      outcomes.push(outcome);
+    }
+  }
+  return outcomes;
+}
