@@ -1,0 +1,140 @@
+/**
+ * The `reelay` command line (bin: bridge/bin/reelay.js). Thin: each command parses its options and
+ * dispatches. Expected failures (bad config, Redis or the database unreachable) print one line and
+ * exit 1, never a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { createAccount } from './accounts';
+import { bootstrapDefaultAccount } from './bootstrap';
+import { ConfigError, loadConfig } from './config';
+import { startInProcessRenderer } from './inprocess-renderer';
+import { generateKey } from './keys/format';
+import { listen } from './server';
+import { RedisUnavailableError, createServices, type Services } from './services';
+import { migrateToLatest, openDb } from './store/db';
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+function failOneLine(err: unknown): never {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+    process.stderr.write(`reelay: ${err.message}\n`);
+  } else {
+    const e = err as { code?: string; message?: string };
+    const hint = e.code === 'ECONNREFUSED' ? ' (is PostgreSQL running? check DATABASE_URL)' : '';
+    process.stderr.write(`reelay: ${e.message ?? String(err)}${hint}\n`);
+    if (process.env.REELAY_DEBUG) console.error(err);
+  }
+  process.exit(1);
+}
+
+/** Runs a command that only needs the store (no Redis). */
+async function withDb<T>(fn: (db: ReturnType<typeof openDb>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openDb(config.database);
+  try {
+    await migrateToLatest(db, config.database);
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function onShutdown(services: Services, extra?: () => Promise<void>) {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    services.logger.info('shutting down');
+    await extra?.();
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function startBridge(withRenderer: boolean): Promise<void> {
+  const config = loadConfig();
+  const services = await createServices(config);
+  await bootstrapDefaultAccount(services, config, out);
+  await listen(services);
+  out(`reelay: bridge listening on ${config.publicUrl} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
+  const stopRenderer = withRenderer ? await startInProcessRenderer(services) : undefined;
+  onShutdown(services, stopRenderer);
+}
+
+export function buildCli(): Command {
+  const program = new Command('reelay').description('Reelay: self-hosted JSON-to-video rendering').showHelpAfterError();
+
+  program
+    .command('start')
+    .description('bridge + an in-process renderer worker (SQLite and local disk by default)')
+    .action(() => startBridge(true).catch(failOneLine));
+
+  program
+    .command('bridge')
+    .description('the bridge (HTTP API) only; renderers run elsewhere against the same Redis')
+    .action(() => startBridge(false).catch(failOneLine));
+
+  program
+    .command('migrate')
+    .description('apply pending store migrations')
+    .action(() =>
+      withDb(async () => undefined)
+        .then(() => out('reelay: store is up to date'))
+        .catch(failOneLine),
+    );
+
+  const accounts = program.command('accounts').description('manage accounts');
+  accounts
+    .command('create')
+    .description('create an account; prints its id and primary key (once)')
+    .requiredOption('--name <name>', 'account name')
+    .option('--credits <n>', 'credit balance (default: unlimited)', int)
+    .action((opts: { name: string; credits?: number }) =>
+      withDb(async (db) => {
+        const { account, primaryKey } = await createAccount(db, { name: opts.name, credits: opts.credits ?? null });
+        out(`account: ${account.id}`);
+        out(`primary key (shown once, store it now): ${primaryKey}`);
+      }).catch(failOneLine),
+    );
+  accounts
+    .command('credits <id>')
+    .description('set or add to an account credit balance')
+    .option('--set <n>', 'set the balance to n, or "unlimited"', (v: string) => (v === 'unlimited' ? null : int(v)))
+    .option('--add <n>', 'add n (negative to take)', int)
+    .action((id: string, opts: { set?: number | null; add?: number }) =>
+      withDb(async (db) => {
+        if ((opts.set === undefined) === (opts.add === undefined)) throw new ConfigError('give exactly one of --set N or --add N');
+        const { createCreditsService } = await import('./credits');
+        const { createAuditLog } = await import('./audit/log');
+        const credits = createCreditsService(db);
+        const before = await credits.balance(id);
+        if (opts.set !== undefined) await credits.set(id, opts.set);
+        else await credits.add(id, opts.add!);
+        const after = await credits.balance(id);
+        await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });
+        out(`account ${id}: credits ${before ?? 'unlimited'} → ${after ?? 'unlimited'}`);
+      }).catch(failOneLine),
+    );
+
+  const keys = program.command('keys').description('API key utilities');
+  keys
+    .command('generate')
+    .description('print a new random key (e.g. for REELAY_BOOTSTRAP_KEY); stores nothing')
+    .action(() => out(generateKey()));
+
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('reelay.js') || process.argv[1]?.endsWith('reelay')) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch(failOneLine);
+}
