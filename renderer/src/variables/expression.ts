@@ -177,8 +177,8 @@ function evaluate(node: Node, lookup: Lookup): unknown {
         case '/': return a / b;
         case '%': return a % b;
         // Loose equality matches how template users compare "5" with 5.
-        case '==': case '===': return a == b; // eslint-disable-line eqeqeq
-        case '!=': case '!==': return a != b; // eslint-disable-line eqeqeq
+        case '==': case '===': return a == b;
+        case '!=': case '!==': return a != b;
         case '<': return a < b;
         case '<=': return a <= b;
         case '>': return a > b;

@@ -1,0 +1,85 @@
+/**
+ * The contract between the bridge and renderers, through Bull 4 queues in Redis. Both sides import
+ * these names and types; change them only together.
+ *
+ * - Queue `render` (prefix from the `prefix` option, the bridge's REELAY_QUEUE_PREFIX, default `reelay`):
+ *   jobs carry `RenderJobData`, job id = project. Add them with `renderJobOptions(project)` so passing
+ *   faults are retried with backoff. Any job name is processed.
+ * - Queue `render-events`: the renderer adds one job per `RenderEvent` (running, progress, done, error).
+ * - Redis pub/sub channel `${prefix}:cancel`: publish a project id to cancel its render (a running
+ *   ffmpeg is killed; the job fails with message 'cancelled', not retried).
+ */
+import type { JobOptions } from 'bull';
+
+export const RENDER_QUEUE = 'render';
+export const RENDER_EVENTS_QUEUE = 'render-events';
+export const DEFAULT_QUEUE_PREFIX = 'reelay';
+
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel`;
+}
+
+export interface RenderJobData {
+  project: string;
+  /** The movie JSON as accepted by the bridge; validated again by the renderer. */
+  movie: unknown;
+  output: {
+    /** Absolute directory on shared storage where the movie and its poster are written. */
+    dir: string;
+  };
+  /** Opaque sealed connections, opened by the registered connection opener. Never logged. */
+  sealedConnections?: string;
+}
+
+export interface RenderExportOutcome {
+  type: string;
+  id?: string;
+  status: 'done' | 'error';
+  message?: string;
+}
+
+export interface RenderJobResultInfo {
+  /** Absolute path of the movie file. */
+  file: string;
+  /** Absolute path of the JPEG poster frame. */
+  poster: string;
+  /** Seconds. */
+  duration: number;
+  /** Bytes. */
+  size: number;
+  width: number;
+  height: number;
+  fps: number;
+  /** Milliseconds from job start to finished file. */
+  renderingTime: number;
+  format: string;
+  /** Outcomes of `exports[].destinations[]`, in order. A failed destination never fails the render. */
+  exports?: RenderExportOutcome[];
+}
+
+export type RenderEventType = 'running' | 'progress' | 'done' | 'error';
+
+/** A `render-events` message, and the Bull job's return value (the `done` event). */
+export interface RenderEvent {
+  project: string;
+  type: RenderEventType;
+  /** ISO 8601 time of the event. */
+  at: string;
+  /** 0..100 */
+  progress?: number;
+  result?: RenderJobResultInfo;
+  /** For errors: names the scene/element and the cause. */
+  message?: string;
+  /** Stable error code (invalid_movie, asset_failed, asset_forbidden, cancelled, ffmpeg_failed…). */
+  code?: string;
+  /**
+   * For errors: true when the queue will try this job again (a passing fault with attempts left);
+   * false when this failure is final.
+   */
+  retryable?: boolean;
+}
+
+/** Job options the bridge should add render jobs with: id = project, retries with backoff. */
+export function renderJobOptions(project: string, attempts = 3): JobOptions {
+  return { jobId: project, attempts, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 1000 };
+}
