@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createAccount } from './accounts';
 import { bootstrapDefaultAccount } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { runRenderCli } from '@reelay/renderer/src/cli/render-local';
 import { startInProcessRenderer } from './inprocess-renderer';
 import { generateKey } from './keys/format';
 import { listen } from './server';
@@ -129,6 +130,15 @@ export function buildCli(): Command {
     .command('generate')
     .description('print a new random key (e.g. for REELAY_BOOTSTRAP_KEY); stores nothing')
     .action(() => out(generateKey()));
+
+  program
+    .command('render <file>')
+    .description('render a movie JSON file on this machine with ffmpeg (no bridge or Redis needed)')
+    .option('--local', 'accept local file paths in the movie, relative to the movie file')
+    .option('-o, --out <file>', 'output file (default: next to the movie file)')
+    .action((file: string, opts: { local?: boolean; out?: string }) =>
+      runRenderCli(file, opts).catch(failOneLine),
+    );
 
   return program;
 }

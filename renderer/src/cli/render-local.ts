@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { RenderError } from '../errors';
 import { renderMovie, type RenderResult } from '../render/render-movie';
 
@@ -50,7 +51,6 @@ export async function renderLocal(file: string, opts: RenderLocalOptions = {}): 
 
 /** The CLI command's body: a progress bar on stderr, a summary on stdout. */
 export async function runRenderCli(file: string, opts: { out?: string; local?: boolean }): Promise<void> {
-  const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ format: 'rendering [{bar}] {percentage}% | {duration}s', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   bar.start(100, 0);
   const controller = new AbortController();
