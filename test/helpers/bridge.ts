@@ -178,7 +178,7 @@ async function launch(shared: Shared, first: boolean, opts: StartOptions): Promi
     startAnotherInstance: () => launch(shared, false, opts),
     async stop() {
       // Stopping the first instance stops them all and cleans the shared store and Redis prefix.
-      const all = first ? shared.instances.splice(0).reverse() : [bridge];
+      const all = first ? shared.instances.splice(0).reverse() : shared.instances.splice(shared.instances.indexOf(bridge), 1);
       for (const b of all) {
         await new Promise<void>((resolve) => b.server.close(() => resolve()));
         b.server.closeAllConnections?.();

@@ -49,7 +49,7 @@ async function fail(
   status: 401,
   code: ErrorCode,
   message: string,
-  audit: { accountId?: string; keyId?: string; prefix?: string },
+  audit: { accountId?: string; keyId?: string; prefix?: string; lookedUp?: boolean },
 ): Promise<never> {
   const decision = await services.rateLimiter.take(`authfail:${ip}`, services.config.authFailureLimit, 'auth-failures');
   if (!decision.allowed) {
@@ -57,13 +57,19 @@ async function fail(
       'Retry-After': String(decision.retryAfter),
     });
   }
-  await services.audit.record({
+  const written = services.audit.record({
     event: 'auth.failed',
     accountId: audit.accountId ?? null,
     keyId: audit.keyId ?? null,
     ip,
     details: { reason: code, ...(audit.prefix ? { prefix: audit.prefix } : {}) },
   });
+  if (audit.lookedUp) await written;
+  else {
+    // Missing or malformed keys are refused without touching the store; their audit row is written
+    // in the background so the answer never waits on (or depends on) the database.
+    written.catch((err) => services.logger.warn({ err, ip, reason: code }, 'could not audit a failed authentication'));
+  }
   throw new ApiError(status, code, message);
 }
 
@@ -80,14 +86,14 @@ export async function authenticate(services: Services, req: Request, ip: string)
     return fail(services, ip, 401, 'malformed_api_key', message, {});
   }
   const row = await findKeyByHash(services.db, hashKey(found.key));
-  if (!row) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(found.key) });
+  if (!row) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(found.key), lookedUp: true });
   const status = keyStatus(row);
   if (status === 'revoked') {
-    return fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix });
+    return fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
   }
   if (status === 'expired') {
     const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
-    return fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix });
+    return fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
   }
   const { account_name, account_credits, account_created_at, ...key } = row;
   const now = Date.now();
