@@ -44,7 +44,8 @@ export function compileScenes(plan: Plan, b: GraphBuilder): string {
     const t = plan.scenes[k].transition;
     const out = k === labels.length - 1 ? 'scenes' : `join${k}`;
     if (t) b.chains.push(`[${joined}][${labels[k]}]xfade=transition=${t.style}:duration=${num(t.duration)}:offset=${num(plan.scenes[k].start)}[${out}]`);
-    else b.chains.push(`[${joined}][${labels[k]}]concat=n=2:v=1:a=0[${out}]`);
+    // concat's output time base is 1/1000000; a following xfade needs the scenes' own.
+    else b.chains.push(`[${joined}][${labels[k]}]concat=n=2:v=1:a=0,settb=1/${plan.fps}[${out}]`);
     joined = out;
   }
   if (labels.length === 1) b.chains.push(`[${joined}]null[scenes]`);

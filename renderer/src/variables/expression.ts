@@ -24,8 +24,8 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i];
     if (/\s/.test(c)) { i++; continue; }
-    if (/[0-9.]/.test(c) && /[0-9]/.test(src[i + 1] ?? c)) {
-      const m = /^\d*\.?\d+(e[+-]?\d+)?/i.exec(src.slice(i));
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      const m = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i.exec(src.slice(i));
       if (!m) throw new ExpressionError(`bad number at ${i}`);
       out.push({ t: 'num', v: Number(m[0]) });
       i += m[0].length;
