@@ -12,9 +12,8 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { reelayError } from '../helpers/errors';
 
@@ -86,8 +85,7 @@ export async function reelayApiRequest(this: ReelayContext, request: ReelayReque
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			// Only transport failures land here (status errors are ignored above).
-			throw new NodeApiError(this.getNode(), error as JsonObject, {
-				message: `Could not reach Reelay at ${baseURL}`,
+			throw new NodeOperationError(this.getNode(), `Could not reach Reelay at ${baseURL}`, {
 				description: `Check the Base URL in the Reelay API credential and that the bridge is running. (${(error as Error).message})`,
 				itemIndex: request.itemIndex,
 			});
@@ -105,7 +103,7 @@ export async function reelayApiRequest(this: ReelayContext, request: ReelayReque
 }
 
 /**
- * Follows `next_token` until the list ends or `limit` items are collected. `key` names the array in
+ * Follows the list's continuation token until the list ends or `limit` items are collected. `key` names the array in
  * each page (`movies`, `templates`, …).
  */
 export async function reelayApiRequestAllItems(
@@ -121,9 +119,11 @@ export async function reelayApiRequestAllItems(
 		const page = await reelayApiRequest.call(this, { ...request, qs });
 		const pageItems = Array.isArray(page[key]) ? (page[key] as IDataObject[]) : [];
 		items.push(...pageItems);
-		const next = page.next_token ?? page.nextToken;
-		if (!next || pageItems.length === 0) break;
-		qs.next_token = next;
+		// Movies page with JSON2Video's `next_token`; other lists with `nextCursor` → `cursor`.
+		if (page.next_token) qs.next_token = page.next_token;
+		else if (page.nextCursor) qs.cursor = page.nextCursor;
+		else break;
+		if (pageItems.length === 0) break;
 	} while (items.length < limit);
 	return Number.isFinite(limit) ? items.slice(0, limit) : items;
 }
@@ -156,9 +156,8 @@ export async function downloadFile(
 				: await this.helpers.httpRequest(options)
 		) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw new NodeApiError(this.getNode(), error as JsonObject, {
-			message: 'Could not download the rendered movie',
-			description: (error as Error).message,
+		throw new NodeOperationError(this.getNode(), 'Could not download the rendered movie', {
+			description: `${absolute.origin}: ${(error as Error).message}`,
 			itemIndex,
 		});
 	}
