@@ -5,6 +5,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createAccount } from './accounts';
+import { createAuditLog } from './audit/log';
+import { createCreditsService } from './credits';
 import { bootstrapDefaultAccount } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { runRenderCli } from '@reelay/renderer/src/cli/render-local';
@@ -108,16 +110,15 @@ export function buildCli(): Command {
   accounts
     .command('credits <id>')
     .description('set or add to an account credit balance')
-    .option('--set <n>', 'set the balance to n, or "unlimited"', (v: string) => (v === 'unlimited' ? null : int(v)))
+    // commander turns a parser's null into '', so "unlimited" stays a word until used
+    .option('--set <n>', 'set the balance to n, or "unlimited"', (v: string) => (v === 'unlimited' ? v : int(v)))
     .option('--add <n>', 'add n (negative to take)', int)
-    .action((id: string, opts: { set?: number | null; add?: number }) =>
+    .action((id: string, opts: { set?: number | 'unlimited'; add?: number }) =>
       withDb(async (db) => {
         if ((opts.set === undefined) === (opts.add === undefined)) throw new ConfigError('give exactly one of --set N or --add N');
-        const { createCreditsService } = await import('./credits');
-        const { createAuditLog } = await import('./audit/log');
         const credits = createCreditsService(db);
         const before = await credits.balance(id);
-        if (opts.set !== undefined) await credits.set(id, opts.set);
+        if (opts.set !== undefined) await credits.set(id, opts.set === 'unlimited' ? null : opts.set);
         else await credits.add(id, opts.add!);
         const after = await credits.balance(id);
         await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });

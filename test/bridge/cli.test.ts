@@ -1,0 +1,84 @@
+/** The `reelay` CLI as users run it (a real process), and the first-start bootstrap. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startBridge, type TestBridge } from '../helpers/bridge';
+import { bootstrapDefaultAccount } from '../../bridge/src/bootstrap';
+import { generateKey, hashKey } from '../../bridge/src/keys/format';
+import { findKeyByHash } from '../../bridge/src/keys/repository';
+import { openDb } from '../../bridge/src/store/db';
+
+const BIN = path.resolve(__dirname, '../../bridge/bin/reelay.js');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-cli-'));
+const env = { ...process.env, REELAY_DATA_DIR: dir, DATABASE_URL: '', REELAY_BOOTSTRAP_KEY: '' };
+
+async function reelay(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env, timeout: 30000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('accounts create prints the id and the primary key once; credits --add/--set', async () => {
+  const created = await reelay('accounts', 'create', '--name', 'acme', '--credits', '5');
+  expect(created.code).toBe(0);
+  const id = /account: (acct_\S+)/.exec(created.stdout)![1];
+  const key = /(rly_[0-9A-Za-z]{36})/.exec(created.stdout)![1];
+  const db = openDb({ kind: 'sqlite', file: path.join(dir, 'reelay.db') });
+  try {
+    expect(await findKeyByHash(db, hashKey(key))).toMatchObject({ account_id: id, is_primary: 1, account_credits: 5 });
+  } finally {
+    await db.destroy();
+  }
+  const added = await reelay('accounts', 'credits', id, '--add', '3');
+  expect(added.stdout.trim()).toBe(`account ${id}: credits 5 → 8`);
+  const set = await reelay('accounts', 'credits', id, '--set', 'unlimited');
+  expect(set.stdout.trim()).toBe(`account ${id}: credits 8 → unlimited`);
+  const both = await reelay('accounts', 'credits', id);
+  expect(both.code).toBe(1);
+  expect(both.stderr.trim()).toBe('reelay: give exactly one of --set N or --add N');
+});
+
+test('a missing Redis is one line that says how to start one', async () => {
+  const bad = await promisify(execFile)(process.execPath, [BIN, 'bridge'], { env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, timeout: 30000 }).catch((e) => e);
+  expect(bad.code).toBe(1);
+  const lines = String(bad.stderr).trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^reelay: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*redis-server/);
+}, 40000);
+
+describe('first start', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startBridge();
+    // an empty store: remove the helper's account
+    await bridge.services.db.deleteFrom('api_keys').execute();
+    await bridge.services.db.deleteFrom('accounts').execute();
+  });
+  afterAll(() => bridge.stop());
+
+  test('creates the default account once and prints its key; REELAY_BOOTSTRAP_KEY supplies it', async () => {
+    const lines: string[] = [];
+    const supplied = generateKey();
+    await bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: supplied }, (l) => lines.push(l));
+    expect(lines.join('\n')).not.toContain(supplied);
+    expect((await bridge.request('GET', '/v2/auth/verify', { key: supplied })).body.account.name).toBe('default');
+    await bootstrapDefaultAccount(bridge.services, bridge.config, (l) => lines.push(l));
+    expect(lines).toHaveLength(1); // second start: nothing created, nothing printed
+
+    await bridge.services.db.deleteFrom('api_keys').execute();
+    await bridge.services.db.deleteFrom('accounts').execute();
+    const printed: string[] = [];
+    await bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: undefined }, (l) => printed.push(l));
+    const key = printed.find((l) => l.startsWith('rly_'))!;
+    expect((await bridge.request('GET', '/v2/auth/verify', { key })).status).toBe(200);
+    await expect(bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: 'rly_bad' }, () => undefined)).resolves.toBeUndefined();
+  });
+});
