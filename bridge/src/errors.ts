@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'template_not_found',
   'connection_not_found',
   'forbidden_url',
+  'upload_quota_exceeded',
+  'unsupported_upload',
+  'invalid_file_link',
+  'range_not_satisfiable',
   // server
   'internal_error',
   'service_unavailable',

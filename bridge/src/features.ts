@@ -3,5 +3,8 @@
  * at start-up by createServices. Add one line per feature; see services.ts for the pattern.
  */
 import type { Feature } from './services';
+import { pipelineFeature } from './renders/pipeline';
 
-export const features: Feature[] = [];
+export const features: Feature[] = [
+  pipelineFeature,
+];

@@ -34,10 +34,18 @@ import { accountRoutes } from './account/routes';
 import { auditRoutes } from './audit/routes';
 import { keyRoutes } from './keys/routes';
 import { systemRoutes } from './system/routes';
+import { movieRoutes } from './movies/routes';
+import { templateRoutes } from './templates/routes';
+import { uploadRoutes } from './uploads/routes';
+import { fileRoutes } from './storage/routes';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
   ...accountRoutes,
   ...keyRoutes,
   ...auditRoutes,
+  ...movieRoutes,
+  ...templateRoutes,
+  ...uploadRoutes,
+  ...fileRoutes,
 ];

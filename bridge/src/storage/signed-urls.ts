@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { ApiError, errorHandler } from '../errors';
 import type { ByteRange, Storage } from './storage';
 
 /**
@@ -84,43 +85,45 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-function sendError(res: Response, status: number, code: string, error: string): void {
-  res.status(status).json({ success: false, error, code });
+/**
+ * Serves the file a signed link names, with HTTP range support (players seek with `Range`).
+ * Throws ApiError 401 for a forged or expired link, 404 when the file is gone, 416 for a bad range.
+ */
+export async function serveSignedFile(storage: Storage, secret: string, req: Request, res: Response): Promise<void> {
+  const key = await verifyFileToken(String(req.params.token), secret);
+  if (!key) throw new ApiError(401, 'invalid_file_link', 'This file link is invalid or has expired.');
+  const object = await storage.stat(key);
+  if (!object) throw new ApiError(404, 'not_found', 'This file no longer exists.');
+  const type = CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
+  res.setHeader('Content-Type', type);
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Cache-Control', 'private, max-age=3600');
+  res.setHeader('Last-Modified', object.modifiedAt.toUTCString());
+  const range = parseRange(req.headers.range, object.size);
+  if (range === 'unsatisfiable') {
+    throw new ApiError(416, 'range_not_satisfiable', 'The requested range is outside the file.', undefined, { 'Content-Range': `bytes */${object.size}` });
+  }
+  if (range) {
+    res.status(206);
+    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
+    res.setHeader('Content-Length', String(range.end - range.start + 1));
+  } else {
+    res.status(200);
+    res.setHeader('Content-Length', String(object.size));
+  }
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await pipeline(await storage.read(key, range ?? undefined), res);
 }
 
-/** GET/HEAD `/files/:token/:name`: serves a stored file with HTTP range support. */
+/** A standalone router for the file links (the bridge mounts the same handler as a public route). */
 export function fileRouter(opts: { storage: Storage; secret: () => string }): Router {
   const router = Router();
-  const serve = async (req: Request, res: Response): Promise<void> => {
-    const key = await verifyFileToken(String(req.params.token), opts.secret());
-    if (!key) return sendError(res, 401, 'invalid_file_link', 'This file link is invalid or has expired.');
-    const object = await opts.storage.stat(key);
-    if (!object) return sendError(res, 404, 'not_found', 'This file no longer exists.');
-    const type = CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
-    res.setHeader('Content-Type', type);
-    res.setHeader('Accept-Ranges', 'bytes');
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    res.setHeader('Last-Modified', object.modifiedAt.toUTCString());
-    const range = parseRange(req.headers.range, object.size);
-    if (range === 'unsatisfiable') {
-      res.setHeader('Content-Range', `bytes */${object.size}`);
-      return sendError(res, 416, 'range_not_satisfiable', 'The requested range is outside the file.');
-    }
-    if (range) {
-      res.status(206);
-      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
-      res.setHeader('Content-Length', String(range.end - range.start + 1));
-    } else {
-      res.setHeader('Content-Length', String(object.size));
-    }
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await pipeline(await opts.storage.read(key, range ?? undefined), res);
-  };
   router.get('/files/:token/:name', (req, res, next) => {
-    serve(req, res).catch(next);
+    serveSignedFile(opts.storage, opts.secret(), req, res).catch(next);
   });
+  router.use(errorHandler);
   return router;
 }

@@ -1,0 +1,135 @@
+/**
+ * The asset URLs of a movie, checked before anything is charged:
+ * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path);
+ * - a signed file link of this bridge (`<public url>/files/<jwt>/…`, e.g. an earlier render) is
+ *   verified;
+ * - anything else must be http(s) to an address the renderer may reach: loopback, private and
+ *   link-local addresses (cloud metadata) are refused here, with the path of the element, unless
+ *   REELAY_ALLOW_PRIVATE_URLS is set. The renderer checks again at connect time (DNS rebinding).
+ * The first two are handed to the renderer as paths in the shared storage (`localAssets`), so the
+ * renderer never has to call back into the bridge — which, on a single machine, would be loopback.
+ */
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { isAddressAllowed } from '@reelay/renderer/src/assets/address-policy';
+import { ApiError, type ValidationProblem } from '../errors';
+import type { Services } from '../services';
+import { verifyFileToken } from '../storage/signed-urls';
+import '../uploads/table';
+
+export const UPLOAD_REF = /^reelay:\/\/uploads\/([A-Za-z0-9_-]{1,64})$/;
+/** Fields of elements and settings that name a file to download. */
+const URL_FIELDS = new Set(['src', 'font-url', 'captions']);
+const LOOKUP_TIMEOUT_MS = 2000;
+
+interface Found {
+  path: string;
+  value: string;
+}
+
+function findUrls(movie: unknown): Found[] {
+  const out: Found[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'client-data' || k === 'exports' || k === 'variables') continue;
+        const p = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`;
+        if (URL_FIELDS.has(k) && typeof x === 'string') out.push({ path: p, value: x });
+        else walk(x, p);
+      }
+    }
+  };
+  walk(movie, '');
+  return out;
+}
+
+async function hostAllowed(hostname: string, allowPrivate: boolean): Promise<boolean> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host)) return isAddressAllowed(host, allowPrivate);
+  if (host === 'localhost' || host.endsWith('.localhost')) return allowPrivate;
+  try {
+    const addresses = await Promise.race([
+      dns.lookup(host, { all: true }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS).unref()),
+    ]);
+    return addresses.every((a) => isAddressAllowed(a.address, allowPrivate));
+  } catch {
+    // Unresolvable now: the renderer reports it if it still fails at render time.
+    return true;
+  }
+}
+
+export interface CheckedAssets {
+  /** Exact asset strings → absolute path in the shared storage, for the renderer. */
+  localAssets: Record<string, string>;
+}
+
+/** Checks every asset URL of the resolved movie; throws 400 listing each bad one with its path. */
+export async function checkMovieAssets(services: Services, accountId: string, resolvedMovie: unknown): Promise<CheckedAssets> {
+  const { config, pipeline } = services;
+  const problems: ValidationProblem[] = [];
+  let forbidden = false;
+  const localAssets: Record<string, string> = {};
+  const filesPrefix = `${config.publicUrl}/files/`;
+  for (const { path, value } of findUrls(resolvedMovie)) {
+    const ref = UPLOAD_REF.exec(value);
+    if (ref) {
+      const upload = await services.db
+        .selectFrom('uploads')
+        .select(['storage_key'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', ref[1])
+        .executeTakeFirst();
+      const local = upload && pipeline.storage.localPath(upload.storage_key);
+      if (!upload || !local) problems.push({ path, message: `unknown upload '${ref[1]}'`, in: 'body' });
+      else localAssets[value] = local;
+      continue;
+    }
+    if (value.startsWith(filesPrefix)) {
+      const key = await verifyFileToken(value.slice(filesPrefix.length).split('/')[0], config.jwtSecret);
+      const local = key && (await pipeline.storage.stat(key)) ? pipeline.storage.localPath(key) : null;
+      if (!local) problems.push({ path, message: 'this Reelay file link has expired or its file is gone', in: 'body' });
+      else localAssets[value] = local;
+      continue;
+    }
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      if (path.endsWith('src')) problems.push({ path, message: 'must be an http(s) URL or an upload reference (reelay://uploads/ID)', in: 'body' });
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      forbidden = true;
+      problems.push({ path, message: `the ${url.protocol.replace(':', '')} scheme is not allowed (http or https only)`, in: 'body' });
+      continue;
+    }
+    if (!(await hostAllowed(url.hostname, config.allowPrivateUrls))) {
+      forbidden = true;
+      problems.push({ path, message: `'${url.hostname}' is a private, loopback or link-local address; assets must be public`, in: 'body' });
+    }
+  }
+  if (problems.length) {
+    const first = problems[0];
+    throw new ApiError(
+      400,
+      forbidden ? 'forbidden_url' : 'validation_error',
+      `${first.path}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      problems,
+    );
+  }
+  return { localAssets };
+}
+
+/** Replaces, anywhere in the movie (variables included), each string that is a key of `map`. */
+export function replaceAssetStrings<T>(movie: T, map: Record<string, string>): T {
+  if (Object.keys(map).length === 0) return movie;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return Object.prototype.hasOwnProperty.call(map, v) ? map[v] : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(movie) as T;
+}

@@ -1,0 +1,91 @@
+/**
+ * From a request body to a movie ready to queue: template + variables bound, validated by the
+ * renderer's schema (every problem with its JSON path), asset URLs checked, uploads and own file
+ * links mapped to storage paths, connections resolved and sealed, and the price computed.
+ */
+import { validateMovie } from '@reelay/renderer/src/schema/validate';
+import type { Movie } from '@reelay/renderer/src/schema/movie';
+import { ApiError, validationError, type ValidationProblem } from '../errors';
+import type { Services } from '../services';
+import { getTemplate, type Template } from '../templates/repository';
+import { bindVariables } from '../templates/variables';
+import { checkMovieAssets, replaceAssetStrings } from './assets';
+import { movieCost } from './cost';
+import { renderFingerprint } from './fingerprint';
+
+export interface PreparedMovie {
+  /** What the renderer receives (variables kept: it resolves them itself; assets mapped). */
+  jobMovie: Record<string, unknown>;
+  /** The validated, variable-resolved movie. */
+  movie: Movie;
+  fingerprint: string;
+  cost: number;
+  templateId: string | null;
+  clientData: Record<string, unknown>;
+  sealedConnections: string | null;
+}
+
+/** Hook the connections feature sets: validates a movie's connection refs and seals what it needs. */
+export type ConnectionSealer = (accountId: string, movie: Record<string, unknown>) => Promise<string | null>;
+
+declare module '../services' {
+  interface FeatureServices {
+    /** Set by the connections feature; without it a movie naming a connection is refused. */
+    sealMovieConnections?: ConnectionSealer;
+  }
+}
+
+export function isTemplateRequest(body: unknown): body is { template: string; variables?: Record<string, unknown> } {
+  return !!body && typeof body === 'object' && typeof (body as { template?: unknown }).template === 'string' && !('scenes' in body);
+}
+
+export async function loadTemplate(services: Services, accountId: string, id: string): Promise<Template> {
+  const template = await getTemplate(services.db, accountId, id);
+  if (!template) throw new ApiError(404, 'template_not_found', `Template '${id}' not found`, { template: id });
+  return template;
+}
+
+/** The template's movie with the request's variables bound; `missing` lists required ones not given. */
+export function bindTemplate(template: Template, given: Record<string, unknown>, extra: Record<string, unknown> = {}): { movie: Record<string, unknown>; missing: string[] } {
+  const { variables, missing } = bindVariables(template.variables, template.movie.variables as Record<string, unknown> | undefined, given);
+  return { movie: { ...template.movie, ...extra, variables }, missing };
+}
+
+export function missingVariablesError(missing: string[], rowLabel = ''): ApiError {
+  return validationError(
+    missing.map((name) => ({ path: `${rowLabel}variables.${name}`, message: 'required variable missing', in: 'body' as const })),
+    `Missing required template variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+  );
+}
+
+/** Checks one movie JSON end to end; `pathPrefix` names a batch row in problems. */
+export async function prepareMovie(
+  services: Services,
+  accountId: string,
+  input: Record<string, unknown>,
+  templateId: string | null,
+  pathPrefix = '',
+): Promise<PreparedMovie> {
+  if ('client_data' in input) {
+    throw validationError([{ path: `${pathPrefix}client_data`, message: 'use "client-data" (with a dash), as JSON2Video does', in: 'body' }]);
+  }
+  const result = validateMovie(input);
+  if (!result.ok) {
+    const problems: ValidationProblem[] = result.issues.map((i) => ({ path: `${pathPrefix}${i.path}`, message: i.message, in: 'body' }));
+    throw validationError(problems);
+  }
+  const movie = result.movie;
+  const { localAssets } = await checkMovieAssets(services, accountId, movie);
+  const jobMovie = replaceAssetStrings(input, localAssets);
+  let sealedConnections: string | null = null;
+  if (services.sealMovieConnections) sealedConnections = await services.sealMovieConnections(accountId, jobMovie);
+  return {
+    jobMovie,
+    movie,
+    fingerprint: renderFingerprint(movie as unknown as Record<string, unknown>),
+    cost: movieCost(movie as unknown as Record<string, unknown>),
+    templateId,
+    clientData: (movie['client-data'] as Record<string, unknown> | undefined) ?? {},
+    sealedConnections,
+  };
+}

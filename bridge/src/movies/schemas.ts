@@ -1,0 +1,110 @@
+/** Request and response schemas of /v2/movies (they also produce the OpenAPI document). */
+import { z } from 'zod';
+
+export const movieStatusSchema = z.object({
+  success: z.literal(true),
+  status: z.enum(['pending', 'running', 'done', 'error']),
+  message: z.string(),
+  project: z.string(),
+  movie_id: z.string().nullable(),
+  url: z.string().nullable(),
+  poster: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  duration: z.number().nullable(),
+  size: z.number().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  fps: z.number().nullable(),
+  format: z.string().nullable(),
+  rendering_time: z.number().nullable(),
+  progress: z.number(),
+  'client-data': z.record(z.string(), z.unknown()),
+  credits: z.number(),
+  template: z.string().nullable(),
+  batch: z.string().nullable(),
+  cached: z.boolean(),
+});
+
+export const movieListItemSchema = movieStatusSchema.extend({
+  /** = project; pollers (Zapier) deduplicate on `id`. */
+  id: z.string(),
+});
+
+export const createMovieBody = z
+  .record(z.string(), z.unknown())
+  .describe('A JSON2Video movie (`scenes`, `elements`, `resolution`…), or `{ "template": ID, "variables": {…} }`');
+
+export const createMovieResponse = z.object({ success: z.literal(true), project: z.string(), timestamp: z.string() });
+
+export const statusQuery = z.object({
+  project: z.string().min(1).max(64).optional(),
+  status: z.enum(['pending', 'running', 'done', 'error']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  next_token: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const statusResponse = z.object({
+  success: z.literal(true),
+  movie: movieStatusSchema,
+  remaining_quota: z.object({ credits: z.number().nullable() }),
+});
+
+export const listResponse = z.object({
+  success: z.literal(true),
+  count: z.number(),
+  has_next: z.boolean(),
+  next_token: z.string().nullable(),
+  movies: z.array(movieListItemSchema),
+});
+
+export const projectParams = z.object({ project: z.string().min(1).max(64) });
+
+export const deleteResponse = z.object({
+  success: z.literal(true),
+  project: z.string(),
+  /** `cancelled`: it was pending or running, credits were refunded; `deleted`: its files were removed. */
+  result: z.enum(['cancelled', 'deleted']),
+  refunded: z.number(),
+});
+
+export const batchBody = z.union([
+  z.object({
+    template: z.string().min(1),
+    rows: z.array(z.record(z.string(), z.unknown())).min(1).max(1000),
+    'client-data': z.record(z.string(), z.unknown()).optional(),
+  }).loose(),
+  z.string().describe('text/csv: a header row naming the variables, one row per movie; ?template=ID'),
+]);
+
+export const batchQuery = z.object({ template: z.string().min(1).optional() });
+
+export const batchCreatedResponse = z.object({
+  success: z.literal(true),
+  batch: z.string(),
+  count: z.number(),
+  credits: z.number(),
+  projects: z.array(z.string()),
+  timestamp: z.string(),
+});
+
+export const batchParams = z.object({ id: z.string().min(1).max(64) });
+
+export const batchStatusResponse = z.object({
+  success: z.literal(true),
+  batch: z.object({
+    id: z.string(),
+    template: z.string(),
+    created_at: z.string(),
+    count: z.number(),
+    /** done when every movie is done; error when all ended and one failed; else running/pending. */
+    status: z.enum(['pending', 'running', 'done', 'error']),
+    progress: z.number(),
+    counts: z.object({ pending: z.number(), running: z.number(), done: z.number(), error: z.number() }),
+    credits: z.number(),
+    movies: z.array(movieListItemSchema),
+  }),
+});

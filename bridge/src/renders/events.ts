@@ -1,0 +1,91 @@
+/**
+ * Consumes the renderer's `render-events` Bull queue and applies each event to its render row. The
+ * queue is durable (an event waits in Redis while no bridge runs) and delivers at least once, so
+ * every step is idempotent: transitions are guarded UPDATEs, refunds happen only on the call that
+ * made the transition, and webhooks deduplicate per project and event.
+ */
+import Bull from 'bull';
+import { nowIso } from '../ids';
+import type { Services } from '../services';
+import { creditsFor } from '../movies/cost';
+import { addRefund, getRenderById, markDone, markError, markRunning, type RenderRow } from './repository';
+import { notifyRenderEnded } from './notify';
+import { RENDER_EVENTS_QUEUE, type RenderEvent } from './queue';
+
+export async function applyRenderEvent(services: Services, event: RenderEvent): Promise<void> {
+  const row = await getRenderById(services.db, event.project);
+  if (!row) return; // the account was deleted, or another installation's event
+  const at = event.at && !Number.isNaN(Date.parse(event.at)) ? new Date(event.at).toISOString() : nowIso();
+  switch (event.type) {
+    case 'running':
+    case 'progress':
+      await markRunning(services.db, row.project, at, event.progress);
+      return;
+    case 'done':
+      return finishDone(services, row, event, at);
+    case 'error':
+      return finishError(services, row, event.message || 'The render failed', at);
+  }
+}
+
+async function finishDone(services: Services, row: RenderRow, event: RenderEvent, at: string): Promise<void> {
+  const r = event.result;
+  if (!r) return finishError(services, row, 'The renderer reported success without a result', at);
+  const { pipeline } = services;
+  if (row.status === 'error' || row.status === 'done') {
+    // Cancelled (or already done) while the renderer finished: keep nothing it wrote for a cancelled one.
+    if (row.status === 'error' && row.file_key === null) await pipeline.storage.deletePrefix(pipeline.prefixOf(row));
+    return;
+  }
+  const fileKey = pipeline.keyOfOutput(row, r.file);
+  const changed = await markDone(services.db, row.project, {
+    fileKey,
+    posterKey: r.poster ? pipeline.keyOfOutput(row, r.poster) : null,
+    format: r.format,
+    duration: r.duration,
+    size: r.size,
+    width: r.width,
+    height: r.height,
+    fps: r.fps,
+    renderingTime: r.renderingTime,
+    endedAt: at,
+  });
+  if (!changed) return;
+  // The price was estimated from the JSON; the real length is known now: refund any surplus.
+  const actual = creditsFor(r.duration, { width: r.width, height: r.height });
+  const surplus = Number(row.cost) - Number(row.refunded) - actual;
+  if (surplus > 0) {
+    await services.credits.refund(row.account_id, surplus);
+    await addRefund(services.db, row.project, surplus);
+  }
+  await notifyRenderEnded(services, row.project);
+}
+
+async function finishError(services: Services, row: RenderRow, message: string, at: string): Promise<void> {
+  if (!(await markError(services.db, row.project, message, at))) return;
+  await refundAll(services, row);
+  await notifyRenderEnded(services, row.project);
+}
+
+/** Gives back whatever the render still holds (a failed or cancelled render costs nothing). */
+export async function refundAll(services: Services, row: Pick<RenderRow, 'project' | 'account_id' | 'cost' | 'refunded'>): Promise<void> {
+  const owed = Number(row.cost) - Number(row.refunded);
+  if (owed <= 0) return;
+  await services.credits.refund(row.account_id, owed);
+  await addRefund(services.db, row.project, owed);
+}
+
+/** Starts consuming render events; returns a function that stops it. */
+export function consumeRenderEvents(services: Services): () => Promise<void> {
+  const queue = new Bull<RenderEvent>(RENDER_EVENTS_QUEUE, services.config.redisUrl, {
+    prefix: services.config.queuePrefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000 },
+  });
+  // One at a time keeps a render's events in order (running → progress… → done) on this consumer.
+  void queue.process(1, async (job) => {
+    await applyRenderEvent(services, job.data);
+  });
+  queue.on('error', (err) => services.logger.warn({ err }, 'render-events queue error'));
+  queue.on('failed', (job, err) => services.logger.error({ err, project: job.data?.project }, 'render event not applied'));
+  return () => queue.close();
+}

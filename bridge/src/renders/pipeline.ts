@@ -1,0 +1,65 @@
+/**
+ * The render pipeline's services: storage, the `render` queue, and the operations routes need
+ * (enqueue, cancel, where a render's files go). Registered as a Feature, so every bridge process
+ * has them; the background loops (event consumer, re-enqueue sweep, retention) are started only by
+ * the processes that serve (`startPipelineLoops`, called by `reelay start` / `reelay bridge`).
+ */
+import path from 'node:path';
+import type Bull from 'bull';
+import type { Feature, Services } from '../services';
+import { LocalStorage, type Storage } from '../storage';
+import { cancelRender, enqueueRender, openRenderQueue, type RenderJobData } from './queue';
+import type { RenderRow } from './repository';
+import { renderPrefix } from './retention';
+
+export interface Pipeline {
+  storage: Storage;
+  queue: Bull.Queue<RenderJobData>;
+  /** Storage prefix of a render's files. */
+  prefixOf(row: Pick<RenderRow, 'account_id' | 'project'>): string;
+  /** Puts the render on the queue (idempotent while its job exists). */
+  enqueue(row: RenderRow): Promise<void>;
+  /** Removes a waiting job and tells a running worker to stop. */
+  cancel(project: string): Promise<void>;
+  /** Storage key for a file the renderer wrote into the render's output directory. */
+  keyOfOutput(row: Pick<RenderRow, 'account_id' | 'project'>, file: string): string;
+}
+
+declare module '../services' {
+  interface FeatureServices {
+    pipeline: Pipeline;
+  }
+}
+
+export function createPipeline(services: Services): Pipeline {
+  const { config } = services;
+  const storage = new LocalStorage(config.pipeline.storageDir);
+  const queue = openRenderQueue(config.redisUrl, config.queuePrefix);
+  const prefixOf = (row: Pick<RenderRow, 'account_id' | 'project'>) => renderPrefix(row.account_id, row.project);
+  const outputDir = (row: Pick<RenderRow, 'account_id' | 'project'>) => {
+    const dir = storage.localPath(prefixOf(row));
+    if (!dir) throw new Error('this storage driver has no local paths; the renderer needs a shared output directory');
+    return dir;
+  };
+  return {
+    storage,
+    queue,
+    prefixOf,
+    enqueue: (row) => enqueueRender(queue, row, outputDir(row)),
+    cancel: (project) => cancelRender(queue, services.redis, config.queuePrefix, project),
+    keyOfOutput(row, file) {
+      const dir = outputDir(row);
+      const rel = path.isAbsolute(file) ? path.relative(dir, file) : file;
+      const clean = rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(file) : rel;
+      return `${prefixOf(row)}/${clean.split(path.sep).join('/')}`;
+    },
+  };
+}
+
+export const pipelineFeature: Feature = {
+  name: 'pipeline',
+  init(services) {
+    services.pipeline = createPipeline(services);
+    services.onClose(() => services.pipeline.queue.close());
+  },
+};

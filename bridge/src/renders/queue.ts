@@ -1,0 +1,99 @@
+/**
+ * The bridge's side of the Bull `render` queue: enqueue a render (job id = project id, so a second
+ * add of the same project is a no-op while the first job exists), cancel one (remove it when still
+ * waiting, and publish its id on `${prefix}:cancel` so the worker running it kills ffmpeg), and tell
+ * whether Redis still knows a render (the re-enqueue sweep).
+ */
+import Bull from 'bull';
+import type Redis from 'ioredis';
+import type { RenderRow } from './repository';
+
+export const RENDER_QUEUE = 'render';
+export const RENDER_EVENTS_QUEUE = 'render-events';
+
+/** Job data of the `render` queue (the renderer's contract). */
+export interface RenderJobData {
+  project: string;
+  movie: unknown;
+  output: { dir: string };
+  sealedConnections?: string;
+}
+
+/** Messages of the `render-events` queue (the renderer's contract). */
+export interface RenderEvent {
+  project: string;
+  type: 'running' | 'progress' | 'done' | 'error';
+  at: string;
+  progress?: number;
+  result?: {
+    file: string;
+    poster?: string | null;
+    duration: number;
+    size: number;
+    width: number;
+    height: number;
+    fps: number;
+    renderingTime: number;
+    format: string;
+  };
+  message?: string;
+  retryable?: boolean;
+}
+
+/**
+ * Finished jobs stay in Redis for an hour: long enough that the re-enqueue sweep can tell "finished,
+ * its event not consumed yet" from "lost" (a missing job), short enough to keep Redis small.
+ */
+const KEEP_FINISHED = { age: 3600, count: 10000 };
+
+export function openRenderQueue(redisUrl: string, prefix: string): Bull.Queue<RenderJobData> {
+  return new Bull<RenderJobData>(RENDER_QUEUE, redisUrl, {
+    prefix,
+    defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
+  });
+}
+
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel`;
+}
+
+export async function enqueueRender(
+  queue: Bull.Queue<RenderJobData>,
+  row: Pick<RenderRow, 'project' | 'movie' | 'sealed_connections'>,
+  outputDir: string,
+): Promise<void> {
+  await queue.add(
+    {
+      project: row.project,
+      movie: JSON.parse(row.movie),
+      output: { dir: outputDir },
+      ...(row.sealed_connections ? { sealedConnections: row.sealed_connections } : {}),
+    },
+    { jobId: row.project },
+  );
+}
+
+/** Removes a job that has not started and asks any worker running it to stop. */
+export async function cancelRender(queue: Bull.Queue<RenderJobData>, publisher: Redis, prefix: string, project: string): Promise<void> {
+  const job = await queue.getJob(project);
+  if (job) {
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'paused') await job.remove().catch(() => undefined);
+  }
+  await publisher.publish(cancelChannel(prefix), project);
+}
+
+export type JobPresence = 'queued' | 'finished' | 'missing';
+
+export async function jobPresence(queue: Bull.Queue<RenderJobData>, project: string): Promise<JobPresence> {
+  const job = await queue.getJob(project);
+  if (!job) return 'missing';
+  const state = await job.getState();
+  return state === 'completed' || state === 'failed' ? 'finished' : 'queued';
+}
+
+/** Drops whatever Redis holds for the project so it can be enqueued again under the same id. */
+export async function forgetJob(queue: Bull.Queue<RenderJobData>, project: string): Promise<void> {
+  const job = await queue.getJob(project);
+  if (job) await job.remove().catch(() => undefined);
+}

@@ -1,0 +1,154 @@
+/**
+ * Render rows: creation, lookup scoped to an account, keyset-paginated listing, and the guarded
+ * status transitions the event consumer applies. Every transition is a conditional UPDATE, so a
+ * duplicated or late event (a retried job, two consumers, a cancel racing a finish) changes nothing.
+ */
+import { sql } from 'kysely';
+import { changedRows, type Db } from '../store/db';
+import { nowIso } from '../ids';
+import type { RendersTable, RenderStatus } from './table';
+
+export type RenderRow = RendersTable;
+/** A Db or a transaction (Kysely's Transaction is a Kysely). */
+type Executor = Db;
+
+export async function insertRender(db: Executor, row: RenderRow): Promise<void> {
+  await db.insertInto('renders').values(row).execute();
+}
+
+export async function getRender(db: Executor, accountId: string, project: string): Promise<RenderRow | undefined> {
+  return db.selectFrom('renders').selectAll().where('account_id', '=', accountId).where('project', '=', project).executeTakeFirst();
+}
+
+export async function getRenderById(db: Executor, project: string): Promise<RenderRow | undefined> {
+  return db.selectFrom('renders').selectAll().where('project', '=', project).executeTakeFirst();
+}
+
+export interface ListOptions {
+  status?: RenderStatus;
+  limit: number;
+  /** Opaque token from a previous page. */
+  nextToken?: string;
+  /** ISO bounds on created_at (JSON2Video's from/to). */
+  from?: string;
+  to?: string;
+}
+
+export function encodeCursor(row: Pick<RenderRow, 'created_at' | 'project'>): string {
+  return Buffer.from(`${row.created_at}|${row.project}`).toString('base64url');
+}
+
+export function decodeCursor(token: string): { createdAt: string; project: string } | null {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const [createdAt, project] = text.split('|');
+  if (!createdAt || !project || Number.isNaN(Date.parse(createdAt))) return null;
+  return { createdAt, project };
+}
+
+/** Newest first; keyset pagination on (created_at, project) so pages are stable while rows arrive. */
+export async function listRenders(db: Db, accountId: string, opts: ListOptions): Promise<{ rows: RenderRow[]; nextToken: string | null }> {
+  let q = db.selectFrom('renders').selectAll().where('account_id', '=', accountId);
+  if (opts.status) q = q.where('status', '=', opts.status);
+  if (opts.from) q = q.where('created_at', '>=', opts.from);
+  if (opts.to) q = q.where('created_at', '<=', opts.to);
+  const cursor = opts.nextToken ? decodeCursor(opts.nextToken) : null;
+  if (cursor) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', cursor.createdAt),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('project', '<', cursor.project)]),
+      ]),
+    );
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('project', 'desc').limit(opts.limit + 1).execute();
+  const hasNext = rows.length > opts.limit;
+  const page = hasNext ? rows.slice(0, opts.limit) : rows;
+  return { rows: page, nextToken: hasNext ? encodeCursor(page[page.length - 1]) : null };
+}
+
+/** pending → running (also from running: progress). Returns whether the row changed. */
+export async function markRunning(db: Db, project: string, at: string, progress?: number): Promise<boolean> {
+  const res = await db
+    .updateTable('renders')
+    .set((eb) => ({
+      status: 'running',
+      started_at: eb.fn.coalesce('started_at', sql.lit(at)),
+      ...(progress !== undefined ? { progress: Math.max(0, Math.min(99, Math.round(progress))) } : {}),
+      updated_at: nowIso(),
+    }))
+    .where('project', '=', project)
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst();
+  return changedRows(res) === 1;
+}
+
+export interface DoneFields {
+  fileKey: string;
+  posterKey: string | null;
+  format: string;
+  duration: number;
+  size: number;
+  width: number;
+  height: number;
+  fps: number;
+  renderingTime: number;
+  endedAt: string;
+}
+
+/** pending|running → done. Returns true once per render (the caller then refunds surplus and publishes). */
+export async function markDone(db: Db, project: string, f: DoneFields): Promise<boolean> {
+  const res = await db
+    .updateTable('renders')
+    .set({
+      status: 'done',
+      progress: 100,
+      message: '',
+      file_key: f.fileKey,
+      poster_key: f.posterKey,
+      format: f.format,
+      duration: f.duration,
+      size: f.size,
+      width: f.width,
+      height: f.height,
+      fps: f.fps,
+      rendering_time: f.renderingTime,
+      ended_at: f.endedAt,
+      updated_at: nowIso(),
+    })
+    .where('project', '=', project)
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst();
+  return changedRows(res) === 1;
+}
+
+/** pending|running → error. Returns true once per render (the caller then refunds and publishes). */
+export async function markError(db: Db, project: string, message: string, endedAt: string): Promise<boolean> {
+  const res = await db
+    .updateTable('renders')
+    .set({ status: 'error', message, ended_at: endedAt, updated_at: nowIso() })
+    .where('project', '=', project)
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst();
+  return changedRows(res) === 1;
+}
+
+/** Records a refund of `credits` on the row (kept so the row shows what was finally charged). */
+export async function addRefund(db: Db, project: string, credits: number): Promise<void> {
+  await db
+    .updateTable('renders')
+    .set((eb) => ({ refunded: eb('refunded', '+', credits) }))
+    .where('project', '=', project)
+    .execute();
+}
+
+/** Renders still waiting or running (the re-enqueue sweep compares them with Redis). */
+export async function unfinishedRenders(db: Db, olderThan: string, limit = 500): Promise<RenderRow[]> {
+  return db
+    .selectFrom('renders')
+    .selectAll()
+    .where('status', 'in', ['pending', 'running'])
+    .where('updated_at', '<', olderThan)
+    .orderBy('created_at', 'asc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,62 @@
+/**
+ * Retention: the files of renders that ended more than REELAY_RETENTION_DAYS ago are removed from
+ * storage (JSON2Video keeps 7 days, our default too); the row stays, with `files_deleted_at`, so
+ * its status and billing history remain readable. Uploads are not touched: they are the account's
+ * own assets, bounded by its quota. The same sweep drops expired idempotency claims.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import type { Storage } from '../storage';
+import { nowIso } from '../ids';
+import { purgeIdempotencyKeys } from '../movies/idempotency';
+import './table';
+
+export const DEFAULT_RETENTION_DAYS = 7;
+
+export function renderPrefix(accountId: string, project: string): string {
+  return `renders/${accountId}/${project}`;
+}
+
+export async function sweepExpiredRenders(opts: { db: Db; storage: Storage; retentionDays: number; now?: number }): Promise<number> {
+  const cutoff = new Date((opts.now ?? Date.now()) - opts.retentionDays * 24 * 3600 * 1000).toISOString();
+  let removed = 0;
+  for (;;) {
+    const rows = await opts.db
+      .selectFrom('renders')
+      .select(['project', 'account_id'])
+      .where('status', 'in', ['done', 'error'])
+      .where('files_deleted_at', 'is', null)
+      .where('ended_at', '<', cutoff)
+      .limit(200)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      await opts.storage.deletePrefix(renderPrefix(row.account_id, row.project));
+      await opts.db.updateTable('renders').set({ files_deleted_at: nowIso() }).where('project', '=', row.project).execute();
+      removed++;
+    }
+  }
+  await purgeIdempotencyKeys(opts.db, opts.now);
+  return removed;
+}
+
+/** Runs the sweep now and then every `intervalMs` (default hourly); returns a stop function. */
+export function scheduleRetention(opts: { db: Db; storage: Storage; retentionDays: number; logger: Logger; intervalMs?: number }): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const removed = await sweepExpiredRenders(opts);
+      if (removed) opts.logger.info({ removed }, 'retention: removed files of expired renders');
+    } catch (err) {
+      opts.logger.error({ err }, 'retention sweep failed');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(tick, opts.intervalMs ?? 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
