@@ -104,9 +104,9 @@ describe('movie', () => {
     let sent: unknown;
     api()
       .post('/v2/uploads', (body) => ((uploaded = body), true))
+      .query({ name: 'a.png' })
       .matchHeader('content-type', 'image/png')
-      .matchHeader('content-disposition', 'attachment; filename="a.png"')
-      .reply(201, { success: true, upload: { id: 'up1', url: `${BASE}/v2/uploads/up1/file` } });
+      .reply(201, { success: true, upload: { id: 'up1', url: "reelay://uploads/up1" } });
     api().post('/v2/movies', (body) => ((sent = body), true)).reply(200, { success: true, project: 'p6' });
     await output(
       {
@@ -122,7 +122,7 @@ describe('movie', () => {
       [{ json: { title: 'Hello' }, binary: { photo: { data: Buffer.from('png!').toString('base64'), mimeType: 'image/png', fileName: 'a.png' } } }],
     );
     expect(uploaded).toBe('png!');
-    expect(sent).toEqual({ template: 'tpl1', variables: { photo: `${BASE}/v2/uploads/up1/file`, title: 'Hello' } });
+    expect(sent).toEqual({ template: 'tpl1', variables: { photo: "reelay://uploads/up1", title: 'Hello' } });
   });
 
   it('get status, get many (paginated) and delete', async () => {
@@ -154,7 +154,7 @@ describe('template', () => {
     expect((await output({ resource: 'template', operation: 'get', template: locator }))[0].json).toEqual(tpl);
 
     let patched: unknown;
-    api().patch('/v2/templates/tpl1', (b) => ((patched = b), true)).reply(200, { success: true, template: { ...tpl, name: 'New' } });
+    api().put('/v2/templates/tpl1', (b) => ((patched = b), true)).reply(200, { success: true, template: { ...tpl, name: 'New' } });
     await output({ resource: 'template', operation: 'update', template: locator, updateFields: { name: 'New' } });
     expect(patched).toEqual({ name: 'New' });
 
@@ -231,6 +231,7 @@ describe('upload and account', () => {
     let seen: string | undefined;
     api()
       .post('/v2/uploads', (b) => ((seen = b), true))
+      .query({ name: 'v.mp3' })
       .matchHeader('content-type', 'audio/mpeg')
       .reply(201, { success: true, upload: { id: 'u1', url: 'http://x/u1' } });
     const [item] = await output({ resource: 'upload', operation: 'upload', binaryPropertyName: 'sound' }, [

@@ -4,7 +4,7 @@ import { reelayApiRequest } from '../transport';
 
 /**
  * Sends one binary field of an item to `POST /v2/uploads` as the raw body and returns the upload
- * (`{id, url, …}`); the url is what a movie element uses as `src`.
+ * (`{id, url, …}`); the url (`reelay://uploads/<id>`) is what a movie element uses as `src`.
  */
 export async function uploadBinaryProperty(
 	this: IExecuteFunctions,
@@ -13,15 +13,13 @@ export async function uploadBinaryProperty(
 ): Promise<IDataObject> {
 	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
-	const fileName = (binary.fileName ?? binaryPropertyName).replace(/["\\\r\n]/g, '_');
 	const response = await reelayApiRequest.call(this, {
 		method: 'POST',
 		endpoint: '/v2/uploads',
 		body: buffer,
-		headers: {
-			'Content-Type': binary.mimeType || 'application/octet-stream',
-			'Content-Disposition': `attachment; filename="${fileName}"`,
-		},
+		// The bridge finds the real type by probing the bytes; the name is for display only.
+		qs: { name: binary.fileName ?? binaryPropertyName },
+		headers: { 'Content-Type': binary.mimeType || 'application/octet-stream' },
 		itemIndex,
 	});
 	return (response.upload ?? response) as IDataObject;

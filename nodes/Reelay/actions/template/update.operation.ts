@@ -28,7 +28,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw new NodeOperationError(this.getNode(), 'Choose at least one field to update', { itemIndex });
 	}
 	const response = await reelayApiRequest.call(this, {
-		method: 'PATCH',
+		method: 'PUT',
 		endpoint: `/v2/templates/${encodeURIComponent(id)}`,
 		body,
 		itemIndex,
