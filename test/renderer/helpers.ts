@@ -24,6 +24,8 @@ export function makeMedia(dir: string): void {
   png('green.png', 'lime');
   png('blue.png', 'blue');
   png('wide-blue.png', 'blue', '128x64');
+  // Three vertical bands red | green | blue (126×64): shows how resize modes map the source.
+  ff(['-f', 'lavfi', '-i', 'color=red:s=42x64', '-f', 'lavfi', '-i', 'color=lime:s=42x64', '-f', 'lavfi', '-i', 'color=blue:s=42x64', '-filter_complex', '[0][1][2]hstack=inputs=3', '-frames:v', '1', path.join(dir, 'bands.png')]);
   // Left half red, right half blue: shows flips and crops.
   ff(['-f', 'lavfi', '-i', 'color=red:s=32x64', '-f', 'lavfi', '-i', 'color=blue:s=32x64', '-filter_complex', '[0][1]hstack', '-frames:v', '1', path.join(dir, 'halves.png')]);
   // 2 s of green video with a 1 kHz tone.
@@ -106,6 +108,7 @@ export function frameAt(file: string, t: number): Frame {
   const data = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 * 1024 * 1024 });
   const width = p.width!;
   const height = p.height!;
+  if (data.length < width * height * 3) throw new Error(`no frame at ${t}s in ${file}`);
   return {
     width, height, data,
     at(x, y) {

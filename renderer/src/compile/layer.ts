@@ -56,9 +56,9 @@ function motion(layer: VisualLayer, fps: number): string[] {
   if (r) out.push(`rotate=a='(${num(r.angle)}+${num(r.speed)}*t)*PI/180':c=none`);
   if (layer.fadeIn > 0) out.push(`fade=t=in:st=0:d=${num(layer.fadeIn)}:alpha=1`);
   if (layer.fadeOut > 0) out.push(`fade=t=out:st=${num(Math.max(0, layer.duration - layer.fadeOut))}:d=${num(layer.fadeOut)}:alpha=1`);
-  // Shift to the element's start inside its container; overlay shows nothing before that.
-  out.push(layer.start > 0 ? `setpts=PTS-STARTPTS+${num(layer.start)}/TB` : 'setpts=PTS-STARTPTS');
-  void fps;
+  // Shift to the element's start inside its container; overlay shows nothing before that. Whole
+  // ticks of 1/fps: setpts truncates, so `start/TB` in floating point could land a frame early.
+  out.push(`settb=1/${fps}`, `setpts=PTS-STARTPTS+${Math.round(layer.start * fps)}`);
   return out;
 }
 
@@ -69,7 +69,8 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
   const n = frames(layer.duration, fps);
   const e = layer.effects;
   const crop = e.crop ? [`crop=${num(e.crop.width)}:${num(e.crop.height)}:${num(e.crop.x)}:${num(e.crop.y)}`] : [];
-  const repeat = [`loop=loop=${n - 1}:size=1:start=0`, `setpts=N/${fps}/TB`];
+  // settb first, then integer frame numbers as timestamps (exact, unlike `N/FPS/TB`).
+  const repeat = [`loop=loop=${n - 1}:size=1:start=0`, `settb=1/${fps}`, 'setpts=N'];
   const src = layer.source;
   let chain: string[];
   switch (src.kind) {
@@ -77,7 +78,7 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       const head = [`[${src.input}:v]`];
       if (e.zoom) {
         // zoompan emits all n frames from the single input frame.
-        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), zoompan(e.zoom, g, fps, n, false), `setpts=N/${fps}/TB`];
+        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), zoompan(e.zoom, g, fps, n, false), `settb=1/${fps}`, 'setpts=N'];
       } else {
         chain = [...crop, ...resizeFilters(g), ...staticEffects(e), ...repeat];
       }

@@ -31,6 +31,9 @@ export function runFfmpeg(cmd: FfmpegCommand, opts: RunOptions = {}): Promise<vo
     if (opts.signal?.aborted) return reject(new RenderError('cancelled', 'cancelled'));
     const command = ffmpeg({ stdoutLines: 60 });
     for (const input of cmd.inputs) command.input(input.file).inputOptions(input.options);
+    // fluent-ffmpeg cannot build a command without an input; a movie of plain colours has none.
+    // This tiny lavfi source is never mapped, so ffmpeg ignores it.
+    if (cmd.inputs.length === 0) command.input('nullsrc=s=16x16:d=0.04').inputOptions(['-f', 'lavfi']);
     command.complexFilter(cmd.filterGraph.join(';'));
     command.outputOptions(['-hide_banner', ...cmd.outputOptions]).output(cmd.output);
     let last = -1;

@@ -1,0 +1,259 @@
+/**
+ * Golden movies for pictures: every position, resize mode, z-index order, fades, effects, transition
+ * families, text and movie-level overlays. Tiny (160×90, 10 fps, ≤ 2 s) so the suite stays fast;
+ * each asserts on ffprobe and on pixels sampled from decoded frames.
+ */
+import path from 'node:path';
+import { expectColour, ffprobe, frameAt, harness, makeMedia, near, serveDir, type AssetServer, type Frame } from './helpers';
+
+const h = harness('visual');
+let server: AssetServer;
+const src = (name: string) => `${server.url}/${name}`;
+const movie = (scenes: unknown[], extra: object = {}) => ({ resolution: 'custom', width: 160, height: 90, fps: 10, quality: 'low', scenes, ...extra });
+
+beforeAll(async () => {
+  makeMedia(path.join(h.dir, 'media'));
+  server = await serveDir(path.join(h.dir, 'media'));
+});
+afterAll(async () => {
+  await server.close();
+  h.cleanup();
+});
+
+test('output: H.264 yuv420p + AAC at the requested size, fps and duration (within one frame)', async () => {
+  const r = await h.render(movie([{ duration: 1.5, 'background-color': '#ff0000' }]));
+  const p = ffprobe(r.file);
+  const v = p.streams.find((s) => s.codec_type === 'video')!;
+  expect(v).toMatchObject({ codec_name: 'h264', width: 160, height: 90, r_frame_rate: '10/1', pix_fmt: 'yuv420p' });
+  expect(p.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+  expect(Math.abs(p.duration - 1.5)).toBeLessThanOrEqual(0.1);
+  expect(r).toMatchObject({ width: 160, height: 90, fps: 10, format: 'mp4' });
+  expect(r.size).toBeGreaterThan(0);
+  expectColour(frameAt(r.file, 0.5), 80, 45, 'red');
+  expectColour(frameAt(r.poster, 0), 80, 45, 'red');
+});
+
+test('the nine position presets and custom x/y', async () => {
+  const positions = ['top-left', 'top-center', 'top-right', 'center-left', 'center-center', 'center-right', 'bottom-left', 'bottom-center', 'bottom-right'];
+  const r = await h.render(movie([{
+    duration: 1,
+    elements: [
+      ...positions.map((position) => ({ type: 'image', src: src('red.png'), width: 20, height: 20, position })),
+      { type: 'image', src: src('green.png'), width: 10, height: 10, position: 'custom', x: 40, y: 60 },
+    ],
+  }]));
+  const f = frameAt(r.file, 0.5);
+  const xs = [10, 80, 150];
+  const ys = [10, 45, 80];
+  for (const y of ys) for (const x of xs) expectColour(f, x, y, 'red');
+  expectColour(f, 45, 65, 'green');
+  expectColour(f, 45, 30, 'black');
+  expectColour(f, 115, 65, 'black');
+});
+
+test.each([
+  // bands.png is red|green|blue (2:1 wide) put in a 40×40 box at the top-left.
+  ['cover', { x: 8, y: 20, colour: 'green' }, { x: 20, y: 36, colour: 'green' }],
+  ['fill', { x: 8, y: 20, colour: 'red' }, { x: 20, y: 36, colour: 'green' }],
+  ['fit', { x: 8, y: 10, colour: 'red' }, { x: 20, y: 30, colour: 'black' }],
+  ['contain', { x: 20, y: 4, colour: 'black' }, { x: 20, y: 20, colour: 'green' }],
+] as const)('resize %s', async (resize, a, b) => {
+  const r = await h.render(movie([{ duration: 1, elements: [{ type: 'image', src: src('bands.png'), width: 40, height: 40, position: 'top-left', resize }] }]));
+  const f = frameAt(r.file, 0.5);
+  expectColour(f, a.x, a.y, a.colour);
+  expectColour(f, b.x, b.y, b.colour);
+});
+
+test('z-index orders layers; without it, later elements are on top', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    elements: [
+      { type: 'image', src: src('red.png'), width: 40, height: 40, position: 'top-left', 'z-index': 5 },
+      { type: 'image', src: src('green.png'), width: 40, height: 40, position: 'top-left', 'z-index': 1 },
+      { type: 'image', src: src('red.png'), width: 40, height: 40, position: 'top-right' },
+      { type: 'image', src: src('blue.png'), width: 40, height: 40, position: 'top-right' },
+    ],
+  }]));
+  const f = frameAt(r.file, 0.5);
+  expectColour(f, 20, 20, 'red');
+  expectColour(f, 140, 20, 'blue');
+});
+
+test('element start and duration inside a scene; fade-in starts black, fade-out ends black', async () => {
+  const r = await h.render(movie([{
+    duration: 2,
+    elements: [
+      { type: 'image', src: src('red.png'), start: 0.5, duration: 1, width: 40, height: 40, position: 'top-left' },
+      { type: 'image', src: src('green.png'), width: 40, height: 40, position: 'top-right', 'fade-in': 1, 'fade-out': 0.5 },
+    ],
+  }]));
+  const at = (t: number) => frameAt(r.file, t);
+  expectColour(at(0.2), 20, 20, 'black');
+  expectColour(at(1.0), 20, 20, 'red');
+  expectColour(at(1.8), 20, 20, 'black');
+  const early = at(0.05).at(140, 20);
+  expect(early[1]).toBeLessThan(60);
+  expectColour(at(1.2), 140, 20, 'green');
+  expect(at(1.9).at(140, 20)[1]).toBeLessThan(100);
+});
+
+test('effects: flip, crop, correction, chroma-key', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    'background-color': '#ffff00',
+    elements: [
+      { type: 'image', src: src('halves.png'), width: 40, height: 40, position: 'top-left', 'flip-horizontal': true },
+      { type: 'image', src: src('halves.png'), width: 40, height: 40, position: 'top-center', crop: { x: 32, y: 0, width: 32, height: 64 } },
+      { type: 'image', src: src('red.png'), width: 40, height: 40, position: 'top-right', correction: { saturation: 0 } },
+      { type: 'image', src: src('green.png'), width: 40, height: 40, position: 'bottom-left', 'chroma-key': { color: '#00ff00', tolerance: 20 } },
+    ],
+  }]));
+  const f = frameAt(r.file, 0.5);
+  expectColour(f, 8, 20, 'blue');
+  expectColour(f, 32, 20, 'red');
+  expectColour(f, 66, 20, 'blue');
+  expectColour(f, 94, 20, 'blue');
+  const grey = f.at(140, 20);
+  expect(Math.abs(grey[0] - grey[1])).toBeLessThan(30);
+  expectColour(f, 20, 70, 'yellow');
+});
+
+test('zoom and rotate change the picture over time without moving the element box', async () => {
+  const r = await h.render(movie([{
+    duration: 2,
+    elements: [
+      { type: 'image', src: src('bands.png'), width: 60, height: 60, position: 'top-left', resize: 'fill', zoom: 10 },
+      { type: 'image', src: src('halves.png'), width: 40, height: 40, position: 'top-right', rotate: { angle: 180 } },
+    ],
+  }]));
+  // Zooming 1.5× into the centre pushes the red band (the left third) partly out of the box.
+  expectColour(frameAt(r.file, 0.0), 18, 30, 'red');
+  expectColour(frameAt(r.file, 1.9), 18, 30, 'green');
+  // Rotated 180°: blue half now on the left.
+  expectColour(frameAt(r.file, 0.5), 128, 20, 'blue');
+});
+
+const TRANSITIONS = ['fade', 'fadeblack', 'fadewhite', 'dissolve', 'wipeleft', 'wipeup', 'slideleft', 'slidedown', 'smoothleft', 'circleopen', 'circleclose', 'pixelize', 'zoomin', 'radial', 'hlslice'];
+
+test.each(TRANSITIONS)('transition %s overlaps the scenes and blends both mid-way', async (style) => {
+  const r = await h.render(movie([
+    { duration: 1, 'background-color': '#ff0000' },
+    { duration: 1, 'background-color': '#0000ff', transition: { style, duration: 0.8 } },
+  ]));
+  // 1 + 1 − 0.8 s of overlap.
+  expect(Math.abs(ffprobe(r.file).duration - 1.2)).toBeLessThanOrEqual(0.1);
+  expectColour(frameAt(r.file, 0.05), 80, 45, 'red');
+  expectColour(frameAt(r.file, 1.1), 80, 45, 'blue');
+  // Around the midpoint a frame is neither all scene A nor all scene B (zoomin blends late).
+  const mixed = [0.5, 0.6, 0.8].some((t) => {
+    const f = frameAt(r.file, t);
+    const c = count(f);
+    return c.red < f.width * f.height * 0.95 && c.blue < f.width * f.height * 0.95;
+  });
+  expect(mixed).toBe(true);
+});
+
+function count(f: Frame): { red: number; blue: number } {
+  let red = 0;
+  let blue = 0;
+  for (let y = 0; y < f.height; y += 2) for (let x = 0; x < f.width; x += 2) {
+    const p = f.at(x, y);
+    if (near(p, [255, 0, 0], 30)) red += 4;
+    else if (near(p, [0, 0, 255], 30)) blue += 4;
+  }
+  return { red, blue };
+}
+
+test('a fade midpoint is an even blend of both scenes', async () => {
+  const r = await h.render(movie([
+    { duration: 1, 'background-color': '#ff0000' },
+    { duration: 1, 'background-color': '#0000ff', transition: { style: 'fade', duration: 1 } },
+  ]));
+  const p = frameAt(r.file, 0.5).at(80, 45);
+  expect(near(p, [128, 0, 128], 45)).toBe(true);
+});
+
+test('text draws inside its box and nowhere else; words wrap', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    'background-color': '#0000ff',
+    elements: [{ type: 'text', text: 'Hello wrapped world', width: 80, height: 50, position: 'center-center', settings: { 'font-size': 14, color: '#ffffff' } }],
+  }]));
+  const f = frameAt(r.file, 0.5);
+  let inside = 0;
+  let outside = 0;
+  for (let y = 0; y < f.height; y++) for (let x = 0; x < f.width; x++) {
+    const bright = f.at(x, y)[0] > 150;
+    const inBox = x >= 40 - 2 && x < 120 + 2 && y >= 20 - 2 && y < 70 + 2;
+    if (bright && inBox) inside++;
+    if (bright && !inBox) outside++;
+  }
+  expect(inside).toBeGreaterThan(40);
+  expect(outside).toBe(0);
+  // Wrapped onto at least two lines: bright pixels in the upper and lower half of the box.
+  let upper = 0;
+  let lower = 0;
+  for (let x = 40; x < 120; x++) for (let y = 20; y < 70; y++) if (f.at(x, y)[0] > 150) (y < 45 ? upper++ : lower++);
+  expect(upper).toBeGreaterThan(10);
+  expect(lower).toBeGreaterThan(10);
+});
+
+test('text background, alignment and variables', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    elements: [{ type: 'text', text: '{{label}}', width: 80, height: 30, position: 'top-left', settings: { 'background-color': '#ff0000', 'text-align': 'left', 'font-size': 12 } }],
+  }], { variables: { label: 'Hi' } }));
+  const f = frameAt(r.file, 0.5);
+  expectColour(f, 75, 5, 'red');
+  expectColour(f, 100, 5, 'black');
+  let leftBright = 0;
+  for (let x = 0; x < 30; x++) for (let y = 0; y < 30; y++) if (f.at(x, y)[1] > 150) leftBright++;
+  expect(leftBright).toBeGreaterThan(5);
+});
+
+test('movie-level elements span every scene (a watermark)', async () => {
+  const r = await h.render(movie([
+    { duration: 1, 'background-color': '#0000ff' },
+    { duration: 1, 'background-color': '#ffff00' },
+  ], { elements: [{ type: 'image', src: src('red.png'), width: 20, height: 20, position: 'bottom-right' }] }));
+  expectColour(frameAt(r.file, 0.5), 150, 80, 'red');
+  expectColour(frameAt(r.file, 1.5), 150, 80, 'red');
+  expectColour(frameAt(r.file, 1.5), 20, 20, 'yellow');
+});
+
+test('conditions and variables choose what is drawn', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    'background-color': '{{bg}}',
+    elements: [
+      { type: 'image', src: src('red.png'), width: 40, height: 40, position: 'top-left', condition: '{{showRed}}' },
+      { type: 'image', src: src('{{img}}'), width: 40, height: 40, position: 'top-right', condition: 'count > 1' },
+    ],
+  }], { variables: { bg: '#ffff00', showRed: false, img: 'blue.png', count: 2 } }));
+  const f = frameAt(r.file, 0.5);
+  expectColour(f, 20, 20, 'yellow');
+  expectColour(f, 140, 20, 'blue');
+});
+
+test('video element: its own length fits the scene, resized to cover', async () => {
+  const r = await h.render(movie([{ elements: [{ type: 'video', src: src('green.mp4') }] }]));
+  expect(Math.abs(ffprobe(r.file).duration - 2)).toBeLessThanOrEqual(0.1);
+  expectColour(frameAt(r.file, 1), 5, 5, 'green');
+  expectColour(frameAt(r.file, 1), 155, 85, 'green');
+});
+
+test('draft adds a watermark; gif and webm formats', async () => {
+  const draft = await h.render(movie([{ duration: 1, 'background-color': '#0000ff' }], { draft: true }));
+  let changed = 0;
+  const f = frameAt(draft.file, 0.5);
+  for (let x = 20; x < 140; x++) if (!near(f.at(x, 45), [0, 0, 255], 40)) changed++;
+  expect(changed).toBeGreaterThan(10);
+
+  const gif = await h.render(movie([{ duration: 1, 'background-color': '#ff0000' }], { format: 'gif' }), { project: 'g' });
+  expect(gif.file.endsWith('.gif')).toBe(true);
+  expect(ffprobe(gif.file).streams.map((s) => s.codec_name)).toEqual(['gif']);
+  expectColour(frameAt(gif.file, 0.5), 80, 45, 'red');
+
+  const webm = await h.render(movie([{ duration: 1, 'background-color': '#ff0000' }], { format: 'webm' }), { project: 'w' });
+  expect(ffprobe(webm.file).streams.map((s) => s.codec_name).sort()).toEqual(['opus', 'vp9']);
+});
