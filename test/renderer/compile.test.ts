@@ -1,0 +1,74 @@
+/**
+ * compile is pure: the same plan gives the same argv. Snapshots pin the filter graph so any change to
+ * what ffmpeg is asked to do shows up in review.
+ */
+import { compile } from '../../renderer/src/compile/compile';
+import { toArgv } from '../../renderer/src/compile/command';
+import type { Plan, VisualLayer } from '../../renderer/src/normalise/plan';
+
+const red = { r: 255, g: 0, b: 0, a: 1 };
+const black = { r: 0, g: 0, b: 0, a: 1 };
+const geometry = { x: 10, y: 20, width: 40, height: 30, boxWidth: 40, boxHeight: 30, resize: 'cover' as const };
+const noEffects = { flipHorizontal: false, flipVertical: false };
+const layer = (over: Partial<VisualLayer>): VisualLayer => ({
+  path: 'scenes[0].elements[0]', zIndex: 0, start: 0, duration: 2, containerStart: 0, geometry, effects: noEffects, fadeIn: 0, fadeOut: 0,
+  source: { kind: 'image', input: 0 }, ...over,
+});
+
+const plan: Plan = {
+  width: 320, height: 180, fps: 25, duration: 4.5, format: 'mp4', quality: 'medium', draft: undefined,
+  inputs: [
+    { file: '/cache/red.png', seek: 0, duration: 2, loop: 0, still: true },
+    { file: '/cache/clip.mp4', seek: 1.5, duration: 3, loop: 0, still: false },
+    { file: '/cache/music.mp3', seek: 0, duration: 4.5, loop: -1, still: false },
+  ],
+  scenes: [
+    {
+      path: 'scenes[0]', start: 0, duration: 2, background: black,
+      layers: [
+        layer({ fadeIn: 0.5, effects: { ...noEffects, zoom: { from: 1, to: 1.2, pan: 'left', panDistance: 0.1 } } }),
+        layer({
+          path: 'scenes[0].elements[1]', start: 0.5, duration: 1.5,
+          source: { kind: 'text', text: { fontFile: '/fonts/DejaVuSans.ttf', fontSize: 20, color: red, lines: [{ textFile: '/work/t1-0.txt', x: 3, y: 4 }] } },
+        }),
+      ],
+    },
+    { path: 'scenes[1]', start: 1.5, duration: 3, background: red, transition: { style: 'wipeleft', duration: 0.5 }, layers: [layer({ path: 'scenes[1].elements[0]', duration: 3, source: { kind: 'video', input: 1 }, effects: { ...noEffects, flipHorizontal: true } })] },
+  ],
+  overlays: [layer({ path: 'elements[1]', duration: 4.5, source: { kind: 'audiogram', color: red, opacity: 0.5, amplitude: 5 } })],
+  audio: [
+    { path: 'elements[0]', input: 2, start: 0, duration: 4.5, volume: 0.3, fadeIn: 0, fadeOut: 1 },
+    { path: 'scenes[1].elements[0]', input: 1, start: 1.5, duration: 3, volume: 1, fadeIn: 0, fadeOut: 0 },
+  ],
+  subtitles: { file: '/work/subtitles.ass' },
+  output: '/out/movie.mp4',
+};
+
+test('a full plan compiles to one stable command', () => {
+  const cmd = compile(plan);
+  expect(cmd.filterGraph).toMatchSnapshot('filter graph');
+  expect(toArgv(cmd)).toMatchSnapshot('argv');
+  expect(compile(plan)).toEqual(cmd);
+});
+
+test('one ffmpeg process, one filter graph, every input used', () => {
+  const argv = toArgv(compile(plan));
+  expect(argv.filter((a) => a === '-filter_complex')).toHaveLength(1);
+  const graph = argv[argv.indexOf('-filter_complex') + 1];
+  for (let i = 0; i < plan.inputs.length; i++) expect(graph).toContain(`[${i}:`);
+});
+
+test('gif and webm outputs, no audio, draft watermark', () => {
+  const gif = compile({ ...plan, format: 'gif', overlays: [], audio: [], subtitles: undefined, draft: { fontFile: '/fonts/b.ttf' } });
+  expect(gif.filterGraph.join(';')).not.toContain('aout');
+  expect(gif.filterGraph.slice(-3)).toMatchSnapshot('gif tail');
+  expect(gif.outputOptions).toEqual(expect.arrayContaining(['-an', '-f', 'gif']));
+  const webm = compile({ ...plan, format: 'webm', audio: [], overlays: [] });
+  expect(webm.filterGraph[0]).toBe('anullsrc=r=48000:cl=stereo,apad=whole_dur=4.5,atrim=duration=4.5[aout]');
+  expect(webm.outputOptions).toEqual(expect.arrayContaining(['libvpx-vp9', 'libopus']));
+});
+
+test('paths that would break filter quoting are refused', () => {
+  const bad = { ...plan, subtitles: { file: "/work/it's.ass" } };
+  expect(() => compile(bad)).toThrow(/unsupported character/);
+});
