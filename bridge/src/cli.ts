@@ -11,6 +11,11 @@ import { bootstrapDefaultAccount } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { runRenderCli } from '@reelay/renderer/src/cli/render-local';
 import { startInProcessRenderer } from './inprocess-renderer';
+import { CliError, renderThroughBridge } from './movies/cli-render';
+import { renderDemo } from './movies/demo';
+import { startPipelineLoops } from './renders/loops';
+import { startRenderWorker } from './renders/worker';
+import { createLogger } from './logger';
 import { generateKey } from './keys/format';
 import { listen } from './server';
 import { RedisUnavailableError, createServices, type Services } from './services';
@@ -25,7 +30,7 @@ function int(value: string): number {
 }
 
 function failOneLine(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof CliError) {
     process.stderr.write(`reelay: ${err.message}\n`);
   } else {
     const e = err as { code?: string; message?: string };
@@ -62,14 +67,30 @@ function onShutdown(services: Services, extra?: () => Promise<void>) {
   process.on('SIGTERM', stop);
 }
 
-async function startBridge(withRenderer: boolean): Promise<void> {
+async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {}): Promise<void> {
   const config = loadConfig();
   const services = await createServices(config);
   await bootstrapDefaultAccount(services, config, out);
   await listen(services);
+  startPipelineLoops(services);
   out(`reelay: bridge listening on ${config.publicUrl} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
   const stopRenderer = withRenderer ? await startInProcessRenderer(services) : undefined;
   onShutdown(services, stopRenderer);
+  if (opts.demo) await renderDemo(services, out);
+}
+
+/** `reelay renderer`: a render worker only (needs Redis and the shared storage, not the store). */
+async function startRenderer(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const worker = await startRenderWorker(config, logger);
+  out(`reelay: renderer consuming queue "${config.queuePrefix}:render" (concurrency ${config.pipeline.renderConcurrency})`);
+  const stop = async () => {
+    await worker.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 export function buildCli(): Command {
@@ -78,7 +99,13 @@ export function buildCli(): Command {
   program
     .command('start')
     .description('bridge + an in-process renderer worker (SQLite and local disk by default)')
-    .action(() => startBridge(true).catch(failOneLine));
+    .option('--demo', 'render a small demo movie once started and print its URL')
+    .action((opts: { demo?: boolean }) => startBridge(true, opts).catch(failOneLine));
+
+  program
+    .command('renderer')
+    .description('a renderer worker only: consumes the render queue (run any number, sharing Redis and the storage directory)')
+    .action(() => startRenderer().catch(failOneLine));
 
   program
     .command('bridge')
@@ -133,13 +160,21 @@ export function buildCli(): Command {
     .action(() => out(generateKey()));
 
   program
-    .command('render <file>')
-    .description('render a movie JSON file on this machine with ffmpeg (no bridge or Redis needed)')
-    .option('--local', 'accept local file paths in the movie, relative to the movie file')
+    .command('render [file]')
+    .description('render a movie JSON file through the bridge (REELAY_URL, REELAY_API_KEY) and download it; --local renders on this machine instead')
+    .option('--local', 'render here with ffmpeg, no bridge or Redis; local file paths in the movie are relative to it')
+    .option('--template <id>', 'render a template (the file, if given, holds its variables)')
+    .option('--var <name=value>', 'a variable (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('-o, --out <file>', 'output file (default: next to the movie file)')
-    .action((file: string, opts: { local?: boolean; out?: string }) =>
-      runRenderCli(file, opts).catch(failOneLine),
-    );
+    .action((file: string | undefined, opts: { local?: boolean; out?: string; template?: string; var?: string[] }) => {
+      if (opts.local) {
+        if (!file) return failOneLine(new CliError('--local needs a movie file'));
+        return runRenderCli(file, opts).catch(failOneLine);
+      }
+      return renderThroughBridge(file, { template: opts.template, vars: opts.var, out: opts.out })
+        .then((saved) => out(`reelay: saved ${saved}`))
+        .catch(failOneLine);
+    });
 
   return program;
 }

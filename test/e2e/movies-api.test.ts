@@ -36,12 +36,14 @@ async function finish(project: string, seconds = 1) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'movie.mp4');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=red:s=160x90:d=${seconds}`, '-pix_fmt', 'yuv420p', file]);
+  const poster = path.join(dir, 'movie.jpg');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file, '-frames:v', '1', poster]);
   await applyRenderEvent(bridge.services, { project, type: 'running', at: new Date().toISOString() });
   await applyRenderEvent(bridge.services, {
     project,
     type: 'done',
     at: new Date().toISOString(),
-    result: { file, poster: null, duration: seconds, size: 1000, width: 160, height: 90, fps: 25, renderingTime: 0.5, format: 'mp4' },
+    result: { file, poster, duration: seconds, size: 1000, width: 160, height: 90, fps: 25, renderingTime: 500, format: 'mp4' },
   });
 }
 
@@ -132,6 +134,9 @@ describe('completion, status, files, cache, delete', () => {
     const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
     expect(st.body.movie).toMatchObject({ status: 'done', progress: 100, width: 160, height: 90, duration: 1, credits: 1, 'client-data': { order: 7 } });
     const url = new URL(st.body.movie.url);
+    expect(st.body.movie.rendering_time).toBe(0.5);
+    const poster = await fetch(bridge.url + new URL(st.body.movie.poster).pathname);
+    expect(poster.headers.get('content-type')).toBe('image/jpeg');
     expect(url.pathname).toMatch(/^\/files\/.+\/movie\.mp4$/);
     const whole = await fetch(bridge.url + url.pathname);
     expect(whole.status).toBe(200);
@@ -285,7 +290,8 @@ describe('uploads', () => {
     const movie = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
     expect(movie.status).toBe(200);
     const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', movie.body.project).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.movie).scenes[0].elements[0].src).toBe(bridge.services.pipeline.storage.localPath(`uploads/${bridge.account.id}/${body.upload.id}.png`));
+    // The renderer gets a signed link to the upload (it fetches it like any asset).
+    expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/[^/]+/${body.upload.id}\\.png$`));
 
     const list = await bridge.request('GET', '/v2/uploads', { key: bridge.primaryKey });
     expect(list.body.uploads.length).toBe(2);

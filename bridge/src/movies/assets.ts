@@ -1,20 +1,21 @@
 /**
  * The asset URLs of a movie, checked before anything is charged:
- * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path);
- * - a signed file link of this bridge (`<public url>/files/<jwt>/…`, e.g. an earlier render) is
- *   verified;
+ * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path); it
+ *   is handed to the renderer as a signed link to this bridge's `/files/…` route;
+ * - a signed file link of this bridge (`<public url>/files/<jwt>/…`, e.g. an earlier render) must
+ *   still be valid and its file present;
  * - anything else must be http(s) to an address the renderer may reach: loopback, private and
  *   link-local addresses (cloud metadata) are refused here, with the path of the element, unless
  *   REELAY_ALLOW_PRIVATE_URLS is set. The renderer checks again at connect time (DNS rebinding).
- * The first two are handed to the renderer as paths in the shared storage (`localAssets`), so the
- * renderer never has to call back into the bridge — which, on a single machine, would be loopback.
+ * The renderer fetches uploads and file links from REELAY_PUBLIC_URL like any asset, so that address
+ * must be one the renderer may reach (a public name, or loopback with REELAY_ALLOW_PRIVATE_URLS).
  */
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { isAddressAllowed } from '@reelay/renderer/src/assets/address-policy';
 import { ApiError, type ValidationProblem } from '../errors';
 import type { Services } from '../services';
-import { verifyFileToken } from '../storage/signed-urls';
+import { signFileUrl, verifyFileToken } from '../storage/signed-urls';
 import '../uploads/table';
 
 export const UPLOAD_REF = /^reelay:\/\/uploads\/([A-Za-z0-9_-]{1,64})$/;
@@ -61,17 +62,27 @@ async function hostAllowed(hostname: string, allowPrivate: boolean): Promise<boo
 }
 
 export interface CheckedAssets {
-  /** Exact asset strings → absolute path in the shared storage, for the renderer. */
-  localAssets: Record<string, string>;
+  /** Exact asset strings → what the renderer gets instead (upload refs → signed links). */
+  replacements: Record<string, string>;
 }
+
+/** Lifetime of the links handed to the renderer for uploads (a queued render may wait a while). */
+const UPLOAD_LINK_SECONDS = 30 * 24 * 3600;
 
 /** Checks every asset URL of the resolved movie; throws 400 listing each bad one with its path. */
 export async function checkMovieAssets(services: Services, accountId: string, resolvedMovie: unknown): Promise<CheckedAssets> {
   const { config, pipeline } = services;
   const problems: ValidationProblem[] = [];
   let forbidden = false;
-  const localAssets: Record<string, string> = {};
+  const replacements: Record<string, string> = {};
   const filesPrefix = `${config.publicUrl}/files/`;
+  const ownHostReachable = await hostAllowed(new URL(config.publicUrl).hostname, config.allowPrivateUrls);
+  const unreachable = (path: string) =>
+    problems.push({
+      path,
+      message: `the renderer may not fetch from this bridge's address (${config.publicUrl}); set REELAY_PUBLIC_URL to an address it may reach, or REELAY_ALLOW_PRIVATE_URLS=true on a single machine`,
+      in: 'body',
+    });
   for (const { path, value } of findUrls(resolvedMovie)) {
     const ref = UPLOAD_REF.exec(value);
     if (ref) {
@@ -81,16 +92,17 @@ export async function checkMovieAssets(services: Services, accountId: string, re
         .where('account_id', '=', accountId)
         .where('id', '=', ref[1])
         .executeTakeFirst();
-      const local = upload && pipeline.storage.localPath(upload.storage_key);
-      if (!upload || !local) problems.push({ path, message: `unknown upload '${ref[1]}'`, in: 'body' });
-      else localAssets[value] = local;
+      if (!upload) problems.push({ path, message: `unknown upload '${ref[1]}'`, in: 'body' });
+      else if (!ownHostReachable) unreachable(path);
+      else {
+        replacements[value] = await signFileUrl({ publicUrl: config.publicUrl, secret: config.jwtSecret, storageKey: upload.storage_key, lifetimeSeconds: UPLOAD_LINK_SECONDS });
+      }
       continue;
     }
     if (value.startsWith(filesPrefix)) {
       const key = await verifyFileToken(value.slice(filesPrefix.length).split('/')[0], config.jwtSecret);
-      const local = key && (await pipeline.storage.stat(key)) ? pipeline.storage.localPath(key) : null;
-      if (!local) problems.push({ path, message: 'this Reelay file link has expired or its file is gone', in: 'body' });
-      else localAssets[value] = local;
+      if (!key || !(await pipeline.storage.stat(key))) problems.push({ path, message: 'this Reelay file link has expired or its file is gone', in: 'body' });
+      else if (!ownHostReachable) unreachable(path);
       continue;
     }
     let url: URL;
@@ -119,7 +131,7 @@ export async function checkMovieAssets(services: Services, accountId: string, re
       problems,
     );
   }
-  return { localAssets };
+  return { replacements };
 }
 
 /** Replaces, anywhere in the movie (variables included), each string that is a key of `map`. */

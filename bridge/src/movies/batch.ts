@@ -85,7 +85,7 @@ export async function createBatch(
   }
   const total = prepared.reduce((sum, p) => sum + p.cost, 0);
   const now = nowIso();
-  const renderRows: RenderRow[] = prepared.map((p) => newRow(principal, newProjectId(), p, batchId, now));
+  const renderRows: RenderRow[] = prepared.map((p) => newRow({ accountId, keyId: principal.key.id }, newProjectId(), p, batchId, now));
   try {
     await services.credits.debit(accountId, total);
     try {

@@ -1,7 +1,6 @@
 /**
  * From a request body to a movie ready to queue: template + variables bound, validated by the
- * renderer's schema (every problem with its JSON path), asset URLs checked, uploads and own file
- * links mapped to storage paths, connections resolved and sealed, and the price computed.
+ * renderer's schema (every problem with its JSON path), asset URLs checked, uploads mapped to signed links, connections resolved and sealed, and the price computed.
  */
 import { validateMovie } from '@reelay/renderer/src/schema/validate';
 import type { Movie } from '@reelay/renderer/src/schema/movie';
@@ -75,8 +74,8 @@ export async function prepareMovie(
     throw validationError(problems);
   }
   const movie = result.movie;
-  const { localAssets } = await checkMovieAssets(services, accountId, movie);
-  const jobMovie = replaceAssetStrings(input, localAssets);
+  const { replacements } = await checkMovieAssets(services, accountId, movie);
+  const jobMovie = replaceAssetStrings(input, replacements);
   let sealedConnections: string | null = null;
   if (services.sealMovieConnections) sealedConnections = await services.sealMovieConnections(accountId, jobMovie);
   return {

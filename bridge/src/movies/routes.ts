@@ -66,7 +66,7 @@ export const movieRoutes = [
         templateId = template.id;
       }
       const prepared = await prepareMovie(services, accountId, input, templateId);
-      const accepted = await acceptMovie(services, principal, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
+      const accepted = await acceptMovie(services, { accountId, keyId: principal.key.id }, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
       return { success: true as const, project: accepted.project, timestamp: accepted.timestamp };
     },
   }),

@@ -3,7 +3,6 @@
  * Credits move before the row exists and are given back if anything after the debit fails, so a
  * crash can lose a refund only between two statements; a row that exists was paid for exactly once.
  */
-import type { Principal } from '../keys/principal';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { getRender, insertRender, type RenderRow } from '../renders/repository';
@@ -12,6 +11,12 @@ import { claimIdempotencyKey, releaseIdempotencyKey } from './idempotency';
 import type { PreparedMovie } from './prepare';
 import { newProjectId } from './project-id';
 
+/** Who a render belongs to: the account, and the key that asked (null for the CLI demo). */
+export interface Owner {
+  accountId: string;
+  keyId: string | null;
+}
+
 export interface Accepted {
   project: string;
   timestamp: string;
@@ -19,11 +24,11 @@ export interface Accepted {
   replayed: boolean;
 }
 
-function newRow(principal: Principal, project: string, p: PreparedMovie, batchId: string | null, now: string): RenderRow {
+function newRow(owner: Owner, project: string, p: PreparedMovie, batchId: string | null, now: string): RenderRow {
   return {
     project,
-    account_id: principal.account.id,
-    key_id: principal.key.id,
+    account_id: owner.accountId,
+    key_id: owner.keyId,
     status: 'pending',
     progress: 0,
     message: '',
@@ -99,11 +104,11 @@ async function fromCache(services: Services, row: RenderRow): Promise<boolean> {
 
 export async function acceptMovie(
   services: Services,
-  principal: Principal,
+  owner: Owner,
   prepared: PreparedMovie,
   opts: { idempotencyKey?: string; bodyHash: string },
 ): Promise<Accepted> {
-  const accountId = principal.account.id;
+  const accountId = owner.accountId;
   const project = newProjectId();
   if (opts.idempotencyKey) {
     const claim = await claimIdempotencyKey(services.db, { accountId, key: opts.idempotencyKey, bodyHash: opts.bodyHash, resultId: project });
@@ -113,7 +118,7 @@ export async function acceptMovie(
     }
   }
   const now = nowIso();
-  const row = newRow(principal, project, prepared, null, now);
+  const row = newRow(owner, project, prepared, null, now);
   try {
     const cached = prepared.movie.cache !== false && (await fromCache(services, row));
     if (!cached) await services.credits.debit(accountId, row.cost);

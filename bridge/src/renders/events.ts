@@ -24,6 +24,11 @@ export async function applyRenderEvent(services: Services, event: RenderEvent): 
     case 'done':
       return finishDone(services, row, event, at);
     case 'error':
+      // A passing fault the queue will try again: the render is still under way.
+      if (event.retryable === true) {
+        await markRunning(services.db, row.project, at);
+        return;
+      }
       return finishError(services, row, event.message || 'The render failed', at);
   }
 }
@@ -47,7 +52,8 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
     width: r.width,
     height: r.height,
     fps: r.fps,
-    renderingTime: r.renderingTime,
+    // The renderer reports milliseconds; JSON2Video's rendering_time is seconds.
+    renderingTime: Math.round(r.renderingTime / 100) / 10,
     endedAt: at,
   });
   if (!changed) return;

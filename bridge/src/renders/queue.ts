@@ -6,39 +6,17 @@
  */
 import Bull from 'bull';
 import type Redis from 'ioredis';
+import {
+  RENDER_EVENTS_QUEUE,
+  RENDER_QUEUE,
+  cancelChannel,
+  renderJobOptions,
+  type RenderEvent,
+  type RenderJobData,
+} from '@reelay/renderer/src/jobs/contract';
 import type { RenderRow } from './repository';
 
-export const RENDER_QUEUE = 'render';
-export const RENDER_EVENTS_QUEUE = 'render-events';
-
-/** Job data of the `render` queue (the renderer's contract). */
-export interface RenderJobData {
-  project: string;
-  movie: unknown;
-  output: { dir: string };
-  sealedConnections?: string;
-}
-
-/** Messages of the `render-events` queue (the renderer's contract). */
-export interface RenderEvent {
-  project: string;
-  type: 'running' | 'progress' | 'done' | 'error';
-  at: string;
-  progress?: number;
-  result?: {
-    file: string;
-    poster?: string | null;
-    duration: number;
-    size: number;
-    width: number;
-    height: number;
-    fps: number;
-    renderingTime: number;
-    format: string;
-  };
-  message?: string;
-  retryable?: boolean;
-}
+export { RENDER_QUEUE, RENDER_EVENTS_QUEUE, cancelChannel, type RenderJobData, type RenderEvent };
 
 /**
  * Finished jobs stay in Redis for an hour: long enough that the re-enqueue sweep can tell "finished,
@@ -53,10 +31,6 @@ export function openRenderQueue(redisUrl: string, prefix: string): Bull.Queue<Re
   });
 }
 
-export function cancelChannel(prefix: string): string {
-  return `${prefix}:cancel`;
-}
-
 export async function enqueueRender(
   queue: Bull.Queue<RenderJobData>,
   row: Pick<RenderRow, 'project' | 'movie' | 'sealed_connections'>,
@@ -69,7 +43,8 @@ export async function enqueueRender(
       output: { dir: outputDir },
       ...(row.sealed_connections ? { sealedConnections: row.sealed_connections } : {}),
     },
-    { jobId: row.project },
+    // The renderer's retry policy (passing faults retried with backoff), our retention of finished jobs.
+    { ...renderJobOptions(row.project), removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
   );
 }
 

@@ -1,0 +1,19 @@
+/**
+ * Renderer workers run by the `reelay` CLI: inside the bridge (`reelay start`) or alone
+ * (`reelay renderer`, any number of them, on any machine that shares Redis and the storage
+ * directory). They consume the Bull `render` queue and write into the storage the bridge names.
+ */
+import { createRenderWorker, type RenderWorker } from '@reelay/renderer/src/worker/render-worker';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+export async function startRenderWorker(config: Config, logger: Logger): Promise<RenderWorker> {
+  return createRenderWorker({
+    redis: config.redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: config.pipeline.renderConcurrency,
+    dataDir: config.dataDir,
+    allowPrivateUrls: config.allowPrivateUrls,
+    logger: logger.child({ service: 'reelay-renderer' }),
+  });
+}

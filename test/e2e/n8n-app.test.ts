@@ -1,0 +1,137 @@
+/**
+ * The package inside the real n8n app (n8n@2.41.1, installed outside the repo by scripts/e2e-n8n.sh,
+ * which builds dist/ and sets REELAY_N8N_BIN). n8n loads the built package through
+ * N8N_CUSTOM_EXTENSIONS (types CUSTOM.reelay / CUSTOM.reelayTrigger); credentials and workflows are
+ * imported with n8n's CLI and run with `n8n execute --id … --rawOutput` against a live bridge.
+ * Skipped unless REELAY_N8N_BIN is set (`npm run e2e:n8n`).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startBridge, type TestBridge } from '../helpers/bridge';
+
+const N8N = process.env.REELAY_N8N_BIN;
+const ROOT = path.resolve(__dirname, '../..');
+const CREDENTIAL_ID = 'reelayCredential01';
+const describeWithN8n = N8N ? describe : describe.skip;
+
+let bridge: TestBridge;
+let userFolder: string;
+
+function n8nEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    // jest sets NODE_ENV=test, which silences n8n's logger (and with it the command output).
+    NODE_ENV: 'production',
+    N8N_USER_FOLDER: userFolder,
+    N8N_CUSTOM_EXTENSIONS: path.join(ROOT, 'dist'),
+    N8N_ENCRYPTION_KEY: 'reelay-e2e-encryption-key-000000',
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_RUNNERS_ENABLED: 'false',
+    // `n8n list:… / execute` print their results through the logger at info level.
+    N8N_LOG_LEVEL: 'info',
+    DB_SQLITE_POOL_SIZE: '2',
+    ...extra,
+  };
+}
+
+function n8n(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(N8N!, args, { env: n8nEnv(extraEnv), cwd: userFolder, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`n8n ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** `--rawOutput` prints the IRun as JSON after any log lines. */
+function parseRun(stdout: string): { data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> } }>>; error?: unknown } } } {
+  const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
+  if (start <= 0 && !stdout.startsWith('{')) throw new Error(`no JSON in n8n's output:\n${stdout.slice(-2000)}`);
+  return JSON.parse(stdout.slice(start));
+}
+
+function outputOf(run: ReturnType<typeof parseRun>, node: string) {
+  return run.data.resultData.runData[node][0].data!.main[0];
+}
+
+/** An example as the e2e installation needs it: custom-extension types, our credential. */
+function localise(workflow: string, replacements: Record<string, string> = {}): string {
+  let text = workflow.replaceAll('n8n-nodes-reelay.', 'CUSTOM.');
+  for (const [from, to] of Object.entries(replacements)) text = text.replaceAll(from, to);
+  return text;
+}
+
+async function importWorkflow(json: string, name: string): Promise<void> {
+  const file = path.join(userFolder, `${name}.json`);
+  writeFileSync(file, json);
+  await n8n(['import:workflow', `--input=${file}`]);
+}
+
+describeWithN8n('real n8n app', () => {
+  beforeAll(async () => {
+    bridge = await startBridge({ credits: 1000 });
+    userFolder = mkdtempSync(path.join(os.tmpdir(), 'reelay-n8n-'));
+    const credentials = [{ id: CREDENTIAL_ID, name: 'Reelay account', type: 'reelayApi', data: { baseUrl: bridge.url, apiKey: bridge.primaryKey } }];
+    writeFileSync(path.join(userFolder, 'credentials.json'), JSON.stringify(credentials));
+    await n8n(['import:credentials', `--input=${path.join(userFolder, 'credentials.json')}`]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await bridge?.stop();
+    if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+  });
+
+  test('every example in examples/ imports', async () => {
+    const dir = path.join(ROOT, 'examples');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const file of files) await importWorkflow(localise(readFileSync(path.join(dir, file), 'utf8')), file.replace('.json', ''));
+    const { stdout } = await n8n(['list:workflow']);
+    for (const file of files) expect(stdout).toContain(JSON.parse(readFileSync(path.join(dir, file), 'utf8')).id);
+  }, 120_000);
+
+  test('n8n execute: create → roll → revoke an API key', async () => {
+    const workflow = {
+      id: 'reelayE2eKeys0001',
+      name: 'e2e keys',
+      active: false,
+      settings: { executionOrder: 'v1' },
+      nodes: [
+        { id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        ...[
+          ['Create', { resource: 'apiKey', operation: 'create', name: 'from n8n', permission: 'role', role: 'render' }],
+          ['Roll', { resource: 'apiKey', operation: 'roll', keyId: '={{ $json.id }}', graceSeconds: 0 }],
+          ['Revoke', { resource: 'apiKey', operation: 'revoke', keyId: '={{ $json.id }}' }],
+        ].map(([name, parameters], i) => ({
+          id: `a${i + 2}`,
+          name,
+          type: 'CUSTOM.reelay',
+          typeVersion: 1,
+          position: [200 * (i + 1), 0],
+          parameters,
+          credentials: { reelayApi: { id: CREDENTIAL_ID, name: 'Reelay account' } },
+        })),
+      ],
+      connections: {
+        Start: { main: [[{ node: 'Create', type: 'main', index: 0 }]] },
+        Create: { main: [[{ node: 'Roll', type: 'main', index: 0 }]] },
+        Roll: { main: [[{ node: 'Revoke', type: 'main', index: 0 }]] },
+      },
+    };
+    await importWorkflow(JSON.stringify(workflow), 'keys');
+    const run = parseRun((await n8n(['execute', `--id=${workflow.id}`, '--rawOutput'])).stdout);
+    const created = outputOf(run, 'Create')[0].json;
+    const rolled = outputOf(run, 'Roll')[0].json;
+    expect(created).toMatchObject({ name: 'from n8n', key: expect.stringMatching(/^rly_/) });
+    expect(outputOf(run, 'Revoke')[0].json).toMatchObject({ id: rolled.id, revoked: true });
+    expect((await bridge.request('GET', '/v2/auth/verify', { key: rolled.key as string })).status).toBe(401);
+  }, 120_000);
+});
+
+export { spawn, createServer, type ChildProcess, type Server, type AddressInfo };
