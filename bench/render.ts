@@ -1,0 +1,273 @@
+/**
+ * `npm run bench:render`: Reelay's renderer against a hand-written single ffmpeg command that draws
+ * the same picture with the same encoder settings (libx264 veryfast CRF 20, AAC 192k), and against
+ * editly on movie (a) when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run).
+ * Median of 3 runs each, interleaved; wall time and peak RSS (GNU time's max RSS of the process tree,
+ * plus the Node process's own peak for Reelay).
+ *
+ * (a) 3 scenes × 5 s at full-hd 30 fps: image with slow zoom + title; trimmed video + lower third;
+ *     colour background with two lines; 1 s fade transitions; music with fade-out.
+ * (b) 60 s slideshow at hd 30 fps: 12 images with captions, 0.5 s fades, music.
+ * (c) four video clips at hd 30 fps with wipe/circle/slide transitions and music.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderMovie } from '../renderer/src/render/render-movie';
+
+const ROOT = path.resolve(__dirname, '..');
+const WORK = path.join(os.tmpdir(), 'reelay-bench-render');
+const MEDIA = path.join(WORK, 'media');
+const OUT = path.join(WORK, 'out');
+const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const EDITLY_DIR = process.env.REELAY_EDITLY_DIR ?? '/opt/editly';
+const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-movflags', '+faststart'];
+
+// ---------------------------------------------------------------- child mode: one Reelay render
+async function child(movieFile: string, out: string): Promise<void> {
+  const started = performance.now();
+  await renderMovie({
+    project: path.basename(out, '.mp4'), movie: JSON.parse(readFileSync(movieFile, 'utf8')), outputDir: path.dirname(out),
+    dataDir: path.join(WORK, 'data'), allowPrivateUrls: false, localBaseDir: MEDIA,
+  });
+  const ms = performance.now() - started;
+  process.stdout.write(JSON.stringify({ ms, nodeMaxRssKb: process.resourceUsage().maxRSS }) + '\n');
+}
+
+// ---------------------------------------------------------------- media
+function ff(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+function makeMedia(): void {
+  mkdirSync(MEDIA, { recursive: true });
+  const sources = ['testsrc2', 'mandelbrot', 'rgbtestsrc', 'smptehdbars', 'testsrc', 'yuvtestsrc'];
+  for (let i = 1; i <= 12; i++) {
+    const file = path.join(MEDIA, `img${String(i).padStart(2, '0')}.jpg`);
+    if (existsSync(file)) continue;
+    const src = sources[(i - 1) % sources.length];
+    ff(['-f', 'lavfi', '-i', `${src}=s=1920x1080`, '-vf', `hue=h=${i * 30}`, '-frames:v', '1', '-q:v', '3', file]);
+  }
+  for (let i = 1; i <= 4; i++) {
+    const file = path.join(MEDIA, `clip${i}.mp4`);
+    if (existsSync(file)) continue;
+    const src = ['testsrc2', 'mandelbrot', 'life=s=480x270:mold=10:r=30:ratio=0.1:death_color=#C83232:life_color=#00ff00,scale=1920:1080', 'testsrc'][i - 1];
+    const input = src.includes('=') ? src : `${src}=s=1920x1080:r=30`;
+    ff(['-f', 'lavfi', '-i', input, '-f', 'lavfi', '-i', `sine=f=${200 * i}`, '-t', '8', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', '-r', '30', '-c:a', 'aac', '-shortest', file]);
+  }
+  const music = path.join(MEDIA, 'music.m4a');
+  if (!existsSync(music)) ff(['-f', 'lavfi', '-i', 'sine=f=220:d=70', '-f', 'lavfi', '-i', 'sine=f=330:d=70', '-filter_complex', 'amix=inputs=2', '-c:a', 'aac', '-b:a', '128k', music]);
+}
+
+// ---------------------------------------------------------------- the movies
+interface Case {
+  name: string;
+  movie: object;
+  /** Hand-written ffmpeg argv producing the same picture. */
+  hand: (out: string) => string[];
+  editly?: (out: string) => object;
+}
+
+const m = (f: string) => path.join(MEDIA, f);
+const dt = (text: string, size: number, x: string, y: string) => `drawtext=fontfile=${FONT}:text='${text}':fontsize=${size}:fontcolor=white:x=${x}:y=${y}`;
+
+const caseA: Case = {
+  name: '(a) 3 scenes, full-hd 30 fps, 13 s',
+  movie: {
+    resolution: 'full-hd', fps: 30, quality: 'high',
+    scenes: [
+      { duration: 5, elements: [
+        { type: 'image', src: 'img01.jpg', zoom: 2 },
+        { type: 'text', text: 'Reelay benchmark', settings: { 'font-size': 96 } },
+      ] },
+      { duration: 5, transition: { style: 'fade', duration: 1 }, elements: [
+        { type: 'video', src: 'clip1.mp4', seek: 2, duration: 5, muted: true },
+        { type: 'text', text: 'A trimmed video', position: 'bottom-left', width: 1200, height: 140, settings: { 'font-size': 56, 'background-color': '#00000099', 'text-align': 'left', padding: 40 } },
+      ] },
+      { duration: 5, transition: { style: 'fade', duration: 1 }, 'background-color': '#1e3a8a', elements: [
+        { type: 'text', text: 'Two lines of text\nfor the final scene', settings: { 'font-size': 80 } },
+      ] },
+    ],
+    elements: [{ type: 'audio', src: 'music.m4a', volume: 0.8, 'fade-out': 2, duration: -2 }],
+  },
+  hand: (out) => [
+    '-i', m('img01.jpg'), '-ss', '2', '-t', '5', '-i', m('clip1.mp4'), '-t', '13', '-i', m('music.m4a'),
+    '-filter_complex', [
+      `[0:v]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,zoompan=z='1+0.1*on/149':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=150:s=1920x1080:fps=30,${dt('Reelay benchmark', 96, '(w-text_w)/2', '(h-text_h)/2')},setsar=1[v0]`,
+      `[1:v]fps=30,scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,drawbox=x=0:y=940:w=1200:h=140:color=black@0.6:t=fill,${dt('A trimmed video', 56, '40', '980')},setsar=1[v1]`,
+      `color=c=0x1e3a8a:s=1920x1080:r=30:d=5,${dt('Two lines of text', 80, '(w-text_w)/2', '440')},${dt('for the final scene', 80, '(w-text_w)/2', '540')},setsar=1[v2]`,
+      '[v0][v1]xfade=transition=fade:duration=1:offset=4[x1]',
+      '[x1][v2]xfade=transition=fade:duration=1:offset=8,format=yuv420p[vout]',
+      '[2:a]volume=0.8,afade=t=out:st=11:d=2[aout]',
+    ].join(';'),
+    '-map', '[vout]', '-map', '[aout]', '-t', '13', '-r', '30', ...ENCODE, out,
+  ],
+  editly: (out) => ({
+    outPath: out, width: 1920, height: 1080, fps: 30, keepSourceAudio: false, allowRemoteRequests: false,
+    defaults: { transition: { name: 'fade', duration: 1 } },
+    clips: [
+      { duration: 5, layers: [{ type: 'image', path: m('img01.jpg'), zoomDirection: 'in', zoomAmount: 0.1, resizeMode: 'cover' }, { type: 'title', text: 'Reelay benchmark', fontPath: FONT }] },
+      { duration: 5, layers: [{ type: 'video', path: m('clip1.mp4'), cutFrom: 2, cutTo: 7, resizeMode: 'cover' }, { type: 'subtitle', text: 'A trimmed video', fontPath: FONT }] },
+      { duration: 5, layers: [{ type: 'fill-color', color: '#1e3a8a' }, { type: 'title', text: 'Two lines of text\nfor the final scene', fontPath: FONT }] },
+    ],
+    audioTracks: [{ path: m('music.m4a'), mixVolume: 0.8 }],
+    customOutputArgs: ['-vf', 'format=yuv420p', '-c:v', 'libx264', '-preset:v', 'veryfast', '-crf', '20', '-c:a', 'aac', '-b:a', '192k', '-movflags', 'faststart'],
+  }),
+};
+
+const SLIDES = 12;
+const caseB: Case = {
+  name: '(b) 60 s slideshow, 12 images, hd 30 fps',
+  movie: {
+    resolution: 'hd', fps: 30, quality: 'high',
+    scenes: Array.from({ length: SLIDES }, (_, i) => ({
+      duration: 5.5,
+      ...(i > 0 ? { transition: { style: 'fade', duration: 0.5 } } : {}),
+      elements: [
+        { type: 'image', src: `img${String(i + 1).padStart(2, '0')}.jpg` },
+        { type: 'text', text: `Slide number ${i + 1}`, position: 'bottom-center', height: 120, settings: { 'font-size': 48 } },
+      ],
+    })),
+    elements: [{ type: 'audio', src: 'music.m4a', volume: 0.8, 'fade-out': 2, duration: -2 }],
+  },
+  hand: (out) => {
+    const chains: string[] = [];
+    for (let i = 0; i < SLIDES; i++) {
+      chains.push(`[${i}:v]scale=1280:720:force_original_aspect_ratio=increase,crop=1280:720,loop=loop=164:size=1:start=0,settb=1/30,setpts=N,${dt(`Slide number ${i + 1}`, 48, '(w-text_w)/2', '640')},setsar=1[v${i}]`);
+    }
+    let last = 'v0';
+    for (let i = 1; i < SLIDES; i++) {
+      const outLabel = i === SLIDES - 1 ? 'vx' : `x${i}`;
+      chains.push(`[${last}][v${i}]xfade=transition=fade:duration=0.5:offset=${(i * 5).toFixed(1)}[${outLabel}]`);
+      last = outLabel;
+    }
+    chains.push('[vx]format=yuv420p[vout]', `[${SLIDES}:a]volume=0.8,afade=t=out:st=58.5:d=2[aout]`);
+    const inputs = Array.from({ length: SLIDES }, (_, i) => ['-i', m(`img${String(i + 1).padStart(2, '0')}.jpg`)]).flat();
+    return [...inputs, '-t', '60.5', '-i', m('music.m4a'), '-filter_complex', chains.join(';'), '-map', '[vout]', '-map', '[aout]', '-t', '60.5', '-r', '30', ...ENCODE, out];
+  },
+};
+
+const STYLES = ['wipeleft', 'circleopen', 'slideup'];
+const caseC: Case = {
+  name: '(c) 4 video clips with transitions, hd 30 fps, 17 s',
+  movie: {
+    resolution: 'hd', fps: 30, quality: 'high',
+    scenes: [1, 2, 3, 4].map((i) => ({
+      ...(i > 1 ? { transition: { style: STYLES[i - 2], duration: 1 } } : {}),
+      elements: [{ type: 'video', src: `clip${i}.mp4`, seek: 1, duration: 5, muted: true }],
+    })),
+    elements: [{ type: 'audio', src: 'music.m4a', volume: 0.8, 'fade-out': 2, duration: -2 }],
+  },
+  hand: (out) => {
+    const chains = [1, 2, 3, 4].map((i) => `[${i - 1}:v]fps=30,scale=1280:720:force_original_aspect_ratio=increase,crop=1280:720,setsar=1[v${i}]`);
+    chains.push('[v1][v2]xfade=transition=wipeleft:duration=1:offset=4[x2]', '[x2][v3]xfade=transition=circleopen:duration=1:offset=8[x3]', '[x3][v4]xfade=transition=slideup:duration=1:offset=12,format=yuv420p[vout]', '[4:a]volume=0.8,afade=t=out:st=15:d=2[aout]');
+    const inputs = [1, 2, 3, 4].flatMap((i) => ['-ss', '1', '-t', '5', '-i', m(`clip${i}.mp4`)]);
+    return [...inputs, '-t', '17', '-i', m('music.m4a'), '-filter_complex', chains.join(';'), '-map', '[vout]', '-map', '[aout]', '-t', '17', '-r', '30', ...ENCODE, out];
+  },
+};
+
+// ---------------------------------------------------------------- measuring
+interface Sample {
+  wallMs: number;
+  /** Peak RSS of the process tree (GNU time), KB. */
+  treeRssKb: number;
+  /** Reelay only: the render inside the process (excludes Node start-up) and Node's own peak RSS. */
+  renderMs?: number;
+  nodeRssKb?: number;
+}
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { sample: Sample; stdout: string } {
+  const started = performance.now();
+  const res = spawnSync('/usr/bin/time', ['-f', 'RSSKB=%M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  if (res.status !== 0) throw new Error(`${cmd} failed (${res.status}): ${res.stderr.slice(-2000)}`);
+  const rss = /RSSKB=(\d+)/.exec(res.stderr);
+  return { sample: { wallMs, treeRssKb: Number(rss?.[1] ?? 0) }, stdout: res.stdout };
+}
+
+function runReelay(c: Case, i: number): Sample {
+  const movieFile = path.join(WORK, `${c.name.slice(1, 2)}.json`);
+  writeFileSync(movieFile, JSON.stringify(c.movie));
+  const out = path.join(OUT, `reelay-${c.name.slice(1, 2)}-${i}.mp4`);
+  const { sample, stdout } = timed(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', movieFile, out]);
+  const line = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; nodeMaxRssKb: number };
+  return { ...sample, renderMs: line.ms, nodeRssKb: line.nodeMaxRssKb };
+}
+
+function runHand(c: Case, i: number): Sample {
+  return timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...c.hand(path.join(OUT, `hand-${c.name.slice(1, 2)}-${i}.mp4`))]).sample;
+}
+
+function editlyAvailable(): boolean {
+  return existsSync(path.join(EDITLY_DIR, 'node_modules/editly/cli.js')) && existsSync('/usr/bin/xvfb-run');
+}
+
+function runEditly(c: Case, i: number): Sample {
+  const spec = path.join(WORK, `editly-${c.name.slice(1, 2)}.json`);
+  writeFileSync(spec, JSON.stringify(c.editly!(path.join(OUT, `editly-${c.name.slice(1, 2)}-${i}.mp4`))));
+  return timed('xvfb-run', ['-a', '-s', '-ac -screen 0 1280x1024x24', process.execPath, path.join(EDITLY_DIR, 'node_modules/editly/cli.js'), '--json', spec]).sample;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+const mb = (kb: number) => (kb / 1024).toFixed(0);
+
+async function main(): Promise<void> {
+  makeMedia();
+  mkdirSync(OUT, { recursive: true });
+  const only = process.env.BENCH_CASES ?? 'abc';
+  const withEditly = process.env.BENCH_EDITLY !== '0' && editlyAvailable();
+  const results: Record<string, unknown> = {};
+  const lines: string[] = [];
+  for (const c of [caseA, caseB, caseC].filter((x) => only.includes(x.name[1]))) {
+    const reelay: Sample[] = [];
+    const hand: Sample[] = [];
+    const editly: Sample[] = [];
+    runReelay(c, 0); // warm-up: probes, font cache, page cache
+    for (let i = 0; i < RUNS; i++) {
+      reelay.push(runReelay(c, i));
+      hand.push(runHand(c, i));
+      if (withEditly && c.editly) {
+        try {
+          editly.push(runEditly(c, i));
+        } catch (err) {
+          lines.push(`editly failed on ${c.name}: ${(err as Error).message.split('\n')[0]}`);
+          break;
+        }
+      }
+    }
+    const r = { wall: median(reelay.map((s) => s.wallMs)), render: median(reelay.map((s) => s.renderMs!)), tree: median(reelay.map((s) => s.treeRssKb)), node: Math.max(...reelay.map((s) => s.nodeRssKb!)) };
+    const h = { wall: median(hand.map((s) => s.wallMs)), tree: median(hand.map((s) => s.treeRssKb)) };
+    lines.push(
+      `${c.name}`,
+      `  hand-written ffmpeg: ${secs(h.wall)} s, peak RSS ${mb(h.tree)} MB`,
+      `  reelay:              ${secs(r.render)} s render (${secs(r.wall)} s with Node start-up), peak RSS ffmpeg ${mb(r.tree)} MB, Node ${mb(r.node)} MB`,
+      `  ratio reelay/hand:   ${(r.render / h.wall).toFixed(2)}× (with start-up ${(r.wall / h.wall).toFixed(2)}×)`,
+    );
+    const entry: Record<string, unknown> = { reelay: r, hand: h, runs: { reelay, hand } };
+    if (editly.length > 0) {
+      const e = { wall: median(editly.map((s) => s.wallMs)), tree: median(editly.map((s) => s.treeRssKb)) };
+      lines.push(`  editly:              ${secs(e.wall)} s, peak RSS ${mb(e.tree)} MB → reelay is ${(e.wall / r.render).toFixed(1)}× faster (${(e.wall / r.wall).toFixed(1)}× with start-up)`);
+      entry.editly = { ...e, runs: editly };
+    }
+    results[c.name] = entry;
+    process.stdout.write(lines.splice(0).join('\n') + '\n');
+  }
+  if (!withEditly) process.stdout.write(`editly: not run (${editlyAvailable() ? 'BENCH_EDITLY=0' : `not installed in ${EDITLY_DIR} or xvfb-run missing`})\n`);
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench/results/render.json'), JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, runs: RUNS, results }, null, 2));
+}
+
+if (process.argv[2] === '--child') {
+  child(process.argv[3], process.argv[4]).catch((err) => {
+    process.stderr.write(String(err?.stack ?? err) + '\n');
+    process.exit(1);
+  });
+} else {
+  main().catch((err) => {
+    process.stderr.write(String(err?.stack ?? err) + '\n');
+    process.exit(1);
+  });
+}
