@@ -65,6 +65,8 @@ const envSchema = z.object({
   REELAY_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   REELAY_UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   REELAY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** How often a bridge checks that every unfinished render is still queued in Redis. */
+  REELAY_RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   REELAY_TRUST_PROXY: z.string().optional(),
   REELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REELAY_RATE_LIMIT_RENDER: ruleText.optional(),
@@ -94,7 +96,7 @@ export interface Config {
   webhookRetrySchedule: number[];
   bodyLimit: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
-  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number };
+  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; reconcileIntervalMs: number };
   trustProxy?: string;
   logLevel: string;
   rateLimits: Record<RateClass, RateLimitRule>;
@@ -161,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadMaxBytes: e.REELAY_UPLOAD_MAX_BYTES,
       uploadQuotaBytes: e.REELAY_UPLOAD_QUOTA_BYTES,
       renderConcurrency: e.REELAY_RENDER_CONCURRENCY,
+      reconcileIntervalMs: e.REELAY_RECONCILE_INTERVAL_SECONDS * 1000,
     },
     trustProxy: e.REELAY_TRUST_PROXY,
     logLevel: e.REELAY_LOG_LEVEL,

@@ -7,9 +7,9 @@ import { consumeRenderEvents } from './events';
 import { scheduleReconcile } from './reconcile';
 import { scheduleRetention } from './retention';
 
-export function startPipelineLoops(services: Services, opts: { reconcileIntervalMs?: number } = {}): () => Promise<void> {
+export function startPipelineLoops(services: Services): () => Promise<void> {
   const stopEvents = consumeRenderEvents(services);
-  const stopReconcile = scheduleReconcile(services, opts.reconcileIntervalMs);
+  const stopReconcile = scheduleReconcile(services, services.config.pipeline.reconcileIntervalMs);
   const stopRetention = scheduleRetention({
     db: services.db,
     storage: services.pipeline.storage,

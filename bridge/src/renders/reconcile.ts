@@ -11,14 +11,15 @@ import type { Services } from '../services';
 import { forgetJob, jobPresence } from './queue';
 import { unfinishedRenders } from './repository';
 
-/** A row untouched this long is checked (fresh ones are between insert and enqueue, or just started). */
+/** A row untouched this long is checked (fresh ones are between insert and enqueue, or just started); shorter when the interval is. */
 export const RECONCILE_GRACE_MS = 10_000;
 /** A finished job whose event has not arrived after this long counts as lost. */
 const FINISHED_WITHOUT_EVENT_MS = 120_000;
 
 export async function reenqueueLostRenders(services: Services, now = Date.now()): Promise<string[]> {
-  const { pipeline, db } = services;
-  const rows = await unfinishedRenders(db, new Date(now - RECONCILE_GRACE_MS).toISOString());
+  const { pipeline, db, config } = services;
+  const grace = Math.min(RECONCILE_GRACE_MS, config.pipeline.reconcileIntervalMs);
+  const rows = await unfinishedRenders(db, new Date(now - grace).toISOString());
   const requeued: string[] = [];
   for (const row of rows) {
     const presence = await jobPresence(pipeline.queue, row.project);
