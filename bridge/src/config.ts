@@ -54,6 +54,8 @@ const envSchema = z.object({
   REELAY_QUEUE_PREFIX: z.string().min(1).default('reelay'),
   REELAY_JWT_SECRET: z.string().min(32).optional(),
   REELAY_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** Emails the email destination may send per account per UTC day, whatever the key. */
+  REELAY_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).default(100),
   REELAY_PUBLIC_URL: z.string().url().optional(),
   REELAY_BOOTSTRAP_KEY: z.string().optional(),
   REELAY_ALLOW_PRIVATE_URLS: bool.default(false),
@@ -90,6 +92,8 @@ export interface Config {
   jwtSecret: string;
   /** Versioned key ring text as given (`kid:base64,…` or one base64 key); the connections vault parses it. */
   encryptionKey: string;
+  /** Emails per account per UTC day (REELAY_EMAIL_DAILY_CAP, default 100). */
+  emailDailyCap: number;
   publicUrl: string;
   bootstrapKey?: string;
   allowPrivateUrls: boolean;
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.REELAY_JWT_SECRET ?? persistedSecret(dataDir, 'jwt-secret', () => randomBytes(32).toString('base64url')),
     encryptionKey:
       e.REELAY_ENCRYPTION_KEY ?? persistedSecret(dataDir, 'encryption-key', () => `k1:${randomBytes(32).toString('base64')}`),
+    emailDailyCap: e.REELAY_EMAIL_DAILY_CAP,
     publicUrl: (e.REELAY_PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     bootstrapKey: e.REELAY_BOOTSTRAP_KEY || undefined,
     allowPrivateUrls: e.REELAY_ALLOW_PRIVATE_URLS,

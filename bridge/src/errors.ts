@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   // features (movies, templates, uploads, connections, webhooks) — add yours here
   'template_not_found',
   'connection_not_found',
+  'connection_override_forbidden',
+  'email_cap_reached',
   'forbidden_url',
   'upload_quota_exceeded',
   'unsupported_upload',

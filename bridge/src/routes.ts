@@ -32,6 +32,7 @@
 import type { Route } from './http/route';
 import { accountRoutes } from './account/routes';
 import { auditRoutes } from './audit/routes';
+import { connectionRoutes } from './connections/routes';
 import { keyRoutes } from './keys/routes';
 import { systemRoutes } from './system/routes';
 import { movieRoutes } from './movies/routes';
@@ -44,6 +45,7 @@ export const allRoutes: Route[] = [
   ...accountRoutes,
   ...keyRoutes,
   ...auditRoutes,
+  ...connectionRoutes,
   ...movieRoutes,
   ...templateRoutes,
   ...uploadRoutes,

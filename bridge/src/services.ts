@@ -111,6 +111,12 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   };
   // Features assign their own fields during init (declared via FeatureServices augmentation).
   const services = core as Services;
-  for (const feature of features) await feature.init(services);
+  try {
+    for (const feature of features) await feature.init(services);
+  } catch (err) {
+    // A feature refusing to start (e.g. a missing encryption key version) must not leave Redis/DB open.
+    await core.close();
+    throw err;
+  }
   return services;
 }

@@ -25,6 +25,8 @@ export type ConnectionConfigs = Record<string, Record<string, unknown> & { type:
 export interface JobConnections {
   v: 1;
   accountId: string;
+  /** Whether the submitting key held connections:write (re-merges after an edit apply the same rules). */
+  canWriteConnections: boolean;
   refs: Record<string, ConnectionRef>;
   configs: ConnectionConfigs;
 }
