@@ -52,10 +52,15 @@ export async function waitForMovie(
 		const movie = await getMovie.call(this, project, itemIndex);
 		if (movie.status === 'done') return movie;
 		if (movie.status === 'error') {
-			throw new NodeOperationError(this.getNode(), `The render failed: ${String(movie.message ?? 'no reason given')}`, {
-				description: `Project ${project}. Fix the movie (the message names the element) and render again.`,
+			const reason = String(movie.message ?? 'no reason given');
+			const error = new NodeOperationError(this.getNode(), 'The render failed', {
+				description: `${reason}\nProject ${project}. Fix the movie (the message names the element) and render again.`,
 				itemIndex,
 			});
+			// Set after construction: n8n replaces messages that mention e.g. ECONNREFUSED with a
+			// generic sentence, which would hide which asset of the movie failed.
+			error.message = `The render failed: ${reason}`;
+			throw error;
 		}
 		const left = deadline - Date.now();
 		if (left <= 0) {
