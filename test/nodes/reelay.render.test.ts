@@ -57,7 +57,6 @@ test('render and wait, download as binary video/mp4', async () => {
   const video = Buffer.from(item.binary!.data.data, 'base64');
   expect(probe(video)).toMatchObject({ width: 160, height: 90, codec: 'h264' });
   expect(probe(video).duration).toBeCloseTo(1, 0);
-  // eslint-disable-next-line no-console
   console.log(`render-and-wait through n8n-core: ${Date.now() - started} ms`);
 }, 120_000);
 
