@@ -5,13 +5,14 @@
  * imported with n8n's CLI and run with `n8n execute --id … --rawOutput` against a live bridge.
  * Skipped unless REELAY_N8N_BIN is set (`npm run e2e:n8n`).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startBridge, type TestBridge } from '../helpers/bridge';
+import type { TestBridge } from '../helpers/bridge';
+import { startLivePipeline, TINY_MOVIE } from '../nodes/helpers/live-pipeline';
 
 const N8N = process.env.REELAY_N8N_BIN;
 const ROOT = path.resolve(__dirname, '../..');
@@ -75,7 +76,7 @@ async function importWorkflow(json: string, name: string): Promise<void> {
 
 describeWithN8n('real n8n app', () => {
   beforeAll(async () => {
-    bridge = await startBridge({ credits: 1000 });
+    bridge = await startLivePipeline({ credits: 1000 });
     userFolder = mkdtempSync(path.join(os.tmpdir(), 'reelay-n8n-'));
     const credentials = [{ id: CREDENTIAL_ID, name: 'Reelay account', type: 'reelayApi', data: { baseUrl: bridge.url, apiKey: bridge.primaryKey } }];
     writeFileSync(path.join(userFolder, 'credentials.json'), JSON.stringify(credentials));
@@ -132,6 +133,27 @@ describeWithN8n('real n8n app', () => {
     expect(outputOf(run, 'Revoke')[0].json).toMatchObject({ id: rolled.id, revoked: true });
     expect((await bridge.request('GET', '/v2/auth/verify', { key: rolled.key as string })).status).toBe(401);
   }, 120_000);
+
+  test('n8n execute: the template-per-row example renders each row and outputs the MP4 as binary', async () => {
+    const movie = { ...TINY_MOVIE, scenes: [{ ...TINY_MOVIE.scenes[0], elements: [{ type: 'text', text: '{{title}} {{subtitle}}' }] }] };
+    const template = await bridge.request('POST', '/v2/templates', { key: bridge.primaryKey, body: { name: 'e2e rows', movie } });
+    expect(template.status).toBe(201);
+    const example = readFileSync(path.join(ROOT, 'examples/render-template-per-row.json'), 'utf8');
+    await importWorkflow(localise(example, { REPLACE_WITH_TEMPLATE_ID: template.body.template.id }), 'rows');
+    const started = Date.now();
+    const run = parseRun((await n8n(['execute', '--id=reelayExampleRows1', '--rawOutput'])).stdout);
+    const items = outputOf(run, 'Render Template');
+    expect(items).toHaveLength(2);
+    for (const item of items) {
+      expect(item.json).toMatchObject({ status: 'done', width: 160, height: 90 });
+      expect(item.binary?.video).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4' });
+      // n8n keeps binary data on disk (filesystem-v2): read the stored file back with ffprobe.
+      const stored = path.join(userFolder, '.n8n/storage', String(item.binary!.video.id).replace(/^filesystem-v2:/, ''));
+      const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', stored]);
+      expect(probe.toString().trim()).toBe('h264,160,90');
+    }
+    expect(items.map((i) => (i.json['client-data'] as { row: string }).row)).toEqual(['row-1', 'row-2']);
+    console.log(`n8n execute, 2 renders waited for and downloaded: ${Date.now() - started} ms`);
+  }, 180_000);
 });
 
-export { spawn, createServer, type ChildProcess, type Server, type AddressInfo };
