@@ -48,7 +48,9 @@ export interface Install {
   env: Record<string, string>;
   processes: ReelayProcess[];
   spawn(command: 'start' | 'bridge' | 'renderer', extraEnv?: Record<string, string>): Promise<ReelayProcess>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of many shapes
   api(method: string, p: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the movie status object
   waitFor(project: string, status: string[], timeoutMs?: number, key?: string): Promise<any>;
   flushRedis(): Promise<number>;
   stop(): Promise<void>;
