@@ -57,6 +57,23 @@ function parseRun(stdout: string): { data: { resultData: { runData: Record<strin
   return JSON.parse(stdout.slice(start));
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean>, log: () => string, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; n8n said:\n${log().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 function outputOf(run: ReturnType<typeof parseRun>, node: string) {
   return run.data.resultData.runData[node][0].data!.main[0];
 }
@@ -155,5 +172,51 @@ describeWithN8n('real n8n app', () => {
     expect(items.map((i) => (i.json['client-data'] as { row: string }).row)).toEqual(['row-1', 'row-2']);
     console.log(`n8n execute, 2 renders waited for and downloaded: ${Date.now() - started} ms`);
   }, 180_000);
+
+  test('n8n start: a published Reelay Trigger receives movie.done for a render started afterwards', async () => {
+    // Where the example's "Notify" step posts: a loopback receiver standing in for Slack or email.
+    const notes: Array<Record<string, unknown>> = [];
+    const notify: Server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        notes.push(JSON.parse(text || '{}'));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => notify.listen(0, '127.0.0.1', resolve));
+    const notifyUrl = `http://127.0.0.1:${(notify.address() as AddressInfo).port}/notify`;
+
+    const example = readFileSync(path.join(ROOT, 'examples/render-and-notify.json'), 'utf8');
+    await importWorkflow(localise(example, { 'https://example.com/notify': notifyUrl }), 'notify');
+    await n8n(['publish:workflow', '--id=reelayExampleNotify']);
+
+    const port = await freePort();
+    let log = '';
+    const app: ChildProcess = spawn(N8N!, ['start'], {
+      cwd: userFolder,
+      env: n8nEnv({ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `http://127.0.0.1:${port}/` }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    app.stdout!.on('data', (chunk) => (log += chunk));
+    app.stderr!.on('data', (chunk) => (log += chunk));
+    try {
+      // Activation subscribes the trigger's webhook URL on the bridge.
+      await until('the trigger to subscribe', async () => {
+        const list = await bridge.request('GET', '/v2/webhooks', { key: bridge.primaryKey });
+        return list.status === 200 && JSON.stringify(list.body).includes(`127.0.0.1:${port}/webhook/`);
+      }, () => log);
+      const render = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: TINY_MOVIE });
+      expect(render.status).toBe(200);
+      await until('the workflow to notify', async () => notes.some((n) => n.project === render.body.project), () => log);
+      const note = notes.find((n) => n.project === render.body.project)!;
+      expect(note).toMatchObject({ event: 'movie.done', status: 'done', url: expect.any(String) });
+      expect(Number(note.bytes)).toBeGreaterThan(1000);
+    } finally {
+      app.kill('SIGTERM');
+      await new Promise((resolve) => app.once('exit', resolve));
+      notify.close();
+    }
+  }, 240_000);
 });
 
