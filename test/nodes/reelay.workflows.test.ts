@@ -6,7 +6,10 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { startBridge, type TestBridge } from '../helpers/bridge';
-import { NODE_TYPES, reelayWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8n-engine';
+import { LoadOptionsContext } from 'n8n-core';
+import { ReelayApi } from '../../credentials/ReelayApi.credentials';
+import { getTemplateVariables, searchTemplates } from '../../nodes/Reelay/methods';
+import { additionalData, buildWorkflow, NODE_TYPES, reelayWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8n-engine';
 
 // 1×1 transparent PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -185,4 +188,45 @@ test('errors from the real bridge, per item with continueOnFail: validation path
 
   const badKey = await runWorkflow(reelayWorkflow({ resource: 'account', operation: 'get' }), credentialsFor('rly_' + 'x'.repeat(36)));
   expect(badKey.error?.message).toMatch(/^Reelay rejected the API key/);
+});
+
+test('editor helpers: the template picker and the variables mapper load from the bridge', async () => {
+  const { key } = await bridge.keyWithRole('editor');
+  const made = await bridge.request('POST', '/v2/templates', {
+    key,
+    body: {
+      name: 'Weekly recap',
+      movie: { scenes: [{ elements: [{ type: 'text', text: '{{headline}} {{count}}' }] }] },
+      variables: [
+        { name: 'headline', required: true, description: 'big text' },
+        { name: 'count', default: 3, required: false, description: '' },
+      ],
+    },
+  });
+  expect(made.status).toBe(201);
+  const id = made.body.template.id as string;
+  const workflow = buildWorkflow(reelayWorkflow({ resource: 'movie', operation: 'render', source: 'template', template: { __rl: true, mode: 'list', value: id } }));
+  const context = new LoadOptionsContext(workflow, workflow.getNode('Reelay')!, additionalData(credentialsFor(key)), 'parameters.variables');
+
+  const found = await searchTemplates.call(context, 'weekly');
+  expect(found.results).toContainEqual({ name: 'Weekly recap', value: id });
+  expect((await searchTemplates.call(context, 'no such name')).results).toEqual([]);
+
+  const { fields } = await getTemplateVariables.call(context);
+  expect(fields).toEqual([
+    expect.objectContaining({ id: 'headline', displayName: 'headline', required: true, display: true, type: 'string' }),
+    expect.objectContaining({ id: 'count', required: false, defaultValue: 3 }),
+  ]);
+});
+
+test('the credential test request: 200 with a good key, 401 (a rule with a fix) with a bad one', async () => {
+  const credential = new ReelayApi();
+  const url = `${bridge.url}${credential.test.request.url}`;
+  const header = (apiKey: string) => ({ 'x-api-key': apiKey });
+  expect(credential.authenticate.properties.headers).toEqual({ 'x-api-key': '={{$credentials.apiKey}}' });
+  expect((await fetch(url, { headers: header(bridge.primaryKey) })).status).toBe(200);
+  const refused = await fetch(url, { headers: header('rly_' + 'x'.repeat(36)) });
+  const rule = credential.test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === refused.status);
+  expect(refused.status).toBe(401);
+  expect(rule?.properties.message).toMatch(/rejected the API key/);
 });
