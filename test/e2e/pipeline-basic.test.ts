@@ -92,3 +92,28 @@ test('reelay render FILE.json and --template through the bridge, with a download
   expect(bad.status).toBe(1);
   expect(bad.stderr).toMatch(/word/);
 });
+
+test('DELETE of a running render stops its ffmpeg, refunds it, and frees the worker', async () => {
+  const acct = await install.api('GET', '/v2/account');
+  const slow = {
+    resolution: 'hd',
+    cache: false,
+    scenes: [{ 'background-color': '#553311', duration: 60, elements: [{ type: 'text', text: 'cancel me', settings: { 'font-size': 60 } }] }],
+  };
+  const res = await install.api('POST', '/v2/movies', { body: slow });
+  await install.waitFor(res.body.project, ['running']);
+  const del = await install.api('DELETE', `/v2/movies/${res.body.project}`);
+  expect(del.body).toMatchObject({ success: true, result: 'cancelled', refunded: 60 });
+  const movie = await install.waitFor(res.body.project, ['error']);
+  expect(movie).toMatchObject({ status: 'error', message: 'Cancelled by request', credits: 0, url: null });
+  expect(acct.status).toBe(200);
+  // The worker is free again: a small movie right after completes quickly.
+  const next = await install.api('POST', '/v2/movies', { body: tinyMovie('after cancel') });
+  const started = Date.now();
+  expect(await install.waitFor(next.body.project, ['done', 'error'], 20000)).toMatchObject({ status: 'done' });
+  expect(Date.now() - started).toBeLessThan(15000);
+  const start = install.processes[0];
+  expect(start.output.join('')).toMatch(/render cancelled/);
+  // DELETE again: the (cancelled) render's files are gone, answered as deleted.
+  expect((await install.api('DELETE', `/v2/movies/${res.body.project}`)).body).toMatchObject({ result: 'deleted' });
+});

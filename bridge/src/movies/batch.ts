@@ -58,7 +58,7 @@ export async function createBatch(
       continue;
     }
     try {
-      prepared.push(await prepareMovie(services, accountId, bound.movie, template.id, label));
+      prepared.push(await prepareMovie(services, accountId, bound.movie, template.id, label, principal.scopes));
     } catch (err) {
       if (err instanceof ApiError && err.status === 400 && Array.isArray(err.details)) problems.push(...(err.details as ValidationProblem[]));
       else throw err;

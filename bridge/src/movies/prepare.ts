@@ -25,7 +25,7 @@ export interface PreparedMovie {
 }
 
 /** Hook the connections feature sets: validates a movie's connection refs and seals what it needs. */
-export type ConnectionSealer = (accountId: string, movie: Record<string, unknown>) => Promise<string | null>;
+export type ConnectionSealer = (accountId: string, movie: Record<string, unknown>, principalScopes?: ReadonlySet<string>) => Promise<string | null>;
 
 declare module '../services' {
   interface FeatureServices {
@@ -64,6 +64,8 @@ export async function prepareMovie(
   input: Record<string, unknown>,
   templateId: string | null,
   pathPrefix = '',
+  /** The caller's scopes: overriding where a saved connection sends its secret needs connections:write. */
+  principalScopes?: ReadonlySet<string>,
 ): Promise<PreparedMovie> {
   if ('client_data' in input) {
     throw validationError([{ path: `${pathPrefix}client_data`, message: 'use "client-data" (with a dash), as JSON2Video does', in: 'body' }]);
@@ -75,9 +77,10 @@ export async function prepareMovie(
   }
   const movie = result.movie;
   const { replacements } = await checkMovieAssets(services, accountId, movie);
-  const jobMovie = replaceAssetStrings(input, replacements);
+  // A copy: the connections hook strips inline secrets from it, the request body stays as sent.
+  const jobMovie = replaceAssetStrings(structuredClone(input), replacements);
   let sealedConnections: string | null = null;
-  if (services.sealMovieConnections) sealedConnections = await services.sealMovieConnections(accountId, jobMovie);
+  if (services.sealMovieConnections) sealedConnections = await services.sealMovieConnections(accountId, jobMovie, principalScopes);
   return {
     jobMovie,
     movie,

@@ -65,7 +65,7 @@ export const movieRoutes = [
         input = bound.movie;
         templateId = template.id;
       }
-      const prepared = await prepareMovie(services, accountId, input, templateId);
+      const prepared = await prepareMovie(services, accountId, input, templateId, '', principal.scopes);
       const accepted = await acceptMovie(services, { accountId, keyId: principal.key.id }, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
       return { success: true as const, project: accepted.project, timestamp: accepted.timestamp };
     },
