@@ -29,7 +29,7 @@ const plan: Plan = {
         layer({ fadeIn: 0.5, effects: { ...noEffects, zoom: { from: 1, to: 1.2, pan: 'left', panDistance: 0.1 } } }),
         layer({
           path: 'scenes[0].elements[1]', start: 0.5, duration: 1.5,
-          source: { kind: 'text', text: { fontFile: '/fonts/DejaVuSans.ttf', fontSize: 20, color: red, lines: [{ textFile: '/work/t1-0.txt', x: 3, y: 4 }] } },
+          source: { kind: 'text', text: { fontFile: '/fonts/DejaVuSans.ttf', fontSize: 20, color: red, lines: [{ textFile: '/work/t1-0.txt', x: 3, y: 4, width: 30, height: 20 }] } },
         }),
       ],
     },
@@ -71,4 +71,16 @@ test('gif and webm outputs, no audio, draft watermark', () => {
 test('paths that would break filter quoting are refused', () => {
   const bad = { ...plan, subtitles: { file: "/work/it's.ass" } };
   expect(() => compile(bad)).toThrow(/unsupported character/);
+});
+
+test('an opaque full-canvas layer becomes the scene base instead of a blend over a colour', () => {
+  const full = { x: 0, y: 0, width: 320, height: 180, boxWidth: 320, boxHeight: 180, resize: 'cover' as const };
+  const based = compile({
+    ...plan, overlays: [], audio: [], subtitles: undefined,
+    scenes: [{ path: 'scenes[0]', start: 0, duration: 2, background: black, layers: [layer({ geometry: full, coversContainer: true, source: { kind: 'video', input: 1 } })] }],
+  });
+  const graph = based.filterGraph.join(';');
+  expect(graph).not.toContain('color=c=');
+  expect(graph).not.toContain('overlay');
+  expect(based.filterGraph).toMatchSnapshot('base layer');
 });

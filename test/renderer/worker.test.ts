@@ -24,7 +24,8 @@ const small = (scenes: unknown[]) => ({ resolution: 'custom', width: 160, height
 beforeAll(async () => {
   makeMedia(path.join(h.dir, 'media'));
   server = await serveDir(path.join(h.dir, 'media'));
-  worker = await createRenderWorker({ redis: REDIS, prefix, concurrency: 2, dataDir: path.join(h.dir, 'data'), allowPrivateUrls: true });
+  worker = createRenderWorker({ redis: REDIS, prefix, concurrency: 2, dataDir: path.join(h.dir, 'data'), allowPrivateUrls: true });
+  await worker.ready;
   jobs = new Queue<RenderJobData>(RENDER_QUEUE, REDIS, { prefix });
   events = new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, REDIS, { prefix });
   void events.process(async (job) => {

@@ -9,6 +9,8 @@ import { frames, num, quotePath } from './escape';
 
 export interface LayerContext {
   fps: number;
+  /** The layer is the scene's opaque base picture: no alpha channel needed. */
+  base?: boolean;
   /** Label of an audio stream for audiograms (the movie's mix), when this layer is one. */
   waveLabel?: string;
 }
@@ -27,7 +29,7 @@ function resizeFilters(g: Geometry): string[] {
 }
 
 /** Per-frame-invariant effects (before the still is repeated). */
-function staticEffects(e: Effects): string[] {
+function staticEffects(e: Effects, base = false): string[] {
   const out: string[] = [];
   if (e.flipHorizontal) out.push('hflip');
   if (e.flipVertical) out.push('vflip');
@@ -35,7 +37,7 @@ function staticEffects(e: Effects): string[] {
     const c = e.correction;
     out.push(`eq=brightness=${num(c.brightness)}:contrast=${num(c.contrast)}:gamma=${num(c.gamma)}:saturation=${num(c.saturation)}`);
   }
-  out.push('format=yuva420p');
+  out.push(base ? 'format=yuv420p' : 'format=yuva420p');
   if (e.chromaKey) out.push(`chromakey=color=${ffmpegColour({ ...e.chromaKey.color, a: 1 }).split('@')[0]}:similarity=${num(e.chromaKey.similarity)}:blend=0.05`);
   return out;
 }
@@ -78,14 +80,14 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       const head = [`[${src.input}:v]`];
       if (e.zoom) {
         // zoompan emits all n frames from the single input frame.
-        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), zoompan(e.zoom, g, fps, n, false), `settb=1/${fps}`, 'setpts=N'];
+        chain = [...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base), zoompan(e.zoom, g, fps, n, false), `settb=1/${fps}`, 'setpts=N'];
       } else {
-        chain = [...crop, ...resizeFilters(g), ...staticEffects(e), ...repeat];
+        chain = [...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base), ...repeat];
       }
       return head[0] + [...chain, ...motion(layer, fps)].join(',');
     }
     case 'video': {
-      chain = [`trim=duration=${num(layer.duration)}`, 'setpts=PTS-STARTPTS', `fps=${fps}`, ...crop, ...resizeFilters(g), ...staticEffects(e)];
+      chain = [`trim=duration=${num(layer.duration)}`, 'setpts=PTS-STARTPTS', `fps=${fps}`, ...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base)];
       if (e.zoom) chain.push(zoompan(e.zoom, g, fps, n, true));
       return `[${src.input}:v]` + [...chain, ...motion(layer, fps)].join(',');
     }

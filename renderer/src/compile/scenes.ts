@@ -32,9 +32,21 @@ export function overlayLayers(b: GraphBuilder, base: string, layers: VisualLayer
 export function compileScenes(plan: Plan, b: GraphBuilder): string {
   const labels = plan.scenes.map((scene, k) => {
     const bg = `s${k}bg`;
-    const colour = ffmpegColour({ ...scene.background, a: 1 });
-    b.chains.push(`color=c=${colour}:s=${plan.width}x${plan.height}:r=${plan.fps}:d=${num(scene.duration)},format=yuv420p[${bg}]`);
-    const last = overlayLayers(b, bg, scene.layers, `s${k}`, plan.fps);
+    let layers = scene.layers;
+    const [first] = layers;
+    if (first?.coversContainer && (first.source.kind === 'image' || first.source.kind === 'video') && (first.geometry.x !== 0 || first.geometry.y !== 0 || first.geometry.width !== plan.width || first.geometry.height !== plan.height)) {
+      // Covers the canvas but is larger or offset: cut it to the canvas, then it is the base.
+      b.chains.push(`${compileLayer(first, { fps: plan.fps, base: true })},crop=${plan.width}:${plan.height}:${-first.geometry.x}:${-first.geometry.y}[${bg}]`);
+      layers = layers.slice(1);
+    } else if (first?.coversContainer) {
+      // An opaque full-canvas picture is the scene's base: no background to blend it over.
+      b.chains.push(`${compileLayer(first, { fps: plan.fps, base: true })}[${bg}]`);
+      layers = layers.slice(1);
+    } else {
+      const colour = ffmpegColour({ ...scene.background, a: 1 });
+      b.chains.push(`color=c=${colour}:s=${plan.width}x${plan.height}:r=${plan.fps}:d=${num(scene.duration)},format=yuv420p[${bg}]`);
+    }
+    const last = overlayLayers(b, bg, layers, `s${k}`, plan.fps);
     // A common time base and rate: xfade refuses inputs that differ.
     b.chains.push(`[${last}]settb=1/${plan.fps},setsar=1[scene${k}]`);
     return `scene${k}`;

@@ -17,8 +17,9 @@ import { movieSize, type Element, type Movie, type SubtitlesElement } from '../s
 import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
 import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptions, type Cue } from '../subtitles/captions';
+import { loadFontMetrics } from '../text/font-metrics';
 import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
-import { layoutText } from '../text/layout';
+import { layoutText, textBounds } from '../text/layout';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
 import { placeElement } from './geometry';
 import type { AudioLayer, Effects, Plan, PlanInput, PlannedScene, VisualLayer } from './plan';
@@ -154,6 +155,11 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       const s = el.settings ?? {};
       const fontUrl = s['font-url'] ?? (/^https?:\/\//.test(s['font-family'] ?? '') ? s['font-family'] : undefined);
       r.fontFile = fontUrl ? await materialise(fontUrl, l, useCache) : findFont(s['font-family'], isBold(s['font-weight']));
+      try {
+        loadFontMetrics(r.fontFile);
+      } catch {
+        throw new RenderError('asset_failed', `${l.label} (${l.path}): '${fontUrl ?? r.fontFile}' is not a TrueType/OpenType font`, { path: l.path });
+      }
     }
   });
 
@@ -213,13 +219,18 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       effects.zoom = (el.zoom ?? 0) < 0 ? { from: factor, to: 1, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 } : { from: el.zoom ? 1 : factor, to: factor, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 };
     }
     if (el.rotate && (el.rotate.angle || el.rotate.speed)) effects.rotate = { angle: el.rotate.angle ?? 0, speed: el.rotate.speed ?? 0 };
+    const covers = (sourceLasts: boolean) =>
+      sourceLasts && !p?.hasAlpha && t.start === 0 && duration >= containerDuration - 1e-6 && base.fadeIn === 0 && base.fadeOut === 0 &&
+      geometry.x <= 0 && geometry.y <= 0 && geometry.x + geometry.width >= width && geometry.y + geometry.height >= height &&
+      geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate;
     if (el.type === 'image') {
-      return { ...base, geometry, effects, source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };
+      return { ...base, geometry, effects, coversContainer: covers(true), source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };
     }
     if (el.type === 'video') {
       const input = addInput({ file: r.file!, seek: el.seek ?? 0, duration, loop: el.loop ?? 0, still: false });
       if (audio.length > 0 && audio[audio.length - 1].path === l.path) audio[audio.length - 1].input = input;
-      return { ...base, geometry, effects, source: { kind: 'video', input } };
+      const lasts = el.loop === -1 || assetSeconds(p?.duration ?? 0, el.seek ?? 0, el.loop ?? 0) >= duration - 1e-6;
+      return { ...base, geometry, effects, coversContainer: covers(lasts), source: { kind: 'video', input } };
     }
     if (el.type === 'text') {
       await fs.mkdir(path.join(opts.workDir, 'text'), { recursive: true });
@@ -227,6 +238,13 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
         text: el.text, settings: el.settings ?? {}, fontFile: r.fontFile!, boxWidth: geometry.width, boxHeight: geometry.height,
         canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`),
       });
+      // Without a background, rotation or flips only the lines' bounds matter: overlay just those.
+      const bounds = !text.background && !effects.rotate && !effects.flipHorizontal && !effects.flipVertical && !effects.zoom
+        ? textBounds(text, geometry.width, geometry.height) : undefined;
+      if (bounds) {
+        text.lines = text.lines.map((l) => ({ ...l, x: l.x - bounds.x, y: l.y - bounds.y }));
+        return { ...base, effects, source: { kind: 'text', text }, geometry: { ...geometry, x: geometry.x + bounds.x, y: geometry.y + bounds.y, width: bounds.width, height: bounds.height } };
+      }
       return { ...base, geometry, effects, source: { kind: 'text', text } };
     }
     return { ...base, geometry, effects, source: { kind: 'audiogram', color: parseColour(el.color ?? '#ffffff')!, opacity: el.opacity ?? 1, amplitude: el.amplitude ?? 5 } };

@@ -50,6 +50,9 @@ export interface TextLine {
   x: number;
   /** Top of the line inside the box. */
   y: number;
+  /** Measured width and glyph-box height of the line, in pixels. */
+  width: number;
+  height: number;
 }
 
 export interface TextLayout {
@@ -82,6 +85,11 @@ export interface VisualLayer {
   fadeIn: number;
   fadeOut: number;
   source: LayerSource;
+  /**
+   * Opaque, covering the whole canvas for the whole container, without fades: it can be the scene's
+   * base picture instead of being blended over a background (saves a full-frame overlay per frame).
+   */
+  coversContainer?: boolean;
 }
 
 export interface AudioLayer {

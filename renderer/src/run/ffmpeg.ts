@@ -70,6 +70,8 @@ export interface ProbeResult {
   audioCodec?: string;
   /** A still image (png, jpeg, webp, single-frame gif). */
   isImage: boolean;
+  /** The picture may have transparent pixels (rgba, yuva, palette…). */
+  hasAlpha: boolean;
   formatName?: string;
 }
 
@@ -99,6 +101,7 @@ export function probe(file: string): Promise<ProbeResult> {
         videoCodec: v?.codec_name,
         audioCodec: a?.codec_name,
         isImage,
+        hasAlpha: /^(rgba|bgra|argb|abgr|ya|yuva|gbrap|pal8|rgba64|bgra64)/.test(v?.pix_fmt ?? ''),
         formatName,
       });
     });

@@ -50,7 +50,7 @@ export async function layoutText(input: LayoutInput): Promise<TextLayout> {
     const x = align === 'left' || align === 'justify' ? padding : align === 'right' ? input.boxWidth - padding - width : (input.boxWidth - width) / 2;
     const textFile = `${input.filePrefix}-${i}.txt`;
     await fs.writeFile(textFile, lines[i]);
-    out.push({ textFile, x: Math.round(x), y: Math.round(top + i * lineHeight + (lineHeight - glyphHeight) / 2) });
+    out.push({ textFile, x: Math.round(x), y: Math.round(top + i * lineHeight + (lineHeight - glyphHeight) / 2), width: Math.ceil(width), height: Math.ceil(glyphHeight) });
   }
   const outlineWidth = cssPixels(s['outline-width'], s['outline-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
   const shadowOffset = cssPixels(s['shadow-offset'], s['shadow-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
@@ -66,3 +66,21 @@ export async function layoutText(input: LayoutInput): Promise<TextLayout> {
 }
 
 export const textFileDir = (workDir: string) => path.join(workDir, 'text');
+
+/**
+ * The smallest even-sized rectangle (inside the box) holding every line with its outline and shadow.
+ * Overlaying only that, instead of a transparent canvas the size of the box, saves a full-frame blend
+ * on every frame of a title.
+ */
+export function textBounds(t: TextLayout, boxWidth: number, boxHeight: number): { x: number; y: number; width: number; height: number } | undefined {
+  if (t.lines.length === 0) return undefined;
+  const margin = 2 + (t.outline?.width ?? 0) + (t.shadow?.offset ?? 0);
+  const x0 = Math.max(0, Math.min(...t.lines.map((l) => l.x)) - margin);
+  const y0 = Math.max(0, Math.min(...t.lines.map((l) => l.y)) - margin);
+  const x1 = Math.min(boxWidth, Math.max(...t.lines.map((l) => l.x + l.width)) + margin);
+  const y1 = Math.min(boxHeight, Math.max(...t.lines.map((l) => l.y + l.height)) + margin);
+  const even = (n: number) => Math.max(2, Math.ceil(n / 2) * 2);
+  const x = x0 - (x0 % 2);
+  const y = y0 - (y0 % 2);
+  return { x, y, width: Math.min(even(x1 - x), boxWidth - x), height: Math.min(even(y1 - y), boxHeight - y) };
+}

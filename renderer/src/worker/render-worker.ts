@@ -27,8 +27,10 @@ export interface RenderWorkerOptions {
 }
 
 export interface RenderWorker {
-  /** Stops taking jobs and waits for running renders to finish. */
+  /** Stops taking jobs and waits for running renders to finish (Bull requeues stalled ones otherwise). */
   close(): Promise<void>;
+  /** Resolves once the cancel channel is subscribed (tests wait for it; production need not). */
+  ready: Promise<void>;
 }
 
 /** How long a cancel for a project that is not running yet is remembered. */
@@ -38,7 +40,7 @@ function redisClient(redis: string | RedisOptions): Redis {
   return typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: null }) : new Redis({ ...redis, maxRetriesPerRequest: null });
 }
 
-export async function createRenderWorker(opts: RenderWorkerOptions): Promise<RenderWorker> {
+export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
   const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = opts.logger ?? silentLogger;
   const queueOpts = typeof opts.redis === 'string' ? { prefix } : { prefix, redis: opts.redis };
@@ -48,7 +50,8 @@ export async function createRenderWorker(opts: RenderWorkerOptions): Promise<Ren
   const cancelledEarly = new Map<string, number>();
 
   const subscriber = redisClient(opts.redis);
-  await subscriber.subscribe(cancelChannel(prefix));
+  const ready = subscriber.subscribe(cancelChannel(prefix)).then(() => undefined);
+  ready.catch((err: Error) => logger.error({ err: err.message }, 'could not subscribe to the cancel channel'));
   subscriber.on('message', (_channel: string, project: string) => {
     const controller = running.get(project);
     if (controller) {
@@ -119,6 +122,7 @@ export async function createRenderWorker(opts: RenderWorkerOptions): Promise<Ren
   void queue.process('*', opts.concurrency ?? 1, process);
 
   return {
+    ready,
     async close() {
       await queue.close();
       await events.close();
