@@ -53,7 +53,7 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
     height: r.height,
     fps: r.fps,
     // The renderer reports milliseconds; JSON2Video's rendering_time is seconds.
-    renderingTime: Math.round(r.renderingTime / 100) / 10,
+    renderingTime: Math.round(r.renderingTime) / 1000,
     endedAt: at,
   });
   if (!changed) return;
