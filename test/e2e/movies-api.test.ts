@@ -8,6 +8,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyRenderEvent } from '../../bridge/src/renders/events';
+import { reenqueueLostRenders } from '../../bridge/src/renders/reconcile';
+import { sweepExpiredRenders } from '../../bridge/src/renders/retention';
 import { startBridge, type TestBridge } from '../helpers/bridge';
 
 const tiny = (text = 'hi', extra: Record<string, unknown> = {}) => ({
@@ -175,6 +177,31 @@ describe('completion, status, files, cache, delete', () => {
     expect(del.body).toMatchObject({ success: true, result: 'cancelled', refunded: 1 });
     expect(await credits()).toBe(before);
     expect(await bridge.services.pipeline.queue.getJob(b.body.project)).toBeNull();
+  });
+});
+
+describe('retention and re-enqueue', () => {
+  test('files of renders ended more than REELAY_RETENTION_DAYS ago are removed; the row stays', async () => {
+    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('old', { cache: false }) });
+    await finish(res.body.project);
+    const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+    const link = new URL(st.body.movie.url).pathname;
+    const { services } = bridge;
+    expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7 })).toBe(0);
+    const in8Days = Date.now() + 8 * 24 * 3600 * 1000;
+    expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7, now: in8Days })).toBeGreaterThan(0);
+    expect((await fetch(bridge.url + link)).status).toBe(404);
+    const after = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+    expect(after.body.movie).toMatchObject({ status: 'done', url: null, message: expect.stringContaining('removed') });
+  });
+
+  test('a pending render Redis lost is queued again by the sweep', async () => {
+    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('lost', { cache: false }) });
+    const { services } = bridge;
+    await (await services.pipeline.queue.getJob(res.body.project))!.remove();
+    expect(await reenqueueLostRenders(services, Date.now() + 60_000)).toContain(res.body.project);
+    expect((await services.pipeline.queue.getJob(res.body.project))?.data.project).toBe(res.body.project);
+    expect(await reenqueueLostRenders(services, Date.now() + 60_000)).not.toContain(res.body.project);
   });
 });
 
