@@ -5,8 +5,11 @@
 import type { Feature } from './services';
 import { connectionsFeature } from './connections/feature';
 import { pipelineFeature } from './renders/pipeline';
+import { webhooksFeature } from './webhooks/feature';
 
 export const features: Feature[] = [
   connectionsFeature,
+  // before the pipeline: its render-event consumer publishes movie events as soon as it starts
+  webhooksFeature,
   pipelineFeature,
 ];

@@ -39,6 +39,7 @@ import { movieRoutes } from './movies/routes';
 import { templateRoutes } from './templates/routes';
 import { uploadRoutes } from './uploads/routes';
 import { fileRoutes } from './storage/routes';
+import { webhookRoutes } from './webhooks/routes';
 
 export const allRoutes: Route[] = [
   ...systemRoutes,
@@ -50,4 +51,5 @@ export const allRoutes: Route[] = [
   ...templateRoutes,
   ...uploadRoutes,
   ...fileRoutes,
+  ...webhookRoutes,
 ];

@@ -139,7 +139,8 @@ export class DeliveryQueue {
     const subscription = row.subscription_id
       ? await db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', row.subscription_id).executeTakeFirst()
       : undefined;
-    if (row.subscription_id && (!subscription || subscription.disabled_at)) {
+    // A ping still goes to a disabled subscription: it is how a user checks the endpoint before re-enabling.
+    if (row.subscription_id && (!subscription || (subscription.disabled_at && row.event_type !== 'ping'))) {
       return this.abandon(row, subscription ? 'subscription is disabled' : 'subscription was deleted', now);
     }
 

@@ -244,3 +244,32 @@ describe('webhook delivery engine', () => {
     expect(JSON.parse(row.target!)).toEqual({ connectionId: 'my-hook', contentType: 'json' });
   });
 });
+
+describe('SSRF policy on delivery', () => {
+  test('without REELAY_ALLOW_PRIVATE_URLS the safe agents refuse loopback targets at connect time, whatever the name', async () => {
+    const { createSafeAgents } = await import('../../../renderer/src/assets/safe-agent');
+    const { targetUrlProblem } = await import('../../../bridge/src/webhooks/target-url');
+    const receiver = await new Receiver().start();
+    const h = await startEngine({ agents: createSafeAgents(false), retrySchedule: [] });
+    try {
+      expect(await targetUrlProblem(receiver.url(), false)).toMatch(/loopback/);
+      expect(await targetUrlProblem(`http://localhost:${receiver.port}/x`, false)).toMatch(/loopback/);
+      expect(await targetUrlProblem(`http://[::ffff:127.0.0.1]:${receiver.port}/x`, false)).toMatch(/loopback/);
+      expect(await targetUrlProblem(receiver.url(), true)).toBeNull();
+      // A row that got in anyway (e.g. DNS changed after registration) is still refused when connecting.
+      const { row } = await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: `http://localhost:${receiver.port}/hook`, events: ['movie.done'] });
+      const [delivery] = await publishMovieEvent({ db: h.db, deliveries: h.deliveries }, { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
+      const failed = await waitUntil(async () => {
+        const d = await findDelivery(h.db, delivery.id);
+        return d?.status === 'failed' && d;
+      });
+      expect(failed.last_status_code).toBeNull();
+      expect(failed.last_error).toMatch(/not allowed/);
+      expect(receiver.requests).toHaveLength(0);
+      expect(row.url).toContain('localhost');
+    } finally {
+      await receiver.stop();
+      await h.close();
+    }
+  });
+});
