@@ -79,8 +79,11 @@ const envSchema = z.object({
   REELAY_AUTH_FAILURE_LIMIT: ruleText.optional(),
 });
 
-/** Long production schedule (seconds between webhook delivery attempts), Standard Webhooks style. */
-export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
+/**
+ * Seconds between webhook delivery attempts (issue 6, Svix's schedule): retries about 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h and 10 h after the first failure (≈ 28 h, 8 attempts in all), ±20 % jitter.
+ */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 export interface Config {
   port: number;
