@@ -129,8 +129,11 @@ export class ReelayTrigger implements INodeType {
 					throw new NodeApiError(this.getNode(), error as JsonObject);
 				}
 				const current = (subscription.url ?? subscription.target_url) as string | undefined;
-				if (current === url && sameEvents(subscription.events, events) && state.secret) return true;
-				// URL or events changed since it was made: replace it rather than leave a stale one behind.
+				if (current === url && sameEvents(subscription.events, events) && state.secret && subscription.disabled !== true) {
+					return true;
+				}
+				// URL or events changed since it was made, or Reelay disabled it after failed deliveries:
+				// replace it rather than leave a stale one behind.
 				await reelayApiRequest.call(this, {
 					method: 'DELETE',
 					endpoint: `/v2/webhooks/${encodeURIComponent(state.webhookId)}`,

@@ -212,6 +212,16 @@ describeWithN8n('real n8n app', () => {
       const note = notes.find((n) => n.project === render.body.project)!;
       expect(note).toMatchObject({ event: 'movie.done', status: 'done', url: expect.any(String) });
       expect(Number(note.bytes)).toBeGreaterThan(1000);
+
+      // The same production webhook URL refuses an unsigned and a forged delivery.
+      const hook = `http://127.0.0.1:${port}/webhook/${JSON.parse(example).nodes.find((n: { name: string }) => n.name === 'Reelay Trigger').webhookId}/webhook`;
+      const forged = { type: 'movie.done', timestamp: new Date().toISOString(), data: { project: 'forged', status: 'done' } };
+      const post = (headers: Record<string, string>) =>
+        fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(forged) });
+      expect((await post({})).status).toBe(401);
+      const ts = String(Math.floor(Date.now() / 1000));
+      expect((await post({ 'webhook-id': 'msg_x', 'webhook-timestamp': ts, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` })).status).toBe(401);
+      expect(notes.some((n) => n.project === 'forged')).toBe(false);
     } finally {
       app.kill('SIGTERM');
       await new Promise((resolve) => app.once('exit', resolve));

@@ -155,6 +155,15 @@ describe('lifecycle (nock)', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  it('a subscription Reelay disabled (410 or repeated failures) is replaced', async () => {
+    const h = triggerHarness({ events: ['movie.done'] }, { credentials });
+    h.workflow.staticData['node:Reelay Trigger'] = { webhookId: 'wh_off', secret };
+    nock(BASE).get('/v2/webhooks/wh_off').reply(200, { success: true, webhook: { id: 'wh_off', url: h.webhookUrl, events: ['movie.done'], disabled: true } });
+    nock(BASE).delete('/v2/webhooks/wh_off').reply(200, { success: true });
+    expect(await h.checkExists()).toBe(false);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('a failing create surfaces the mapped error', async () => {
     const h = triggerHarness({ events: ['movie.done'] }, { credentials });
     nock(BASE).post('/v2/webhooks').reply(403, { success: false, error: 'missing webhooks:write', code: 'insufficient_scope', details: { missingScope: 'webhooks:write' } });

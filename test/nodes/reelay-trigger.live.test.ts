@@ -1,0 +1,105 @@
+/**
+ * Reelay Trigger against the REAL bridge and renderer: the subscription lifecycle through n8n-core's
+ * HookContext (create → checkExists → delete), and real deliveries. A loopback server stands in for
+ * n8n's webhook endpoint and hands each request to webhook() the way n8n does (parsed body plus raw
+ * body); a render started afterwards arrives signed and is accepted, a forged one is refused with 401.
+ */
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
+import type { TestBridge } from '../helpers/bridge';
+import { startLivePipeline, TINY_MOVIE } from './helpers/live-pipeline';
+import { triggerHarness } from './helpers/n8n-engine';
+
+let bridge: TestBridge;
+let receiver: Server;
+let receiverUrl: string;
+let onDelivery: (req: express.Request, res: express.Response) => Promise<void> = async (_req, res) => {
+  res.status(503).end();
+};
+
+beforeAll(async () => {
+  bridge = await startLivePipeline({ credits: 1000 });
+  const app = express();
+  app.post('/webhook/:id/webhook', express.raw({ type: () => true }), (req, res) => {
+    onDelivery(req, res).catch((error) => res.status(500).json({ error: String(error) }));
+  });
+  receiver = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => receiver?.close(resolve));
+  await bridge?.stop();
+});
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('lifecycle, a signed movie.done accepted (with the video), a forged delivery refused', async () => {
+  const { key } = await bridge.keyWithRole('editor');
+  const h = triggerHarness(
+    { events: ['movie.done'], options: { download: true, binaryPropertyName: 'video' } },
+    { credentials: { '1': { baseUrl: bridge.url, apiKey: key } }, webhookBaseUrl: receiverUrl },
+  );
+
+  const accepted: IWebhookResponseData[] = [];
+  const statuses: number[] = [];
+  onDelivery = async (req, res) => {
+    const raw = req.body as Buffer;
+    const parsed = { body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} };
+    res.on('finish', () => statuses.push(res.statusCode));
+    const result = await h.webhook(parsed, res);
+    if (result.noWebhookResponse) return; // webhook() answered (401) itself
+    if (result.workflowData) accepted.push(result);
+    res.status(200).json({ received: true });
+  };
+
+  expect(await h.checkExists()).toBe(false);
+  expect(await h.create()).toBe(true);
+  const { webhookId, secret } = h.staticData() as { webhookId: string; secret: string };
+  expect(secret).toMatch(/^whsec_/);
+  expect(await h.checkExists()).toBe(true);
+  const stored = await bridge.request('GET', `/v2/webhooks/${webhookId}`, { key });
+  expect(stored.status).toBe(200);
+  expect(JSON.stringify(stored.body)).toContain(h.webhookUrl);
+
+  // A render started afterwards is delivered, signed, and becomes one item with the MP4.
+  const render = await bridge.request('POST', '/v2/movies', { key, body: TINY_MOVIE });
+  expect(render.status).toBe(200);
+  const delivery = await waitFor('the movie.done delivery', () => accepted[0]);
+  const item = delivery.workflowData![0][0];
+  expect(item.json).toMatchObject({ event: 'movie.done', project: render.body.project, status: 'done', deliveryId: expect.any(String) });
+  expect(item.binary?.video).toMatchObject({ mimeType: 'video/mp4' });
+  expect(Buffer.from(item.binary!.video.data, 'base64').length).toBeGreaterThan(1000);
+
+  // A forged delivery (signed with another secret) to the same URL is refused before any run.
+  const body = JSON.stringify({ type: 'movie.done', timestamp: new Date().toISOString(), data: { project: 'forged', status: 'done' } });
+  const forged = await fetch(h.webhookUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': 'msg_forged',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': 'v1,' + Buffer.alloc(32, 7).toString('base64'),
+    },
+    body,
+  });
+  expect(forged.status).toBe(401);
+  expect(accepted).toHaveLength(1);
+  expect(statuses).toContain(401);
+
+  expect(await h.delete()).toBe(true);
+  expect(h.staticData()).toEqual({});
+  expect((await bridge.request('GET', `/v2/webhooks/${webhookId}`, { key })).status).toBe(404);
+}, 120_000);
