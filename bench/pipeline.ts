@@ -2,8 +2,10 @@
  * `npm run bench:pipeline`: what the pipeline adds around the renderer, on real processes over
  * loopback (the same topology as production, on one machine).
  *
- * 1. Overhead: a 5 s 640×360 movie, POST → done as seen by a client polling every 10 ms, minus the
- *    renderer's own time for that render (its reported rendering time: job start → finished file).
+ * 1. Overhead: a 5 s 640×360 movie, from the client starting its POST to the bridge storing `done`
+ *    (the row's update time, same machine clock; the client polls every 100 ms only to know when to
+ *    stop, so polling neither adds latency nor steals CPU from ffmpeg), minus the renderer's own time
+ *    for that render (its reported rendering time: job start → finished file).
  *    p50/p99 over BENCH_RUNS runs (default 50) on `reelay start` (bridge + in-process renderer).
  *    The renderer alone (renderMovie in this process, same movie) is measured too, for reference.
  * 2. Enqueue → start with an idle worker: Bull's `processedOn − timestamp` of each of those jobs.
@@ -14,6 +16,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import Bull from 'bull';
 import { renderMovie } from '../renderer/src/render/render-movie';
 import { createInstall, REDIS_URL, tinyMovie, type Install } from '../test/e2e/harness';
@@ -37,17 +40,28 @@ function pct(values: number[], p: number): number {
 }
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
-async function postAndWait(install: Install, body: unknown): Promise<{ project: string; wallMs: number; movie: Record<string, unknown> }> {
-  const t0 = performance.now();
+async function postAndWait(install: Install, body: unknown, pollMs = 100): Promise<{ project: string; wallMs: number; movie: Record<string, unknown> }> {
+  const t0 = Date.now();
   const res = await install.api('POST', '/v2/movies', { body });
   if (res.status !== 200) throw new Error(`POST failed: ${res.status} ${JSON.stringify(res.body)}`);
   const project: string = res.body.project;
   for (;;) {
     const st = await install.api('GET', `/v2/movies?project=${project}`);
     const movie = st.body.movie;
-    if (movie.status === 'done') return { project, wallMs: performance.now() - t0, movie };
+    if (movie.status === 'done') return { project, wallMs: doneAt(install, project) - t0, movie };
     if (movie.status === 'error') throw new Error(`render failed: ${movie.message}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** When the bridge stored `done` (its own clock, this machine's). */
+function doneAt(install: Install, project: string): number {
+  const db = new BetterSqlite3(path.join(install.dir, 'data', 'reelay.db'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('select updated_at from renders where project = ?').get(project) as { updated_at: string };
+    return Date.parse(row.updated_at);
+  } finally {
+    db.close();
   }
 }
 
@@ -101,11 +115,11 @@ async function throughput(renderers: number): Promise<number> {
     await install.spawn('bridge');
     for (let i = 0; i < renderers; i++) await install.spawn('renderer');
     await postAndWait(install, tinyMovie('warm-up')); // each process loads its code before timing
-    const t0 = performance.now();
+    const t0 = Date.now();
     const projects: string[] = [];
     for (let i = 0; i < THROUGHPUT_MOVIES; i++) projects.push((await install.api('POST', '/v2/movies', { body: tinyMovie(`tp ${renderers} ${i}`) })).body.project);
     for (const p of projects) await install.waitFor(p, ['done'], 300000);
-    return performance.now() - t0;
+    return Math.max(...projects.map((p) => doneAt(install, p))) - t0;
   } finally {
     await install.stop();
   }
@@ -132,7 +146,7 @@ async function main() {
     },
   };
   console.log(`renderer alone (renderMovie, same movie)  p50 ${ms(results.rendererAloneMs.p50)}`);
-  console.log(`POST → done (client view)                 p50 ${ms(results.postToDoneMs.p50)}  p99 ${ms(results.postToDoneMs.p99)}`);
+  console.log(`POST → done stored by the bridge          p50 ${ms(results.postToDoneMs.p50)}  p99 ${ms(results.postToDoneMs.p99)}`);
   console.log(`renderer's reported time in the pipeline  p50 ${ms(results.reportedRenderingMs.p50)}  p99 ${ms(results.reportedRenderingMs.p99)}`);
   console.log(`pipeline overhead (POST→done − render)    p50 ${ms(results.overheadMs.p50)}  p99 ${ms(results.overheadMs.p99)}   (goal ≤ 300 ms p50)`);
   console.log(`  vs the renderer alone: p50 POST→done − p50 renderMovie = ${ms(results.overheadMs.p50VsRendererAlone)}`);
