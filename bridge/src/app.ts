@@ -16,6 +16,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function buildApp(services: Services, routes: readonly Route[] = allRoutes): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers change with every call (rate-limit headers, progress); hashing each body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(services.config.trustProxy));
   app.set('query parser', 'extended');
 

@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { createAuditLog, type AuditLog } from './audit/log';
 import { createCreditsService, type CreditsService } from './credits';
 import { features } from './features';
+import { KeyCache } from './keys/cache';
 import { RateLimiter } from './limits/rate-limit';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDb, type Db } from './store/db';
@@ -29,6 +30,8 @@ export interface CoreServices {
   redis: Redis;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** Key rows by hash; call `keyCache.bump()` after changing any key row. */
+  keyCache: KeyCache;
   credits: CreditsService;
   audit: AuditLog;
   /** `${queuePrefix}:${parts.join(':')}` */
@@ -95,6 +98,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     redis,
     logger,
     rateLimiter: new RateLimiter(redis, config.queuePrefix),
+    keyCache: new KeyCache(redis, config.queuePrefix),
     credits: createCreditsService(db),
     audit: createAuditLog(db),
     redisKey: (...parts) => [config.queuePrefix, ...parts].join(':'),

@@ -1,8 +1,9 @@
 /**
  * Authentication: finds the key in `x-api-key`, `Authorization: Bearer`, or Basic (key as user name,
  * for pollers such as Zapier), checks its format and checksum offline, then looks its SHA-256 up.
- * No cache: every request reads the key row, so revocation, expiry and scope changes hold on the
- * next request on every bridge instance sharing the store.
+ * Key rows are cached per instance and validated against a Redis generation counter on every
+ * request (keys/cache.ts), so revocation, expiry and scope changes hold on the next request on every
+ * bridge instance sharing the store and Redis.
  * Failures are audited and limited per client address (brute-force brake).
  */
 import type { Request } from 'express';
@@ -12,6 +13,9 @@ import { makePrincipal, type Principal } from '../keys/principal';
 import { findKeyByHash, keyStatus } from '../keys/repository';
 import type { Services } from '../services';
 import { nowIso } from '../ids';
+import type { RateClass } from '../config';
+import type { KeyRecord } from '../keys/cache';
+import type { RateDecision } from '../limits/rate-limit';
 
 /** Query parameters that look like a key: refused so keys stay out of URLs, proxies and logs. */
 export const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'apiKey', 'x-api-key', 'access_token', 'token'];
@@ -73,7 +77,17 @@ async function fail(
   throw new ApiError(status, code, message);
 }
 
-export async function authenticate(services: Services, req: Request, ip: string): Promise<Principal> {
+export interface Admission {
+  principal: Principal;
+  /** The key's rate-limit decision for this request's class (the caller answers 429 when not allowed). */
+  decision: RateDecision;
+}
+
+/**
+ * Authenticates the request and admits it against the key's rate limit for `rateClass`, in one
+ * Redis round trip on the hot path (a cached key row whose generation is still current).
+ */
+export async function authenticate(services: Services, req: Request, ip: string, rateClass: RateClass): Promise<Admission> {
   const found = extractKey(req);
   if ('error' in found) {
     return found.error === 'missing'
@@ -85,25 +99,51 @@ export async function authenticate(services: Services, req: Request, ip: string)
     const message = format.reason === 'checksum' ? 'The API key checksum is wrong (mistyped or truncated key)' : 'The API key is malformed';
     return fail(services, ip, 401, 'malformed_api_key', message, {});
   }
-  const row = await findKeyByHash(services.db, hashKey(found.key));
-  if (!row) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(found.key), lookedUp: true });
-  const status = keyStatus(row);
-  if (status === 'revoked') {
-    return fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
+  const hash = hashKey(found.key);
+  const cache = services.keyCache;
+  let cached = cache.get(hash);
+  if (!cached) cached = await load(services, hash, found.key, ip);
+  await refuseInactive(services, cached.record, ip);
+
+  let decision = await services.rateLimiter.admit(cached.record.id, rateClass, services.config.rateLimits[rateClass], ip);
+  if (decision.keyGeneration !== cached.generation) {
+    // Some key changed since this row was read: read it again before trusting it.
+    cache.delete(hash);
+    cached = await load(services, hash, found.key, ip);
+    await refuseInactive(services, cached.record, ip);
+    decision = { ...decision, keyGeneration: cached.generation };
   }
-  if (status === 'expired') {
-    const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
-    return fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
-  }
-  const { account_name, account_credits, account_created_at, ...key } = row;
+  const { account_name, account_credits, account_created_at, ...key } = cached.record;
   const now = Date.now();
   if (!key.last_used_at || now - Date.parse(key.last_used_at) > LAST_USED_RESOLUTION_MS) {
     // Coarse on purpose: a write per request would halve throughput for no real insight.
     key.last_used_at = nowIso();
+    cached.record.last_used_at = key.last_used_at;
     await services.db.updateTable('api_keys').set({ last_used_at: key.last_used_at }).where('id', '=', key.id).execute();
   }
-  return makePrincipal(
+  const principal = makePrincipal(
     { id: key.account_id, name: account_name, credits: account_credits === null ? null : Number(account_credits), created_at: account_created_at },
     key,
   );
+  return { principal, decision };
+}
+
+/** Reads the row (generation first, so a change racing the read is caught on the next compare). */
+async function load(services: Services, hash: string, key: string, ip: string) {
+  const generation = await services.keyCache.generation();
+  const record = await findKeyByHash(services.db, hash);
+  if (!record) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(key), lookedUp: true });
+  services.keyCache.set(hash, record, generation);
+  return { record, generation };
+}
+
+async function refuseInactive(services: Services, row: KeyRecord, ip: string): Promise<void> {
+  const status = keyStatus(row);
+  if (status === 'revoked') {
+    await fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
+  }
+  if (status === 'expired') {
+    const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
+    await fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
+  }
 }

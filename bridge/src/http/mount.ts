@@ -8,7 +8,6 @@ import { authenticate } from '../auth/authenticate';
 import { ApiError, validationError, zodProblems, type ValidationProblem } from '../errors';
 import type { Principal } from '../keys/principal';
 import { SCOPES } from '../keys/scopes';
-import { recordUsage } from '../keys/usage';
 import { rateLimitHeaders } from '../limits/rate-limit';
 import { RATE_CLASSES } from '../config';
 import type { Services } from '../services';
@@ -50,13 +49,11 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     let principal: Principal | null = null;
     if (route.scope !== 'public') {
-      principal = await authenticate(services, req, ip);
-      res.locals.keyId = principal.key.id;
       const rateClass = route.rateClass!;
-      const [decision] = await Promise.all([
-        services.rateLimiter.take(`key:${principal.key.id}:${rateClass}`, services.config.rateLimits[rateClass], rateClass),
-        recordUsage(services, principal.key.id, rateClass, ip),
-      ]);
+      const admitted = await authenticate(services, req, ip, rateClass);
+      principal = admitted.principal;
+      const decision = admitted.decision;
+      res.locals.keyId = principal.key.id;
       const headers = rateLimitHeaders(decision);
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Rate limit for "${rateClass}" requests exceeded; retry in ${decision.retryAfter}s`, { rateClass, retryAfter: decision.retryAfter }, headers);

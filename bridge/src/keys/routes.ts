@@ -142,6 +142,7 @@ export const keyRoutes = [
         await trx.updateTable('api_keys').set({ revoked_at: now, replaced_by: made.row.id }).where('id', '=', principal.key.id).execute();
         return made;
       });
+      await services.keyCache.bump();
       await services.audit.record({
         event: 'key.primary_reset',
         accountId: principal.account.id,
@@ -199,6 +200,7 @@ export const keyRoutes = [
       if (body.expiresAt !== undefined) changes.expires_at = capExpiry(principal, body.expiresAt);
       if (Object.keys(changes).length) {
         await services.db.updateTable('api_keys').set(changes).where('id', '=', target.id).execute();
+        await services.keyCache.bump();
         await services.audit.record({
           event: 'key.updated',
           accountId: principal.account.id,
@@ -226,6 +228,7 @@ export const keyRoutes = [
       if (target.is_primary) throw new ApiError(403, 'primary_key_protected', 'The primary key can not be revoked; reset it with POST /v2/keys/primary/reset');
       if (!target.revoked_at) {
         await services.db.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', target.id).execute();
+        await services.keyCache.bump();
         await services.audit.record({ event: 'key.revoked', accountId: principal.account.id, keyId: target.id, actorKeyId: principal.key.id, ip });
       }
       return { success: true as const, apiKey: keyView(await loadKey(services.db, principal, target.id)) };
@@ -267,6 +270,7 @@ export const keyRoutes = [
         await trx.updateTable('api_keys').set({ expires_at: oldEnds, replaced_by: m.row.id }).where('id', '=', target.id).execute();
         return m;
       });
+      await services.keyCache.bump();
       await services.audit.record({
         event: 'key.rolled',
         accountId: principal.account.id,

@@ -1,26 +1,9 @@
 /**
  * Per-key usage in Redis: requests per UTC day and endpoint class, and the last client addresses,
- * so a leaked key's unusual use shows up (GET /v2/keys/:id/usage). Kept 35 days.
+ * so a leaked key's unusual use shows up (GET /v2/keys/:id/usage). Written by the rate limiter's
+ * admission script (limits/rate-limit.ts) in the same round trip; kept 35 days.
  */
-import type { RateClass } from '../config';
 import type { Services } from '../services';
-
-const KEEP_DAYS = 35;
-const KEEP_ADDRESSES = 10;
-
-export async function recordUsage(services: Services, keyId: string, rateClass: RateClass, ip: string): Promise<void> {
-  const day = new Date().toISOString().slice(0, 10);
-  const dayKey = services.redisKey('usage', keyId, day);
-  const ipKey = services.redisKey('usage', keyId, 'ips');
-  await services.redis
-    .pipeline()
-    .hincrby(dayKey, rateClass, 1)
-    .expire(dayKey, KEEP_DAYS * 86400)
-    .zadd(ipKey, Date.now(), ip)
-    .zremrangebyrank(ipKey, 0, -(KEEP_ADDRESSES + 1))
-    .expire(ipKey, KEEP_DAYS * 86400)
-    .exec();
-}
 
 export interface KeyUsage {
   days: Array<{ date: string; total: number; byClass: Record<string, number> }>;

@@ -40,6 +40,24 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((cap - tokens) / rate) + 1000)
 return { allowed, tostring(tokens), tostring(now) }
 `;
 
+/**
+ * One round trip per authenticated request: the token bucket above, plus the key's usage counters
+ * (KEYS[2] day hash, KEYS[3] recent addresses) and the key-generation counter (KEYS[4]) that tells
+ * every instance whether its cached key rows are still current (see keys/cache.ts).
+ * ARGV: cap, rate per ms, cost, rate class, client address, usage TTL seconds, addresses kept.
+ */
+const ADMIT = TOKEN_BUCKET.replace(
+  'return { allowed, tostring(tokens), tostring(now) }',
+  `redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
+redis.call('ZADD', KEYS[3], now, ARGV[5])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]))
+local gen = redis.call('GET', KEYS[4]) or '0'
+return { allowed, tostring(tokens), tostring(now), gen }`,
+);
+
+
 export interface RateDecision {
   allowed: boolean;
   limit: number;
@@ -56,7 +74,23 @@ export interface RateDecision {
 
 type RedisWithBucket = Redis & {
   reelayTokenBucket(key: string, cap: number, ratePerMs: number, cost: number): Promise<[number, string, string]>;
+  reelayAdmit(
+    bucket: string,
+    usageDay: string,
+    usageIps: string,
+    gen: string,
+    cap: number,
+    ratePerMs: number,
+    cost: number,
+    rateClass: string,
+    ip: string,
+    ttl: number,
+    keep: number,
+  ): Promise<[number, string, string, string]>;
 };
+
+export const USAGE_TTL_SECONDS = 35 * 86400;
+export const USAGE_ADDRESSES_KEPT = 10;
 
 export class RateLimiter {
   private readonly redis: RedisWithBucket;
@@ -67,14 +101,44 @@ export class RateLimiter {
   ) {
     if (!(redis as unknown as Partial<RedisWithBucket>).reelayTokenBucket) {
       redis.defineCommand('reelayTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+      redis.defineCommand('reelayAdmit', { numberOfKeys: 4, lua: ADMIT });
     }
     this.redis = redis as unknown as RedisWithBucket;
+  }
+
+  /**
+   * An authenticated request: takes a token from the key's bucket for this class, counts the
+   * request in the key's usage, and returns the current key generation — one Redis round trip.
+   */
+  async admit(keyId: string, rateClass: string, rule: RateLimitRule, ip: string): Promise<RateDecision & { keyGeneration: string }> {
+    const ratePerMs = rule.perMinute / 60000;
+    const day = new Date().toISOString().slice(0, 10);
+    const p = this.prefix;
+    const [allowed, tokensText, nowText, gen] = await this.redis.reelayAdmit(
+      `${p}:rl:key:${keyId}:${rateClass}`,
+      `${p}:usage:${keyId}:${day}`,
+      `${p}:usage:${keyId}:ips`,
+      keyGenerationKey(p),
+      rule.burst,
+      ratePerMs,
+      1,
+      rateClass,
+      ip,
+      USAGE_TTL_SECONDS,
+      USAGE_ADDRESSES_KEPT,
+    );
+    return { ...this.decide(rule, rateClass, 1, allowed, tokensText, nowText), keyGeneration: gen };
   }
 
   /** Takes `cost` tokens from bucket `name` (e.g. `key:<id>:read`) if it holds them. */
   async take(name: string, rule: RateLimitRule, policyName: string, cost = 1): Promise<RateDecision> {
     const ratePerMs = rule.perMinute / 60000;
     const [allowed, tokensText, nowText] = await this.redis.reelayTokenBucket(`${this.prefix}:rl:${name}`, rule.burst, ratePerMs, cost);
+    return this.decide(rule, policyName, cost, allowed, tokensText, nowText);
+  }
+
+  private decide(rule: RateLimitRule, policyName: string, cost: number, allowed: number, tokensText: string, nowText: string): RateDecision {
+    const ratePerMs = rule.perMinute / 60000;
     const tokens = Number(tokensText);
     const now = Number(nowText);
     const resetMs = (rule.burst - tokens) / ratePerMs;
@@ -90,6 +154,11 @@ export class RateLimiter {
       windowSeconds: Math.ceil(rule.burst / ratePerMs / 1000),
     };
   }
+}
+
+/** Redis counter bumped by every key mutation; instances compare it to drop cached key rows. */
+export function keyGenerationKey(prefix: string): string {
+  return `${prefix}:keys:gen`;
 }
 
 export function rateLimitHeaders(d: RateDecision): Record<string, string> {

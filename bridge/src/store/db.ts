@@ -29,7 +29,7 @@ export function openDb(database: Config['database']): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   const pool = new Pool({
     connectionString: database.url,
@@ -37,6 +37,33 @@ export function openDb(database: Config['database']): Db {
     ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs more than running a keyed
+ * lookup. better-sqlite3 statements are synchronous, so one prepared statement per SQL text can be
+ * reused safely.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (!stmt) {
+            if (cache.size >= 500) cache.clear();
+            stmt = prepare(source);
+            cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Creates the configured PostgreSQL schema if missing (no-op for SQLite). */

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:bridge`: authenticated throughput vs bare Express, same process, same run.
+ *   A: GET /v2/auth/verify with a valid key (auth lookup in SQLite, Redis token bucket + usage,
+ *      scope check, credits read, JSON response, request log at info level to /dev/null)
+ *   B: a bare Express route that does nothing but answer {ok:true}
+ * Each is measured with 10 connections (throughput) and 1 connection (latency).
+ * Goal (issue 2): A ≥ 50% of B's requests/s, A's p99 < 10 ms at 1 connection.
+ * Env: BENCH_SECONDS (default 8), DATABASE_URL/REDIS_URL as for the bridge.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import express from 'express';
+import pino from 'pino';
+import { createAccount } from '../bridge/src/accounts';
+import { buildApp } from '../bridge/src/app';
+import { loadConfig } from '../bridge/src/config';
+import { createServices } from '../bridge/src/services';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+function listen(app: express.Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+let serverCpu: () => Promise<number> = async () => 0;
+
+async function run(url: string, connections: number, headers: Record<string, string> = {}) {
+  const cpuBefore = await serverCpu();
+  const r = await autocannon({ url, connections, duration: SECONDS, headers, pipelining: 1 });
+  const cpu = (await serverCpu()) - cpuBefore;
+  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  // server CPU per request: independent of how busy the machine is (other jobs share its 2 cores)
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUs: cpu / r.requests.total };
+}
+
+/** The servers run in a child process so the load generator does not share their event loop. */
+async function serve() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-bench-'));
+  const prefix = `reelay-bench-${process.pid}`;
+  const config = loadConfig({
+    ...process.env,
+    REELAY_DATA_DIR: dir,
+    DATABASE_URL: process.env.DATABASE_URL ?? '',
+    REELAY_QUEUE_PREFIX: prefix,
+    REELAY_LOG_LEVEL: 'info',
+    REELAY_RATE_LIMIT_READ: '100000000/100000000',
+  });
+  const services = await createServices(config, { logDestination: pino.destination('/dev/null') });
+  const { primaryKey } = await createAccount(services.db, { name: 'bench' });
+  const bridge = await listen(buildApp(services));
+  const bare = express();
+  bare.get('/bare', (_req, res) => {
+    res.json({ ok: true });
+  });
+  const bareServer = await listen(bare);
+  const port = (s: Server) => (s.address() as { port: number }).port;
+  process.send!({ bridge: port(bridge), bare: port(bareServer), key: primaryKey, store: config.database.kind });
+  process.on('message', async (msg) => {
+    if (msg === 'cpu') {
+      process.send!(process.cpuUsage());
+      return;
+    }
+    bridge.closeAllConnections();
+    bareServer.closeAllConnections();
+    await new Promise((r) => bridge.close(r));
+    await new Promise((r) => bareServer.close(r));
+    const keys = await services.redis.keys(`${prefix}:*`);
+    if (keys.length) await services.redis.del(...keys);
+    await services.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+async function main() {
+  const child = fork(__filename, ['--serve'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<{ bridge: number; bare: number; key: string; store: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as never));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  serverCpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (m) => {
+        const u = m as NodeJS.CpuUsage;
+        resolve(u.user + u.system);
+      });
+      child.send('cpu');
+    });
+  const verifyUrl = `http://127.0.0.1:${ready.bridge}/v2/auth/verify`;
+  const bareUrl = `http://127.0.0.1:${ready.bare}/bare`;
+  const key = { 'x-api-key': ready.key };
+  try {
+    await run(verifyUrl, 4, key); // warm-up (JIT, connections, SQLite page cache)
+    await run(bareUrl, 4);
+    const rows: Array<[string, { rps: number; p50: number; p99: number; cpuUs: number }]> = [];
+    for (const c of [10, 1]) {
+      rows.push([`bare express       c=${c}`, await run(bareUrl, c)]);
+      rows.push([`GET /v2/auth/verify c=${c}`, await run(verifyUrl, c, key)]);
+    }
+    console.log(`bridge benchmark (${SECONDS}s per run, store: ${ready.store}, node ${process.version}, servers in a child process)`);
+    console.log('run                        req/s     p50 ms  p99 ms  server CPU µs/req');
+    for (const [name, r] of rows) {
+      console.log(`${name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(7)} ${r.cpuUs.toFixed(0).padStart(10)}`);
+    }
+    for (const c of [10, 1]) {
+      const b = rows.find(([n]) => n.startsWith('bare') && n.endsWith(`c=${c}`))![1];
+      const v = rows.find(([n]) => n.startsWith('GET') && n.endsWith(`c=${c}`))![1];
+      console.log(
+        `ratio verify/bare c=${c}: ${(v.rps / b.rps).toFixed(2)} req/s (goal ≥ 0.50), CPU per request ${(b.cpuUs / v.cpuUs).toFixed(2)}${c === 1 ? `; verify p99 ${v.p99} ms (goal < 10)` : ''}`,
+      );
+    }
+  } finally {
+    child.send('stop');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+(process.argv.includes('--serve') ? serve() : main()).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
