@@ -20,336 +20,341 @@ const tiny = (text = 'hi', extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let bridge: TestBridge;
-let png: Buffer;
+// The same suite on both stores: SQLite (the default) and PostgreSQL (DATABASE_URL).
+describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
+  let bridge: TestBridge;
+  let png: Buffer;
 
-beforeAll(async () => {
-  bridge = await startBridge({ credits: 100, env: { REELAY_UPLOAD_QUOTA_BYTES: '200000' } });
-  const file = path.join(os.tmpdir(), `reelay-api-${process.pid}.png`);
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=blue:s=32x18', '-frames:v', '1', file]);
-  png = readFileSync(file);
-});
-afterAll(() => bridge.stop());
-
-/** Finishes a render the way the renderer would: a real mp4 in its output dir, then a done event. */
-async function finish(project: string, seconds = 1) {
-  const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', project).executeTakeFirstOrThrow();
-  const dir = bridge.services.pipeline.storage.localPath(bridge.services.pipeline.prefixOf(row))!;
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'movie.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=red:s=160x90:d=${seconds}`, '-pix_fmt', 'yuv420p', file]);
-  const poster = path.join(dir, 'movie.jpg');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file, '-frames:v', '1', poster]);
-  await applyRenderEvent(bridge.services, { project, type: 'running', at: new Date().toISOString() });
-  await applyRenderEvent(bridge.services, {
-    project,
-    type: 'done',
-    at: new Date().toISOString(),
-    result: { file, poster, duration: seconds, size: 1000, width: 160, height: 90, fps: 25, renderingTime: 500, format: 'mp4' },
+  beforeAll(async () => {
+    bridge = await startBridge({ db: dialect, credits: 100, env: { REELAY_UPLOAD_QUOTA_BYTES: '200000' } });
+    const file = path.join(os.tmpdir(), `reelay-api-${process.pid}.png`);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=blue:s=32x18', '-frames:v', '1', file]);
+    png = readFileSync(file);
   });
-}
+  afterAll(() => bridge.stop());
 
-const credits = async () => (await bridge.services.credits.balance(bridge.account.id)) as number;
-
-describe('POST /v2/movies', () => {
-  test('answers a 16-character project; status pending; credits debited by the documented cost', async () => {
-    const before = await credits();
-    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('a', { scenes: [{ duration: 2, elements: [] }] }) });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, project: expect.stringMatching(/^[A-Za-z0-9]{16}$/), timestamp: expect.any(String) });
-    expect(await credits()).toBe(before - 2);
-    const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
-    expect(st.status).toBe(200);
-    expect(st.body.movie).toMatchObject({ status: 'pending', project: res.body.project, progress: 0, url: null, credits: 2 });
-    const job = await bridge.services.pipeline.queue.getJob(res.body.project);
-    expect(job?.data.project).toBe(res.body.project);
-  });
-
-  test('every problem with its JSON path', async () => {
-    const res = await bridge.request('POST', '/v2/movies', {
-      key: bridge.primaryKey,
-      body: { scenes: [{ elements: [{ type: 'video' }, { type: 'text', text: 'x', position: 'nowhere' }] }] },
+  /** Finishes a render the way the renderer would: a real mp4 in its output dir, then a done event. */
+  async function finish(project: string, seconds = 1) {
+    const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', project).executeTakeFirstOrThrow();
+    const dir = bridge.services.pipeline.storage.localPath(bridge.services.pipeline.prefixOf(row))!;
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'movie.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=red:s=160x90:d=${seconds}`, '-pix_fmt', 'yuv420p', file]);
+    const poster = path.join(dir, 'movie.jpg');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file, '-frames:v', '1', poster]);
+    await applyRenderEvent(bridge.services, { project, type: 'running', at: new Date().toISOString() });
+    await applyRenderEvent(bridge.services, {
+      project,
+      type: 'done',
+      at: new Date().toISOString(),
+      result: { file, poster, duration: seconds, size: 1000, width: 160, height: 90, fps: 25, renderingTime: 500, format: 'mp4' },
     });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('validation_error');
-    const paths = res.body.details.map((d: { path: string }) => d.path);
-    expect(paths).toEqual(expect.arrayContaining(['scenes[0].elements[0].src', 'scenes[0].elements[1].position']));
-    expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: {} })).status).toBe(400);
-  });
+  }
 
-  test('402 when credits are short, nothing stored', async () => {
-    const poor = await bridge.createAccount({ credits: 1 });
-    const res = await bridge.request('POST', '/v2/movies', { key: poor.primaryKey, body: tiny('x', { scenes: [{ duration: 5, elements: [] }] }) });
-    expect(res.status).toBe(402);
-    expect(res.body.details).toEqual({ creditsNeeded: 5, creditsAvailable: 1, creditsShort: 4 });
-    const rows = await bridge.services.db.selectFrom('renders').select('project').where('account_id', '=', poor.account.id).execute();
-    expect(rows).toEqual([]);
-  });
+  const credits = async () => (await bridge.services.credits.balance(bridge.account.id)) as number;
 
-  test('Idempotency-Key: same body → same project, charged once; other body → 422', async () => {
-    const before = await credits();
-    const headers = { 'Idempotency-Key': `k-${Date.now()}` };
-    const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('idem'), headers });
-    const b = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('idem'), headers });
-    expect(a.status).toBe(200);
-    expect(b.body.project).toBe(a.body.project);
-    expect(await credits()).toBe(before - 1);
-    const c = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('other'), headers });
-    expect(c.status).toBe(422);
-    expect(c.body.code).toBe('idempotency_conflict');
-  });
+  describe('POST /v2/movies', () => {
+    test('answers a 16-character project; status pending; credits debited by the documented cost', async () => {
+      const before = await credits();
+      const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('a', { scenes: [{ duration: 2, elements: [] }] }) });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ success: true, project: expect.stringMatching(/^[A-Za-z0-9]{16}$/), timestamp: expect.any(String) });
+      expect(await credits()).toBe(before - 2);
+      const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+      expect(st.status).toBe(200);
+      expect(st.body.movie).toMatchObject({ status: 'pending', project: res.body.project, progress: 0, url: null, credits: 2 });
+      const job = await bridge.services.pipeline.queue.getJob(res.body.project);
+      expect(job?.data.project).toBe(res.body.project);
+    });
 
-  test('concurrent requests with one Idempotency-Key render once', async () => {
-    const before = await credits();
-    const headers = { 'Idempotency-Key': `race-${Date.now()}` };
-    const all = await Promise.all(Array.from({ length: 5 }, () => bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('race'), headers })));
-    expect(new Set(all.map((r) => r.body.project)).size).toBe(1);
-    expect(await credits()).toBe(before - 1);
-  });
-
-  test('forbidden asset URLs are refused with their path', async () => {
-    const strict = await startBridge({ env: { REELAY_ALLOW_PRIVATE_URLS: 'false' } });
-    try {
-      const res = await strict.request('POST', '/v2/movies', {
-        key: strict.primaryKey,
-        body: tiny('x', {
-          scenes: [{ duration: 1, elements: [{ type: 'image', src: 'http://169.254.169.254/latest/meta-data' }, { type: 'audio', src: 'http://localhost:6379/' }, { type: 'image', src: 'file:///etc/passwd' }] }],
-        }),
+    test('every problem with its JSON path', async () => {
+      const res = await bridge.request('POST', '/v2/movies', {
+        key: bridge.primaryKey,
+        body: { scenes: [{ elements: [{ type: 'video' }, { type: 'text', text: 'x', position: 'nowhere' }] }] },
       });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('forbidden_url');
-      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(['scenes[0].elements[0].src', 'scenes[0].elements[1].src', 'scenes[0].elements[2].src']);
-    } finally {
-      await strict.stop();
-    }
-  });
-});
-
-describe('completion, status, files, cache, delete', () => {
-  test('done: signed URL downloads with ranges; surplus refunded; cache hit is free and immediate', async () => {
-    const body = tiny('cache-me', { scenes: [{ elements: [{ type: 'text', text: 'x', duration: -1 }] }], 'client-data': { order: 7 } });
-    const before = await credits();
-    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body });
-    expect(await credits()).toBe(before - 10); // unknown length: estimated 10 s
-    await finish(res.body.project, 1);
-    expect(await credits()).toBe(before - 1); // real length 1 s: 9 refunded
-    const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
-    expect(st.body.movie).toMatchObject({ status: 'done', progress: 100, width: 160, height: 90, duration: 1, credits: 1, 'client-data': { order: 7 } });
-    const url = new URL(st.body.movie.url);
-    expect(st.body.movie.rendering_time).toBe(0.5);
-    const poster = await fetch(bridge.url + new URL(st.body.movie.poster).pathname);
-    expect(poster.headers.get('content-type')).toBe('image/jpeg');
-    expect(url.pathname).toMatch(/^\/files\/.+\/movie\.mp4$/);
-    const whole = await fetch(bridge.url + url.pathname);
-    expect(whole.status).toBe(200);
-    expect(whole.headers.get('content-type')).toBe('video/mp4');
-    const size = (await whole.arrayBuffer()).byteLength;
-    const part = await fetch(bridge.url + url.pathname, { headers: { Range: 'bytes=0-99' } });
-    expect(part.status).toBe(206);
-    expect(part.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
-
-    const again = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, 'client-data': { order: 8 } } });
-    const st2 = await bridge.request('GET', `/v2/movies?project=${again.body.project}`, { key: bridge.primaryKey });
-    expect(st2.body.movie).toMatchObject({ status: 'done', cached: true, credits: 0, 'client-data': { order: 8 } });
-    expect(await credits()).toBe(before - 1);
-    const noCache = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, cache: false } });
-    expect((await bridge.request('GET', `/v2/movies?project=${noCache.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
-
-    // Deleting the original leaves the cached copy playable.
-    const del = await bridge.request('DELETE', `/v2/movies/${res.body.project}`, { key: bridge.primaryKey });
-    expect(del.body).toMatchObject({ result: 'deleted' });
-    expect((await fetch(bridge.url + url.pathname)).status).toBe(404);
-    expect((await fetch(bridge.url + new URL(st2.body.movie.url).pathname)).status).toBe(200);
-  });
-
-  test('an error event refunds; DELETE of a pending render cancels and refunds', async () => {
-    const before = await credits();
-    const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('fail', { cache: false }) });
-    await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'Scene #1, element #1: broken' });
-    await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'again' });
-    expect(await credits()).toBe(before);
-    const st = await bridge.request('GET', `/v2/movies?project=${a.body.project}`, { key: bridge.primaryKey });
-    expect(st.body.movie).toMatchObject({ status: 'error', message: 'Scene #1, element #1: broken', credits: 0 });
-
-    const b = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('cancel', { cache: false }) });
-    expect(await credits()).toBe(before - 1);
-    const del = await bridge.request('DELETE', `/v2/movies/${b.body.project}`, { key: bridge.primaryKey });
-    expect(del.body).toMatchObject({ success: true, result: 'cancelled', refunded: 1 });
-    expect(await credits()).toBe(before);
-    expect(await bridge.services.pipeline.queue.getJob(b.body.project)).toBeNull();
-  });
-});
-
-describe('retention and re-enqueue', () => {
-  test('files of renders ended more than REELAY_RETENTION_DAYS ago are removed; the row stays', async () => {
-    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('old', { cache: false }) });
-    await finish(res.body.project);
-    const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
-    const link = new URL(st.body.movie.url).pathname;
-    const { services } = bridge;
-    expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7 })).toBe(0);
-    const in8Days = Date.now() + 8 * 24 * 3600 * 1000;
-    expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7, now: in8Days })).toBeGreaterThan(0);
-    expect((await fetch(bridge.url + link)).status).toBe(404);
-    const after = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
-    expect(after.body.movie).toMatchObject({ status: 'done', url: null, message: expect.stringContaining('removed') });
-  });
-
-  test('a pending render Redis lost is queued again by the sweep', async () => {
-    const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('lost', { cache: false }) });
-    const { services } = bridge;
-    await (await services.pipeline.queue.getJob(res.body.project))!.remove();
-    expect(await reenqueueLostRenders(services, Date.now() + 60_000)).toContain(res.body.project);
-    expect((await services.pipeline.queue.getJob(res.body.project))?.data.project).toBe(res.body.project);
-    expect(await reenqueueLostRenders(services, Date.now() + 60_000)).not.toContain(res.body.project);
-  });
-});
-
-describe('listing', () => {
-  test('newest first, paginated, status filter, id on each item', async () => {
-    const acct = await bridge.createAccount({ credits: null });
-    const made: string[] = [];
-    for (let i = 0; i < 5; i++) made.push((await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: tiny(`list ${i}`) })).body.project);
-    const p1 = await bridge.request('GET', '/v2/movies?limit=2', { key: acct.primaryKey });
-    expect(p1.body).toMatchObject({ success: true, count: 2, has_next: true });
-    expect(p1.body.movies.map((m: { id: string }) => m.id)).toEqual([made[4], made[3]]);
-    const p2 = await bridge.request('GET', `/v2/movies?limit=2&next_token=${p1.body.next_token}`, { key: acct.primaryKey });
-    const p3 = await bridge.request('GET', `/v2/movies?limit=2&next_token=${p2.body.next_token}`, { key: acct.primaryKey });
-    expect([...p2.body.movies, ...p3.body.movies].map((m: { project: string }) => m.project)).toEqual([made[2], made[1], made[0]]);
-    expect(p3.body.has_next).toBe(false);
-    expect((await bridge.request('GET', '/v2/movies?status=done', { key: acct.primaryKey })).body.count).toBe(0);
-    expect((await bridge.request('GET', '/v2/movies?limit=101', { key: acct.primaryKey })).status).toBe(400);
-  });
-});
-
-describe('templates and batches', () => {
-  let templateId: string;
-  test('CRUD, declared variables, render with missing variables → 400 listing them', async () => {
-    const created = await bridge.request('POST', '/v2/templates', {
-      key: bridge.primaryKey,
-      body: {
-        name: 'greeting',
-        movie: tiny('{{greeting}}, {{name}}'),
-        variables: [
-          { name: 'greeting', default: 'Hello', description: 'the word' },
-          { name: 'name', required: true },
-          { name: 'colour', required: true },
-        ],
-      },
+      expect(res.body.code).toBe('validation_error');
+      const paths = res.body.details.map((d: { path: string }) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(['scenes[0].elements[0].src', 'scenes[0].elements[1].position']));
+      expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: {} })).status).toBe(400);
     });
-    expect(created.status).toBe(201);
-    templateId = created.body.template.id;
-    const vars = await bridge.request('GET', `/v2/templates/${templateId}/variables`, { key: bridge.primaryKey });
-    expect(vars.body.variables.map((v: { name: string }) => v.name)).toEqual(['greeting', 'name', 'colour']);
-    const missing = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: templateId, variables: { greeting: 'Hi' } } });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error).toMatch(/name, colour/);
-    expect(missing.body.details.map((d: { path: string }) => d.path)).toEqual(['variables.name', 'variables.colour']);
-    const ok = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: templateId, variables: { name: 'Ann', colour: 'red' } } });
-    expect(ok.status).toBe(200);
-    const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', ok.body.project).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.movie).variables).toEqual({ greeting: 'Hello', name: 'Ann', colour: 'red' });
-    expect(row.template_id).toBe(templateId);
-    expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: 'tpl_nope' } })).body.code).toBe('template_not_found');
 
-    const render = await bridge.keyWithRole('render');
-    expect((await bridge.request('GET', `/v2/templates/${templateId}`, { key: render.key })).status).toBe(200);
-    expect((await bridge.request('PUT', `/v2/templates/${templateId}`, { key: render.key, body: { name: 'x' } })).status).toBe(403);
-    const put = await bridge.request('PUT', `/v2/templates/${templateId}`, { key: bridge.primaryKey, body: { description: 'says hi' } });
-    expect(put.body.template).toMatchObject({ name: 'greeting', description: 'says hi' });
-    expect((await bridge.request('GET', '/v2/templates', { key: bridge.primaryKey })).body.templates.length).toBeGreaterThan(0);
-  });
-
-  test('batch: every row validated first (row + variable named); whole batch charged; CSV body; progress', async () => {
-    const before = await credits();
-    const bad = await bridge.request('POST', '/v2/movies/batch', {
-      key: bridge.primaryKey,
-      body: { template: templateId, rows: [{ name: 'A', colour: 'red' }, { colour: 'blue' }, { name: 'C' }] },
+    test('402 when credits are short, nothing stored', async () => {
+      const poor = await bridge.createAccount({ credits: 1 });
+      const res = await bridge.request('POST', '/v2/movies', { key: poor.primaryKey, body: tiny('x', { scenes: [{ duration: 5, elements: [] }] }) });
+      expect(res.status).toBe(402);
+      expect(res.body.details).toEqual({ creditsNeeded: 5, creditsAvailable: 1, creditsShort: 4 });
+      const rows = await bridge.services.db.selectFrom('renders').select('project').where('account_id', '=', poor.account.id).execute();
+      expect(rows).toEqual([]);
     });
-    expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['rows[1].variables.name', 'rows[2].variables.colour']);
-    expect(await credits()).toBe(before);
 
-    const ok = await bridge.request('POST', '/v2/movies/batch', { key: bridge.primaryKey, body: { template: templateId, rows: [{ name: 'A', colour: 'red' }, { name: 'B', colour: 'blue' }] } });
-    expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ count: 2, credits: 2 });
-    expect(await credits()).toBe(before - 2);
-    await finish(ok.body.projects[0]);
-    const st = await bridge.request('GET', `/v2/movies/batch/${ok.body.batch}`, { key: bridge.primaryKey });
-    expect(st.body.batch).toMatchObject({ count: 2, status: 'running', counts: { done: 1, pending: 1 } });
-
-    const res = await fetch(`${bridge.url}/v2/movies/batch?template=${templateId}`, {
-      method: 'POST',
-      headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'text/csv' },
-      body: 'name,colour\n"Smith, J",green\nBo,red\n',
+    test('Idempotency-Key: same body → same project, charged once; other body → 422', async () => {
+      const before = await credits();
+      const headers = { 'Idempotency-Key': `k-${Date.now()}` };
+      const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('idem'), headers });
+      const b = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('idem'), headers });
+      expect(a.status).toBe(200);
+      expect(b.body.project).toBe(a.body.project);
+      expect(await credits()).toBe(before - 1);
+      const c = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('other'), headers });
+      expect(c.status).toBe(422);
+      expect(c.body.code).toBe('idempotency_conflict');
     });
-    const csv = (await res.json()) as { count: number; projects: string[] };
-    expect(res.status).toBe(200);
-    expect(csv.count).toBe(2);
-    const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', csv.projects[0]).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.movie).variables.name).toBe('Smith, J');
-    const poor = await bridge.createAccount({ credits: 1 });
-    const tpl = await bridge.request('POST', '/v2/templates', { key: poor.primaryKey, body: { name: 't', movie: tiny('{{x}}') } });
-    const short = await bridge.request('POST', '/v2/movies/batch', { key: poor.primaryKey, body: { template: tpl.body.template.id, rows: [{ x: 1 }, { x: 2 }] } });
-    expect(short.status).toBe(402);
+
+    test('concurrent requests with one Idempotency-Key render once', async () => {
+      const before = await credits();
+      const headers = { 'Idempotency-Key': `race-${Date.now()}` };
+      const all = await Promise.all(Array.from({ length: 5 }, () => bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('race'), headers })));
+      expect(new Set(all.map((r) => r.body.project)).size).toBe(1);
+      expect(await credits()).toBe(before - 1);
+    });
+
+    test('forbidden asset URLs are refused with their path', async () => {
+      // SQLite for this second bridge: two PostgreSQL schemas migrated in one process trip Kysely's
+      // migration-lock lookup (it sees the other schema's lock table).
+      const strict = await startBridge({ env: { REELAY_ALLOW_PRIVATE_URLS: 'false' } });
+      try {
+        const res = await strict.request('POST', '/v2/movies', {
+          key: strict.primaryKey,
+          body: tiny('x', {
+            scenes: [{ duration: 1, elements: [{ type: 'image', src: 'http://169.254.169.254/latest/meta-data' }, { type: 'audio', src: 'http://localhost:6379/' }, { type: 'image', src: 'file:///etc/passwd' }] }],
+          }),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('forbidden_url');
+        expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(['scenes[0].elements[0].src', 'scenes[0].elements[1].src', 'scenes[0].elements[2].src']);
+      } finally {
+        await strict.stop();
+      }
+    });
   });
-});
 
-describe('uploads', () => {
-  test('probed by bytes, usable as src, listed, quota, deleted', async () => {
-    const up = await fetch(`${bridge.url}/v2/uploads?name=logo.png`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'application/octet-stream' }, body: new Uint8Array(png) });
-    const body = (await up.json()) as { upload: { id: string; url: string; media_type: string; width: number; download_url: string } };
-    expect(up.status).toBe(201);
-    expect(body.upload).toMatchObject({ media_type: 'image/png', width: 32, url: `reelay://uploads/${body.upload.id}` });
-    expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(200);
+  describe('completion, status, files, cache, delete', () => {
+    test('done: signed URL downloads with ranges; surplus refunded; cache hit is free and immediate', async () => {
+      const body = tiny('cache-me', { scenes: [{ elements: [{ type: 'text', text: 'x', duration: -1 }] }], 'client-data': { order: 7 } });
+      const before = await credits();
+      const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body });
+      expect(await credits()).toBe(before - 10); // unknown length: estimated 10 s
+      await finish(res.body.project, 1);
+      expect(await credits()).toBe(before - 1); // real length 1 s: 9 refunded
+      const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+      expect(st.body.movie).toMatchObject({ status: 'done', progress: 100, width: 160, height: 90, duration: 1, credits: 1, 'client-data': { order: 7 } });
+      const url = new URL(st.body.movie.url);
+      expect(st.body.movie.rendering_time).toBe(0.5);
+      const poster = await fetch(bridge.url + new URL(st.body.movie.poster).pathname);
+      expect(poster.headers.get('content-type')).toBe('image/jpeg');
+      expect(url.pathname).toMatch(/^\/files\/.+\/movie\.mp4$/);
+      const whole = await fetch(bridge.url + url.pathname);
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('content-type')).toBe('video/mp4');
+      const size = (await whole.arrayBuffer()).byteLength;
+      const part = await fetch(bridge.url + url.pathname, { headers: { Range: 'bytes=0-99' } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
 
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(png)], { type: 'text/plain' }), 'second.png');
-    const multi = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey }, body: form });
-    expect(multi.status).toBe(201);
-    expect(((await multi.json()) as { upload: { name: string; media_type: string } }).upload).toMatchObject({ name: 'second.png', media_type: 'image/png' });
+      const again = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, 'client-data': { order: 8 } } });
+      const st2 = await bridge.request('GET', `/v2/movies?project=${again.body.project}`, { key: bridge.primaryKey });
+      expect(st2.body.movie).toMatchObject({ status: 'done', cached: true, credits: 0, 'client-data': { order: 8 } });
+      expect(await credits()).toBe(before - 1);
+      const noCache = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, cache: false } });
+      expect((await bridge.request('GET', `/v2/movies?project=${noCache.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
 
-    const script = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'image/png' }, body: '#!/bin/sh\necho hi\n' });
-    expect(script.status).toBe(415);
-    const huge = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'image/png' }, body: new Uint8Array(300000) });
-    expect([413]).toContain(huge.status);
+      // Deleting the original leaves the cached copy playable.
+      const del = await bridge.request('DELETE', `/v2/movies/${res.body.project}`, { key: bridge.primaryKey });
+      expect(del.body).toMatchObject({ result: 'deleted' });
+      expect((await fetch(bridge.url + url.pathname)).status).toBe(404);
+      expect((await fetch(bridge.url + new URL(st2.body.movie.url).pathname)).status).toBe(200);
+    });
 
-    const movie = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
-    expect(movie.status).toBe(200);
-    const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', movie.body.project).executeTakeFirstOrThrow();
-    // The renderer gets a signed link to the upload (it fetches it like any asset).
-    expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/[^/]+/${body.upload.id}\\.png$`));
+    test('an error event refunds; DELETE of a pending render cancels and refunds', async () => {
+      const before = await credits();
+      const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('fail', { cache: false }) });
+      await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'Scene #1, element #1: broken' });
+      await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'again' });
+      expect(await credits()).toBe(before);
+      const st = await bridge.request('GET', `/v2/movies?project=${a.body.project}`, { key: bridge.primaryKey });
+      expect(st.body.movie).toMatchObject({ status: 'error', message: 'Scene #1, element #1: broken', credits: 0 });
 
-    const list = await bridge.request('GET', '/v2/uploads', { key: bridge.primaryKey });
-    expect(list.body.uploads.length).toBe(2);
-    expect(list.body.used_bytes).toBe(2 * png.length);
-    const other = await bridge.createAccount();
-    const foreign = await bridge.request('POST', '/v2/movies', { key: other.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
-    expect(foreign.status).toBe(400);
-    expect(foreign.body.details[0]).toMatchObject({ path: 'scenes[0].elements[0].src', message: expect.stringContaining('unknown upload') });
-    expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: other.primaryKey })).status).toBe(404);
-    expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: bridge.primaryKey })).status).toBe(200);
-    expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(404);
+      const b = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('cancel', { cache: false }) });
+      expect(await credits()).toBe(before - 1);
+      const del = await bridge.request('DELETE', `/v2/movies/${b.body.project}`, { key: bridge.primaryKey });
+      expect(del.body).toMatchObject({ success: true, result: 'cancelled', refunded: 1 });
+      expect(await credits()).toBe(before);
+      expect(await bridge.services.pipeline.queue.getJob(b.body.project)).toBeNull();
+    });
   });
-});
 
-describe('another account', () => {
-  test('404 on every movie route', async () => {
-    const mine = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('mine', { cache: false }) });
-    const tpl = await bridge.request('POST', '/v2/templates', { key: bridge.primaryKey, body: { name: 'mine', movie: tiny('x') } });
-    const batch = await bridge.request('POST', '/v2/movies/batch', { key: bridge.primaryKey, body: { template: tpl.body.template.id, rows: [{}] } });
-    const other = await bridge.createAccount();
-    const k = other.primaryKey;
-    expect((await bridge.request('GET', `/v2/movies?project=${mine.body.project}`, { key: k })).status).toBe(404);
-    expect((await bridge.request('DELETE', `/v2/movies/${mine.body.project}`, { key: k })).status).toBe(404);
-    expect((await bridge.request('GET', `/v2/movies/batch/${batch.body.batch}`, { key: k })).status).toBe(404);
-    expect((await bridge.request('GET', `/v2/templates/${tpl.body.template.id}`, { key: k })).status).toBe(404);
-    expect((await bridge.request('GET', `/v2/templates/${tpl.body.template.id}/variables`, { key: k })).status).toBe(404);
-    expect((await bridge.request('PUT', `/v2/templates/${tpl.body.template.id}`, { key: k, body: { name: 'x' } })).status).toBe(404);
-    expect((await bridge.request('DELETE', `/v2/templates/${tpl.body.template.id}`, { key: k })).status).toBe(404);
-    expect((await bridge.request('POST', '/v2/movies', { key: k, body: { template: tpl.body.template.id } })).status).toBe(404);
-    expect((await bridge.request('GET', '/v2/movies', { key: k })).body.movies).toEqual([]);
-    // still there for its owner
-    expect((await bridge.request('GET', `/v2/movies?project=${mine.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
+  describe('retention and re-enqueue', () => {
+    test('files of renders ended more than REELAY_RETENTION_DAYS ago are removed; the row stays', async () => {
+      const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('old', { cache: false }) });
+      await finish(res.body.project);
+      const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+      const link = new URL(st.body.movie.url).pathname;
+      const { services } = bridge;
+      expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7 })).toBe(0);
+      const in8Days = Date.now() + 8 * 24 * 3600 * 1000;
+      expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7, now: in8Days })).toBeGreaterThan(0);
+      expect((await fetch(bridge.url + link)).status).toBe(404);
+      const after = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+      expect(after.body.movie).toMatchObject({ status: 'done', url: null, message: expect.stringContaining('removed') });
+    });
+
+    test('a pending render Redis lost is queued again by the sweep', async () => {
+      const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('lost', { cache: false }) });
+      const { services } = bridge;
+      await (await services.pipeline.queue.getJob(res.body.project))!.remove();
+      expect(await reenqueueLostRenders(services, Date.now() + 60_000)).toContain(res.body.project);
+      expect((await services.pipeline.queue.getJob(res.body.project))?.data.project).toBe(res.body.project);
+      expect(await reenqueueLostRenders(services, Date.now() + 60_000)).not.toContain(res.body.project);
+    });
+  });
+
+  describe('listing', () => {
+    test('newest first, paginated, status filter, id on each item', async () => {
+      const acct = await bridge.createAccount({ credits: null });
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) made.push((await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: tiny(`list ${i}`) })).body.project);
+      const p1 = await bridge.request('GET', '/v2/movies?limit=2', { key: acct.primaryKey });
+      expect(p1.body).toMatchObject({ success: true, count: 2, has_next: true });
+      expect(p1.body.movies.map((m: { id: string }) => m.id)).toEqual([made[4], made[3]]);
+      const p2 = await bridge.request('GET', `/v2/movies?limit=2&next_token=${p1.body.next_token}`, { key: acct.primaryKey });
+      const p3 = await bridge.request('GET', `/v2/movies?limit=2&next_token=${p2.body.next_token}`, { key: acct.primaryKey });
+      expect([...p2.body.movies, ...p3.body.movies].map((m: { project: string }) => m.project)).toEqual([made[2], made[1], made[0]]);
+      expect(p3.body.has_next).toBe(false);
+      expect((await bridge.request('GET', '/v2/movies?status=done', { key: acct.primaryKey })).body.count).toBe(0);
+      expect((await bridge.request('GET', '/v2/movies?limit=101', { key: acct.primaryKey })).status).toBe(400);
+    });
+  });
+
+  describe('templates and batches', () => {
+    let templateId: string;
+    test('CRUD, declared variables, render with missing variables → 400 listing them', async () => {
+      const created = await bridge.request('POST', '/v2/templates', {
+        key: bridge.primaryKey,
+        body: {
+          name: 'greeting',
+          movie: tiny('{{greeting}}, {{name}}'),
+          variables: [
+            { name: 'greeting', default: 'Hello', description: 'the word' },
+            { name: 'name', required: true },
+            { name: 'colour', required: true },
+          ],
+        },
+      });
+      expect(created.status).toBe(201);
+      templateId = created.body.template.id;
+      const vars = await bridge.request('GET', `/v2/templates/${templateId}/variables`, { key: bridge.primaryKey });
+      expect(vars.body.variables.map((v: { name: string }) => v.name)).toEqual(['greeting', 'name', 'colour']);
+      const missing = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: templateId, variables: { greeting: 'Hi' } } });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error).toMatch(/name, colour/);
+      expect(missing.body.details.map((d: { path: string }) => d.path)).toEqual(['variables.name', 'variables.colour']);
+      const ok = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: templateId, variables: { name: 'Ann', colour: 'red' } } });
+      expect(ok.status).toBe(200);
+      const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', ok.body.project).executeTakeFirstOrThrow();
+      expect(JSON.parse(row.movie).variables).toEqual({ greeting: 'Hello', name: 'Ann', colour: 'red' });
+      expect(row.template_id).toBe(templateId);
+      expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { template: 'tpl_nope' } })).body.code).toBe('template_not_found');
+
+      const render = await bridge.keyWithRole('render');
+      expect((await bridge.request('GET', `/v2/templates/${templateId}`, { key: render.key })).status).toBe(200);
+      expect((await bridge.request('PUT', `/v2/templates/${templateId}`, { key: render.key, body: { name: 'x' } })).status).toBe(403);
+      const put = await bridge.request('PUT', `/v2/templates/${templateId}`, { key: bridge.primaryKey, body: { description: 'says hi' } });
+      expect(put.body.template).toMatchObject({ name: 'greeting', description: 'says hi' });
+      expect((await bridge.request('GET', '/v2/templates', { key: bridge.primaryKey })).body.templates.length).toBeGreaterThan(0);
+    });
+
+    test('batch: every row validated first (row + variable named); whole batch charged; CSV body; progress', async () => {
+      const before = await credits();
+      const bad = await bridge.request('POST', '/v2/movies/batch', {
+        key: bridge.primaryKey,
+        body: { template: templateId, rows: [{ name: 'A', colour: 'red' }, { colour: 'blue' }, { name: 'C' }] },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['rows[1].variables.name', 'rows[2].variables.colour']);
+      expect(await credits()).toBe(before);
+
+      const ok = await bridge.request('POST', '/v2/movies/batch', { key: bridge.primaryKey, body: { template: templateId, rows: [{ name: 'A', colour: 'red' }, { name: 'B', colour: 'blue' }] } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ count: 2, credits: 2 });
+      expect(await credits()).toBe(before - 2);
+      await finish(ok.body.projects[0]);
+      const st = await bridge.request('GET', `/v2/movies/batch/${ok.body.batch}`, { key: bridge.primaryKey });
+      expect(st.body.batch).toMatchObject({ count: 2, status: 'running', counts: { done: 1, pending: 1 } });
+
+      const res = await fetch(`${bridge.url}/v2/movies/batch?template=${templateId}`, {
+        method: 'POST',
+        headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'text/csv' },
+        body: 'name,colour\n"Smith, J",green\nBo,red\n',
+      });
+      const csv = (await res.json()) as { count: number; projects: string[] };
+      expect(res.status).toBe(200);
+      expect(csv.count).toBe(2);
+      const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', csv.projects[0]).executeTakeFirstOrThrow();
+      expect(JSON.parse(row.movie).variables.name).toBe('Smith, J');
+      const poor = await bridge.createAccount({ credits: 1 });
+      const tpl = await bridge.request('POST', '/v2/templates', { key: poor.primaryKey, body: { name: 't', movie: tiny('{{x}}') } });
+      const short = await bridge.request('POST', '/v2/movies/batch', { key: poor.primaryKey, body: { template: tpl.body.template.id, rows: [{ x: 1 }, { x: 2 }] } });
+      expect(short.status).toBe(402);
+    });
+  });
+
+  describe('uploads', () => {
+    test('probed by bytes, usable as src, listed, quota, deleted', async () => {
+      const up = await fetch(`${bridge.url}/v2/uploads?name=logo.png`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'application/octet-stream' }, body: new Uint8Array(png) });
+      const body = (await up.json()) as { upload: { id: string; url: string; media_type: string; width: number; download_url: string } };
+      expect(up.status).toBe(201);
+      expect(body.upload).toMatchObject({ media_type: 'image/png', width: 32, url: `reelay://uploads/${body.upload.id}` });
+      expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(200);
+
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(png)], { type: 'text/plain' }), 'second.png');
+      const multi = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey }, body: form });
+      expect(multi.status).toBe(201);
+      expect(((await multi.json()) as { upload: { name: string; media_type: string } }).upload).toMatchObject({ name: 'second.png', media_type: 'image/png' });
+
+      const script = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'image/png' }, body: '#!/bin/sh\necho hi\n' });
+      expect(script.status).toBe(415);
+      const huge = await fetch(`${bridge.url}/v2/uploads`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'image/png' }, body: new Uint8Array(300000) });
+      expect([413]).toContain(huge.status);
+
+      const movie = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
+      expect(movie.status).toBe(200);
+      const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', movie.body.project).executeTakeFirstOrThrow();
+      // The renderer gets a signed link to the upload (it fetches it like any asset).
+      expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/[^/]+/${body.upload.id}\\.png$`));
+
+      const list = await bridge.request('GET', '/v2/uploads', { key: bridge.primaryKey });
+      expect(list.body.uploads.length).toBe(2);
+      expect(list.body.used_bytes).toBe(2 * png.length);
+      const other = await bridge.createAccount();
+      const foreign = await bridge.request('POST', '/v2/movies', { key: other.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.details[0]).toMatchObject({ path: 'scenes[0].elements[0].src', message: expect.stringContaining('unknown upload') });
+      expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: other.primaryKey })).status).toBe(404);
+      expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: bridge.primaryKey })).status).toBe(200);
+      expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(404);
+    });
+  });
+
+  describe('another account', () => {
+    test('404 on every movie route', async () => {
+      const mine = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('mine', { cache: false }) });
+      const tpl = await bridge.request('POST', '/v2/templates', { key: bridge.primaryKey, body: { name: 'mine', movie: tiny('x') } });
+      const batch = await bridge.request('POST', '/v2/movies/batch', { key: bridge.primaryKey, body: { template: tpl.body.template.id, rows: [{}] } });
+      const other = await bridge.createAccount();
+      const k = other.primaryKey;
+      expect((await bridge.request('GET', `/v2/movies?project=${mine.body.project}`, { key: k })).status).toBe(404);
+      expect((await bridge.request('DELETE', `/v2/movies/${mine.body.project}`, { key: k })).status).toBe(404);
+      expect((await bridge.request('GET', `/v2/movies/batch/${batch.body.batch}`, { key: k })).status).toBe(404);
+      expect((await bridge.request('GET', `/v2/templates/${tpl.body.template.id}`, { key: k })).status).toBe(404);
+      expect((await bridge.request('GET', `/v2/templates/${tpl.body.template.id}/variables`, { key: k })).status).toBe(404);
+      expect((await bridge.request('PUT', `/v2/templates/${tpl.body.template.id}`, { key: k, body: { name: 'x' } })).status).toBe(404);
+      expect((await bridge.request('DELETE', `/v2/templates/${tpl.body.template.id}`, { key: k })).status).toBe(404);
+      expect((await bridge.request('POST', '/v2/movies', { key: k, body: { template: tpl.body.template.id } })).status).toBe(404);
+      expect((await bridge.request('GET', '/v2/movies', { key: k })).body.movies).toEqual([]);
+      // still there for its owner
+      expect((await bridge.request('GET', `/v2/movies?project=${mine.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
+    });
   });
 });
