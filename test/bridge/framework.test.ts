@@ -4,6 +4,8 @@ import { formatJsonPath } from '../../bridge/src/errors';
 import { allRoutes } from '../../bridge/src/routes';
 import { assertRouteDeclarations } from '../../bridge/src/http/mount';
 import { openApiPath } from '../../bridge/src/http/openapi';
+import { createLogger } from '../../bridge/src/logger';
+import { generateKey } from '../../bridge/src/keys/format';
 
 describe.each(['sqlite', 'postgres'] as const)('framework on %s', (db) => {
   let bridge: TestBridge;
@@ -38,6 +40,12 @@ describe.each(['sqlite', 'postgres'] as const)('framework on %s', (db) => {
     const res = await bridge.request('GET', `/healthz?api_key=${bridge.primaryKey}`);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('key_in_query');
+  });
+
+  test('/docs lists every operation with its scope', async () => {
+    const res = await bridge.request('GET', '/docs');
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    for (const r of allRoutes) expect(res.text).toContain(`<code>${openApiPath(r.path)}</code>`);
   });
 
   test('OpenAPI lists every mounted route with its scope', async () => {
@@ -89,5 +97,39 @@ describe('auth basics', () => {
     const res = await bridge.request('GET', '/v2/account', { key });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ code: 'insufficient_scope', details: { requiredScope: 'account:read' } });
+  });
+});
+
+describe('logs', () => {
+  test('secret fields are redacted wherever a log object carries them', () => {
+    const lines: string[] = [];
+    const { Writable } = jest.requireActual('node:stream') as typeof import('node:stream');
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const log = createLogger('info', sink);
+    const key = generateKey();
+    log.info({ apiKey: key, key, authorization: `Bearer ${key}`, connection: { password: 'hunter2', secret: key }, req: { headers: { 'x-api-key': key } } }, 'with secrets');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(key);
+    expect(lines[0]).not.toContain('hunter2');
+    expect(lines[0]).toContain('[redacted]');
+  });
+
+  test('request logs carry the path, never the query string or headers', async () => {
+    const bridge = await startBridge();
+    try {
+      await bridge.request('GET', '/v2/account', { key: bridge.primaryKey });
+      await bridge.request('GET', `/v2/account?apikey=${bridge.primaryKey}`);
+      const requests = bridge.logs.filter((l) => l.includes('"msg":"request"'));
+      expect(requests.length).toBeGreaterThanOrEqual(2);
+      expect(requests.join('\n')).not.toContain(bridge.primaryKey);
+      expect(requests.join('\n')).not.toContain('apikey=');
+    } finally {
+      await bridge.stop(); // stop() itself fails when any captured line holds a full key
+    }
   });
 });

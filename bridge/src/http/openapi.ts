@@ -34,7 +34,8 @@ export function buildOpenApi(routes: readonly Route[], publicUrl: string): Recor
     const p = openApiPath(r.path);
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(r.responses)) {
-      responses[status] = { description: Number(status) < 300 ? 'Success' : 'Error', content: { 'application/json': { schema: toSchema(schema, 'output') } } };
+      const type = Number(status) < 300 && r.responseContentType ? r.responseContentType : 'application/json';
+      responses[status] = { description: Number(status) < 300 ? 'Success' : 'Error', content: { [type]: { schema: toSchema(schema, 'output') } } };
     }
     responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     const op: Record<string, unknown> = {

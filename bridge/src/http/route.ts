@@ -66,6 +66,8 @@ export interface RouteDef<
   before?: RequestHandler[];
   /** OpenAPI content type of the request body when not JSON (e.g. multipart/form-data). */
   bodyContentType?: string;
+  /** OpenAPI content type of the success response when not JSON (e.g. video/mp4, text/html). */
+  responseContentType?: string;
   handler(ctx: RouteContext<Out<P>, Out<Q>, Out<B>, S>): Promise<SuccessBody<R> | void> | SuccessBody<R> | void;
 }
 
@@ -82,6 +84,7 @@ export interface Route {
   responses: Responses;
   before?: RequestHandler[];
   bodyContentType?: string;
+  responseContentType?: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler(ctx: RouteContext<any, any, any, RouteScope>): unknown;
 }

@@ -5,6 +5,24 @@ import { buildOpenApi } from '../http/openapi';
 import { pingDb } from '../store/db';
 
 let openApiCache: Record<string, unknown> | undefined;
+let docsCache: string | undefined;
+
+const escapeHtml = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A plain page listing every operation with its scope; no scripts, nothing fetched from elsewhere. */
+function docsPage(doc: Record<string, unknown>): string {
+  const paths = doc.paths as Record<string, Record<string, { summary: string; 'x-reelay-scope': string; 'x-reelay-rate-class'?: string }>>;
+  const rows = Object.entries(paths).flatMap(([p, ops]) =>
+    Object.entries(ops).map(
+      ([m, op]) =>
+        `<tr><td><code>${m.toUpperCase()}</code></td><td><code>${escapeHtml(p)}</code></td><td><code>${escapeHtml(op['x-reelay-scope'])}</code></td><td>${escapeHtml(op.summary)}</td></tr>`,
+    ),
+  );
+  return `<!doctype html><meta charset="utf-8"><title>Reelay API</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em}td{padding:.25em .75em;border-bottom:1px solid #ddd;vertical-align:top}</style>
+<h1>Reelay API</h1><p>The machine-readable document is <a href="/openapi.json">/openapi.json</a>. Send keys as <code>x-api-key</code>.</p>
+<table><tr><th>method</th><th>path</th><th>scope</th><th>summary</th></tr>${rows.join('')}</table>`;
+}
 
 export const systemRoutes = [
   defineRoute({
@@ -46,6 +64,19 @@ export const systemRoutes = [
       const { allRoutes } = await import('../routes');
       openApiCache ??= buildOpenApi(allRoutes, services.config.publicUrl);
       return openApiCache;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/docs',
+    scope: 'public',
+    summary: 'A readable list of every operation and the scope it needs',
+    responseContentType: 'text/html',
+    responses: { 200: z.string() },
+    handler: async ({ services, res }) => {
+      const { allRoutes } = await import('../routes');
+      docsCache ??= docsPage((openApiCache ??= buildOpenApi(allRoutes, services.config.publicUrl)));
+      res.type('html').send(docsCache);
     },
   }),
 ];
