@@ -9,7 +9,7 @@
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { forgetJob, jobPresence } from './queue';
-import { unfinishedRenders } from './repository';
+import { unfinishedRenders, type RenderRow } from './repository';
 
 /** A row untouched this long is checked (fresh ones are between insert and enqueue, or just started); shorter when the interval is. */
 export const RECONCILE_GRACE_MS = 10_000;
@@ -19,13 +19,16 @@ const FINISHED_WITHOUT_EVENT_MS = 120_000;
 export async function reenqueueLostRenders(services: Services, now = Date.now()): Promise<string[]> {
   const { pipeline, db, config } = services;
   const grace = Math.min(RECONCILE_GRACE_MS, config.pipeline.reconcileIntervalMs);
-  const rows = await unfinishedRenders(db, new Date(now - grace).toISOString());
+  const olderThan = new Date(now - grace).toISOString();
   const requeued: string[] = [];
-  for (const row of rows) {
+  for (let page = await unfinishedRenders(db, olderThan); page.length > 0; page = await unfinishedRenders(db, olderThan, 500, page[page.length - 1])) {
+    for (const row of page) await reconcileOne(row);
+  }
+  async function reconcileOne(row: RenderRow): Promise<void> {
     const presence = await jobPresence(pipeline.queue, row.project);
-    if (presence === 'queued') continue;
+    if (presence === 'queued') return;
     if (presence === 'finished') {
-      if (Date.parse(row.updated_at) > now - FINISHED_WITHOUT_EVENT_MS) continue;
+      if (Date.parse(row.updated_at) > now - FINISHED_WITHOUT_EVENT_MS) return;
       await forgetJob(pipeline.queue, row.project);
     }
     await db.updateTable('renders').set({ updated_at: nowIso() }).where('project', '=', row.project).execute();

@@ -141,14 +141,21 @@ export async function addRefund(db: Db, project: string, credits: number): Promi
     .execute();
 }
 
-/** Renders still waiting or running (the re-enqueue sweep compares them with Redis). */
-export async function unfinishedRenders(db: Db, olderThan: string, limit = 500): Promise<RenderRow[]> {
-  return db
-    .selectFrom('renders')
-    .selectAll()
-    .where('status', 'in', ['pending', 'running'])
-    .where('updated_at', '<', olderThan)
-    .orderBy('created_at', 'asc')
-    .limit(limit)
-    .execute();
+/**
+ * Renders still waiting or running, untouched since `olderThan`, oldest first; `after` continues
+ * from the last row of the previous page (the re-enqueue sweep walks them all).
+ */
+export async function unfinishedRenders(
+  db: Db,
+  olderThan: string,
+  limit = 500,
+  after?: Pick<RenderRow, 'created_at' | 'project'>,
+): Promise<RenderRow[]> {
+  let q = db.selectFrom('renders').selectAll().where('status', 'in', ['pending', 'running']).where('updated_at', '<', olderThan);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '>', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('project', '>', after.project)])]),
+    );
+  }
+  return q.orderBy('created_at', 'asc').orderBy('project', 'asc').limit(limit).execute();
 }

@@ -4,10 +4,15 @@
  * directory). They consume the Bull `render` queue and write into the storage the bridge names.
  */
 import { createRenderWorker, type RenderWorker } from '@reelay/renderer/src/worker/render-worker';
+import { installConnections } from '@reelay/renderer/src/connections/install';
+import { parseKeyRing, useKeyRing } from '@reelay/renderer/src/vault';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
 export async function startRenderWorker(config: Config, logger: Logger): Promise<RenderWorker> {
+  // Sealed connections are opened with the bridge's key ring; providers and destinations plug in here.
+  useKeyRing(parseKeyRing(config.encryptionKey));
+  installConnections({ allowPrivateHosts: config.allowPrivateUrls });
   return createRenderWorker({
     redis: config.redisUrl,
     prefix: config.queuePrefix,
