@@ -120,7 +120,14 @@ export async function acceptMovie(
   const now = nowIso();
   const row = newRow(owner, project, prepared, null, now);
   try {
-    const cached = prepared.movie.cache !== false && (await fromCache(services, row));
+    const cached =
+      prepared.movie.cache !== false &&
+      (await fromCache(services, row).catch((err) => {
+        // A cache file that vanished mid-copy: render normally instead.
+        services.logger.warn({ err, project }, 'cache copy failed; rendering');
+        Object.assign(row, newRow(owner, project, prepared, null, now));
+        return false;
+      }));
     if (!cached) await services.credits.debit(accountId, row.cost);
     try {
       await insertRender(services.db, row);
