@@ -76,12 +76,18 @@ export async function ensureSchema(db: Db, database: Config['database']): Promis
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db, database: Config['database']): Promise<string[]> {
   await ensureSchema(db, database);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Kysely looks for its bookkeeping tables across every schema unless told which one: with several
+    // schemas in one database (tests, tenants) it would find another schema's table and skip creating its own.
+    ...(database.kind === 'postgres' && database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const cause = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+    throw new Error(`${failed ? `migration ${failed.migrationName}` : 'migrating the store'} failed: ${cause}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
