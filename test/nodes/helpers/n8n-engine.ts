@@ -27,10 +27,14 @@ import type {
   IWorkflowExecuteAdditionalData,
   WorkflowActivateMode,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { LoggerProxy, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 import { ReelayApi } from '../../../credentials/ReelayApi.credentials';
 import { Reelay } from '../../../nodes/Reelay/Reelay.node';
 import { ReelayTrigger } from '../../../nodes/ReelayTrigger/ReelayTrigger.node';
+
+// n8n's engine logs every node error to the console by default; tests assert on the errors instead.
+const quiet = () => undefined;
+LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet });
 
 /** A start node that emits the items written in its `items` parameter (JSON, binary inline as base64). */
 class TestItems implements INodeType {
