@@ -4,15 +4,17 @@
  * Rotation without downtime:
  *   1. put the new key first on every process: REELAY_ENCRYPTION_KEY="v2:NEW,v1:OLD" (rolling restart;
  *      every process reads both, new writes use v2);
- *   2. run `reelay vault rotate` (any time, while serving): connection secrets and sealed render
- *      payloads are re-encrypted row by row; a row changed concurrently is skipped and picked up by
- *      the next run (the update matches on the row's previous ciphertext);
+ *   2. run `reelay vault rotate` (any time, while serving): connection secrets, sealed render
+ *      payloads and webhook signing secrets are re-encrypted row by row; a row changed concurrently
+ *      is skipped and picked up by the next run (the update matches on the row's previous ciphertext);
  *   3. when it reports nothing left under v1, drop v1 from the variable. A process started with a
  *      ring that lacks a version still in use refuses to start and names it.
  */
 import { keyVersionOf, isCiphertext } from '@reelay/renderer/src/vault';
 import { JOB_CONNECTIONS_CONTEXT } from '@reelay/renderer/src/vault';
 import type { Services } from '../services';
+import { reencryptWebhookSecrets } from '../webhooks/key-rotation';
+import type { WebhookDb } from '../webhooks/store';
 import { updateWaitingJob } from './requeue';
 import { openRow, sealRow } from './repository';
 import { keyVersionsInUse, rendersDb, sealedRenderPayloads, vaultOf } from './vault';
@@ -21,6 +23,7 @@ export interface RotateReport {
   currentKeyVersion: string;
   connectionsRotated: number;
   rendersRotated: number;
+  webhookSecretsRotated: number;
   /** Rows changed by someone else during the run (rerun to finish them). */
   skipped: number;
   /** Key versions still in use after the run. */
@@ -66,10 +69,14 @@ export async function rotateVault(services: Services): Promise<RotateReport> {
     if (r.status === 'pending') await updateWaitingJob(services, r.project, resealed);
   }
 
+  const webhooks = await reencryptWebhookSecrets(services.db as unknown as WebhookDb, ring);
+  skipped += webhooks.skipped;
+
   return {
     currentKeyVersion: current,
     connectionsRotated,
     rendersRotated,
+    webhookSecretsRotated: webhooks.rotated,
     skipped,
     keyVersionsInUse: [...(await keyVersionsInUse(services))].sort(),
   };

@@ -9,6 +9,8 @@ import { parseKeyRing, useKeyRing, type KeyRing } from '@reelay/renderer/src/vau
 import { keyVersionOf, isCiphertext } from '@reelay/renderer/src/vault';
 import type { Kysely } from 'kysely';
 import type { Services } from '../services';
+import { webhookKeyVersionsInUse } from '../webhooks/key-rotation';
+import type { WebhookDb } from '../webhooks/store';
 
 export interface Vault {
   ring: KeyRing;
@@ -40,14 +42,16 @@ export function keyWasGenerated(services: Services): boolean {
 }
 
 /**
- * Every key version a stored ciphertext uses: connection secrets (from the key_versions column) and
- * sealed job payloads of renders. Used at start-up (fail when one is missing) and by `vault rotate`.
+ * Every key version a stored ciphertext uses: connection secrets (from the key_versions column),
+ * sealed job payloads of renders and webhook signing secrets. Used at start-up (fail when one is
+ * missing) and by `vault rotate`.
  */
 export async function keyVersionsInUse(services: Services): Promise<Set<string>> {
   const kids = new Set<string>();
   const rows = await services.db.selectFrom('connections').select('key_versions').distinct().execute();
   for (const r of rows) for (const kid of r.key_versions.split(',')) if (kid) kids.add(kid);
   for (const sealed of await sealedRenderPayloads(services)) if (isCiphertext(sealed.sealed)) kids.add(keyVersionOf(sealed.sealed));
+  for (const kid of await webhookKeyVersionsInUse(services.db as unknown as WebhookDb)) kids.add(kid);
   return kids;
 }
 

@@ -144,7 +144,15 @@ export class DeliveryQueue {
       return this.abandon(row, subscription ? 'subscription is disabled' : 'subscription was deleted', now);
     }
 
-    const request = await this.buildRequest(row, subscription, now);
+    let request: Awaited<ReturnType<DeliveryQueue['buildRequest']>>;
+    try {
+      request = await this.buildRequest(row, subscription, now);
+    } catch (err) {
+      // e.g. this process's key ring lacks the secret's key version: count it as a failed attempt, so
+      // the row is retried on schedule (perhaps by a process that has the key) instead of stuck.
+      const error = `could not prepare the request: ${(err as Error).message}`;
+      return this.record(row, subscription, { status: null, latencyMs: 0, retryAfterSeconds: null, error }, now);
+    }
     if ('error' in request) return this.abandon(row, request.error, now);
     const outcome = await attemptDelivery(this.options.agents, { ...request, timeoutMs: this.options.timeoutMs });
     return this.record(row, subscription, outcome, now);

@@ -11,17 +11,18 @@ export interface SecretCipher {
   decrypt(ciphertext: string, associatedData: string): string;
 }
 
-function context(accountId: string, subscriptionId: string): string {
+/** Associated data of a subscription's secrets: a ciphertext copied to another row does not open. */
+export function secretContext(accountId: string, subscriptionId: string): string {
   return `webhook|${accountId}|${subscriptionId}|secret`;
 }
 
 export function sealSecret(cipher: SecretCipher, accountId: string, subscriptionId: string, secret: string): string {
-  return cipher.encrypt(secret, context(accountId, subscriptionId));
+  return cipher.encrypt(secret, secretContext(accountId, subscriptionId));
 }
 
 /** Secrets to sign with now: the current one, plus the previous one while its 24 h overlap lasts. */
 export function signingSecrets(cipher: SecretCipher, row: SubscriptionRow, now: Date): string[] {
-  const ctx = context(row.account_id, row.id);
+  const ctx = secretContext(row.account_id, row.id);
   const secrets = [cipher.decrypt(row.secret, ctx)];
   if (row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now.toISOString()) {
     secrets.push(cipher.decrypt(row.previous_secret, ctx));

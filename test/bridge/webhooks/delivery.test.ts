@@ -159,6 +159,21 @@ describe('webhook delivery engine', () => {
     expect(() => h.cipher.decrypt(row.secret, `webhook|${ACCOUNT}|wh_other|secret`)).toThrow();
   });
 
+  test('a secret this process cannot open (key version missing) is a failed attempt, retried, never a stuck row', async () => {
+    const { KeyRing } = await import('../../../renderer/src/vault');
+    const { randomBytes } = await import('node:crypto');
+    const foreign = new KeyRing([{ kid: 'k9', key: randomBytes(32) }]);
+    await createSubscription(h.db, foreign, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
+    const [delivery] = await publishMovieEvent(deps(), { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
+    const failed = await waitUntil(async () => {
+      const d = await findDelivery(h.db, delivery.id);
+      return d?.status === 'failed' && d;
+    });
+    expect(failed.attempts).toBe(6);
+    expect(failed.last_error).toMatch(/could not prepare the request: .*k9/);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   test('a Redis loss while a delivery waits for its retry: the sweeper rebuilds it from the store', async () => {
     await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
     const engine = await h.restart({ retrySchedule: [1.5, 1.5] });
