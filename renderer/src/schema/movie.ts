@@ -63,8 +63,9 @@ const visual = {
   position: z.enum(POSITIONS).optional(),
   x: z.number().optional(),
   y: z.number().optional(),
-  width: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
-  height: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
+  // Capped so a typo cannot make ffmpeg allocate gigabytes for one layer.
+  width: z.number().max(7680).refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
+  height: z.number().max(7680).refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
   resize: z.enum(['cover', 'fill', 'fit', 'contain']).optional(),
   zoom: z.number().min(-10).max(10).optional(),
   pan: z.enum(['left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
