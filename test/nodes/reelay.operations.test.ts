@@ -169,6 +169,11 @@ describe('template', () => {
     expect((await output({ resource: 'template', operation: 'getMany', returnAll: true })).map((i) => i.json.id)).toEqual(['tpl1', 'tpl2']);
   });
 
+  it('template variables that are not a JSON array are refused before any request', async () => {
+    const result = await run({ resource: 'template', operation: 'create', name: 'x', movie: '{}', additionalFields: { variables: '{"title": 1}' } });
+    expect(result.error?.message).toBe('"Variables" must be a JSON array');
+  });
+
   it('update with no fields is refused before any request', async () => {
     const result = await run({ resource: 'template', operation: 'update', template: { __rl: true, mode: 'id', value: 'x' }, updateFields: {} });
     expect(result.error?.message).toBe('Choose at least one field to update');

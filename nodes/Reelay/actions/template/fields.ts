@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { jsonParameter } from '../../helpers/json';
 import { templateLocator } from '../common.descriptions';
@@ -38,11 +39,28 @@ export function templateBody(this: IExecuteFunctions, collection: string, itemIn
 	if (fields.description !== undefined) body.description = fields.description;
 	if (fields.movie !== undefined) body.movie = jsonParameter.call(this, `${collection}.movie`, itemIndex);
 	if (fields.variables !== undefined) {
-		const raw = fields.variables;
-		const variables = typeof raw === 'string' ? (JSON.parse(raw || '[]') as unknown) : raw;
-		if (!(Array.isArray(variables) && variables.length === 0)) body.variables = variables as IDataObject[];
+		const variables = parseVariables.call(this, fields.variables, itemIndex);
+		if (variables.length > 0) body.variables = variables;
 	}
 	return body;
+}
+
+function parseVariables(this: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject[] {
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw || '[]') as unknown;
+		} catch (error) {
+			value = error;
+		}
+	}
+	if (!Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), '"Variables" must be a JSON array', {
+			description: 'For example [{"name": "title", "required": true}], or leave it empty.',
+			itemIndex,
+		});
+	}
+	return value as IDataObject[];
 }
 
 export function unwrapTemplate(response: IDataObject): IDataObject {
