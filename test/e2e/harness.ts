@@ -159,7 +159,12 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     async api(method, p, opts = {}) {
       const headers: Record<string, string> = { 'x-api-key': opts.key ?? key, ...(opts.headers ?? {}) };
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(url + p, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      const send = () => fetch(url + p, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      // A kept-alive socket the server closed while idle fails before the request is sent: send again once.
+      const res = await send().catch((err: { cause?: { code?: string } }) => {
+        if (err.cause?.code === 'UND_ERR_SOCKET') return send();
+        throw err;
+      });
       const text = await res.text();
       let body: unknown;
       try {

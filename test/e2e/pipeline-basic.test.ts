@@ -3,7 +3,7 @@
  * template posted over HTTP, polled to done, downloaded by their signed links and checked with
  * ffprobe; the same through `reelay render` (the CLI talking to the bridge).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInstall, ROOT, tinyMovie, type Install } from './harness';
@@ -72,23 +72,35 @@ test('an upload used as src renders (the renderer fetches it by its signed link)
   expect(await install.waitFor(res.body.project, ['done', 'error'])).toMatchObject({ status: 'done' });
 });
 
+/** Runs the CLI without blocking this process's event loop (its HTTP sockets stay serviced). */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bridge/bin/reelay.js'), ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 test('reelay render FILE.json and --template through the bridge, with a download', async () => {
   const movieFile = path.join(install.dir, 'cli-movie.json');
   writeFileSync(movieFile, JSON.stringify(tinyMovie('cli', 1)));
   const env = { ...process.env, REELAY_URL: install.url, REELAY_API_KEY: install.key };
   const out = path.join(install.dir, 'cli.mp4');
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'bridge/bin/reelay.js'), 'render', movieFile, '-o', out], { env, encoding: 'utf8', timeout: 60000 });
+  const run = await cli(['render', movieFile, '-o', out], env);
   expect(run.stderr + run.stdout).toMatch(/saved/);
   expect(run.status).toBe(0);
   expect(ffprobe(out).streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 160, height: 90 });
 
   const tpl = await install.api('POST', '/v2/templates', { body: { name: 'cli', movie: tinyMovie('{{word}}', 1) } });
   const out2 = path.join(install.dir, 'cli-template.mp4');
-  const run2 = spawnSync(process.execPath, [path.join(ROOT, 'bridge/bin/reelay.js'), 'render', '--template', tpl.body.template.id, '--var', 'word=hey', '-o', out2], { env, encoding: 'utf8', timeout: 60000 });
+  const run2 = await cli(['render', '--template', tpl.body.template.id, '--var', 'word=hey', '-o', out2], env);
   expect(run2.status).toBe(0);
   expect(ffprobe(out2).streams.length).toBeGreaterThan(0);
 
-  const bad = spawnSync(process.execPath, [path.join(ROOT, 'bridge/bin/reelay.js'), 'render', '--template', tpl.body.template.id], { env, encoding: 'utf8', timeout: 60000 });
+  const bad = await cli(['render', '--template', tpl.body.template.id], env);
   expect(bad.status).toBe(1);
   expect(bad.stderr).toMatch(/word/);
 });
