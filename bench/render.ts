@@ -23,6 +23,8 @@ const OUT = path.join(WORK, 'out');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EDITLY_DIR = process.env.REELAY_EDITLY_DIR ?? '/opt/editly';
+/** editly's native modules (canvas, gl) are built for one Node ABI; run it with that Node. */
+const EDITLY_NODE = process.env.REELAY_EDITLY_NODE ?? process.execPath;
 const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-movflags', '+faststart'];
 
 // ---------------------------------------------------------------- child mode: one Reelay render
@@ -64,6 +66,8 @@ function makeMedia(): void {
 // ---------------------------------------------------------------- the movies
 interface Case {
   name: string;
+  /** Length of the output. */
+  seconds: number;
   movie: object;
   /** Hand-written ffmpeg argv producing the same picture. */
   hand: (out: string) => string[];
@@ -75,6 +79,7 @@ const dt = (text: string, size: number, x: string, y: string) => `drawtext=fontf
 
 const caseA: Case = {
   name: '(a) 3 scenes, full-hd 30 fps, 13 s',
+  seconds: 13,
   movie: {
     resolution: 'full-hd', fps: 30, quality: 'high',
     scenes: [
@@ -120,6 +125,7 @@ const caseA: Case = {
 const SLIDES = 12;
 const caseB: Case = {
   name: '(b) 60 s slideshow, 12 images, hd 30 fps',
+  seconds: 60.5,
   movie: {
     resolution: 'hd', fps: 30, quality: 'high',
     scenes: Array.from({ length: SLIDES }, (_, i) => ({
@@ -152,6 +158,7 @@ const caseB: Case = {
 const STYLES = ['wipeleft', 'circleopen', 'slideup'];
 const caseC: Case = {
   name: '(c) 4 video clips with transitions, hd 30 fps, 17 s',
+  seconds: 17,
   movie: {
     resolution: 'hd', fps: 30, quality: 'high',
     scenes: [1, 2, 3, 4].map((i) => ({
@@ -206,8 +213,14 @@ function editlyAvailable(): boolean {
 
 function runEditly(c: Case, i: number): Sample {
   const spec = path.join(WORK, `editly-${c.name.slice(1, 2)}.json`);
-  writeFileSync(spec, JSON.stringify(c.editly!(path.join(OUT, `editly-${c.name.slice(1, 2)}-${i}.mp4`))));
-  return timed('xvfb-run', ['-a', '-s', '-ac -screen 0 1280x1024x24', process.execPath, path.join(EDITLY_DIR, 'node_modules/editly/cli.js'), '--json', spec]).sample;
+  const out = path.join(OUT, `editly-${c.name.slice(1, 2)}-${i}.mp4`);
+  writeFileSync(spec, JSON.stringify(c.editly!(out)));
+  const sample = timed('xvfb-run', ['-a', '-s', '-ac -screen 0 1280x1024x24', EDITLY_NODE, path.join(EDITLY_DIR, 'node_modules/editly/cli.js'), '--json', spec]).sample;
+  // editly can exit 0 with frames missing (seen under Node 24): a short file is not a valid sample.
+  const frames = Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out], { encoding: 'utf8' }).trim());
+  const expected = Number((c.movie as { fps: number }).fps) * c.seconds;
+  if (frames < expected * 0.95) throw new Error(`editly wrote ${frames} of ${expected} frames`);
+  return sample;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
