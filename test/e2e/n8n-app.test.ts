@@ -54,7 +54,9 @@ function n8n(args: string[], extraEnv: Record<string, string> = {}): Promise<{ s
 function parseRun(stdout: string): { data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> } }>>; error?: unknown } } } {
   const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
   if (start <= 0 && !stdout.startsWith('{')) throw new Error(`no JSON in n8n's output:\n${stdout.slice(-2000)}`);
-  return JSON.parse(stdout.slice(start));
+  // The pretty-printed object ends at the first "}" in column 0; log lines may follow it.
+  const end = stdout.indexOf('\n}', start);
+  return JSON.parse(stdout.slice(start, end < 0 ? undefined : end + 2));
 }
 
 function freePort(): Promise<number> {
@@ -172,6 +174,19 @@ describeWithN8n('real n8n app', () => {
     expect(items.map((i) => (i.json['client-data'] as { row: string }).row)).toEqual(['row-1', 'row-2']);
     console.log(`n8n execute, 2 renders waited for and downloaded: ${Date.now() - started} ms`);
   }, 180_000);
+
+  test('n8n execute: the key-rotation example rolls the key named "production renderer", old secret in grace', async () => {
+    const made = await bridge.request('POST', '/v2/keys', { key: bridge.primaryKey, body: { name: 'production renderer', role: 'render' } });
+    expect(made.status).toBe(201);
+    await importWorkflow(localise(readFileSync(path.join(ROOT, 'examples/rotate-api-key.json'), 'utf8')), 'rotate');
+    const run = parseRun((await n8n(['execute', '--id=reelayExampleRotate', '--rawOutput'])).stdout);
+    const [rolled] = outputOf(run, 'Roll Key');
+    expect(rolled.json).toMatchObject({ name: 'production renderer', key: expect.stringMatching(/^rly_/), previous: { id: made.body.apiKey.id } });
+    expect(outputOf(run, 'Hand Over the New Key')).toHaveLength(1);
+    // Both secrets work during the 24 h grace period.
+    expect((await bridge.request('GET', '/v2/auth/verify', { key: made.body.key })).status).toBe(200);
+    expect((await bridge.request('GET', '/v2/auth/verify', { key: rolled.json.key as string })).status).toBe(200);
+  }, 120_000);
 
   test('n8n start: a published Reelay Trigger receives movie.done for a render started afterwards', async () => {
     // Where the example's "Notify" step posts: a loopback receiver standing in for Slack or email.
