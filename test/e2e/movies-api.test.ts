@@ -12,6 +12,12 @@ import { reenqueueLostRenders } from '../../bridge/src/renders/reconcile';
 import { sweepExpiredRenders } from '../../bridge/src/renders/retention';
 import { startBridge, type TestBridge } from '../helpers/bridge';
 
+/** Path and query of a link (signed links carry their JWT in `?sig=`). */
+const pathOf = (link: string) => {
+  const u = new URL(link);
+  return u.pathname + u.search;
+};
+
 const tiny = (text = 'hi', extra: Record<string, unknown> = {}) => ({
   resolution: 'custom',
   width: 160,
@@ -141,16 +147,20 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(st.body.movie).toMatchObject({ status: 'done', progress: 100, width: 160, height: 90, duration: 1, credits: 1, 'client-data': { order: 7 } });
       const url = new URL(st.body.movie.url);
       expect(st.body.movie.rendering_time).toBe(0.5);
-      const poster = await fetch(bridge.url + new URL(st.body.movie.poster).pathname);
+      const poster = await fetch(bridge.url + pathOf(st.body.movie.poster));
       expect(poster.headers.get('content-type')).toBe('image/jpeg');
-      expect(url.pathname).toMatch(/^\/files\/.+\/movie\.mp4$/);
-      const whole = await fetch(bridge.url + url.pathname);
+      expect(url.pathname).toBe('/files/movie.mp4');
+      expect(url.searchParams.get('sig')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      const whole = await fetch(bridge.url + pathOf(url.href));
       expect(whole.status).toBe(200);
       expect(whole.headers.get('content-type')).toBe('video/mp4');
       const size = (await whole.arrayBuffer()).byteLength;
-      const part = await fetch(bridge.url + url.pathname, { headers: { Range: 'bytes=0-99' } });
+      const part = await fetch(bridge.url + pathOf(url.href), { headers: { Range: 'bytes=0-99' } });
       expect(part.status).toBe(206);
       expect(part.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
+      // The link is a capability: request logs record paths only, never its signature.
+      expect(bridge.logs.some((l) => l.includes(url.searchParams.get('sig')!))).toBe(false);
+      expect(bridge.logs.some((l) => l.includes('/files/movie.mp4'))).toBe(true);
 
       const again = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, 'client-data': { order: 8 } } });
       const st2 = await bridge.request('GET', `/v2/movies?project=${again.body.project}`, { key: bridge.primaryKey });
@@ -162,8 +172,8 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       // Deleting the original leaves the cached copy playable.
       const del = await bridge.request('DELETE', `/v2/movies/${res.body.project}`, { key: bridge.primaryKey });
       expect(del.body).toMatchObject({ result: 'deleted' });
-      expect((await fetch(bridge.url + url.pathname)).status).toBe(404);
-      expect((await fetch(bridge.url + new URL(st2.body.movie.url).pathname)).status).toBe(200);
+      expect((await fetch(bridge.url + pathOf(url.href))).status).toBe(404);
+      expect((await fetch(bridge.url + pathOf(st2.body.movie.url))).status).toBe(200);
     });
 
     test('an error event refunds; DELETE of a pending render cancels and refunds', async () => {
@@ -189,7 +199,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('old', { cache: false }) });
       await finish(res.body.project);
       const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
-      const link = new URL(st.body.movie.url).pathname;
+      const link = pathOf(st.body.movie.url);
       const { services } = bridge;
       expect(await sweepExpiredRenders({ db: services.db, storage: services.pipeline.storage, retentionDays: 7 })).toBe(0);
       const in8Days = Date.now() + 8 * 24 * 3600 * 1000;
@@ -305,7 +315,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       const body = (await up.json()) as { upload: { id: string; url: string; media_type: string; width: number; download_url: string } };
       expect(up.status).toBe(201);
       expect(body.upload).toMatchObject({ media_type: 'image/png', width: 32, url: `reelay://uploads/${body.upload.id}` });
-      expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(200);
+      expect((await fetch(bridge.url + pathOf(body.upload.download_url))).status).toBe(200);
 
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)], { type: 'text/plain' }), 'second.png');
@@ -322,7 +332,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(movie.status).toBe(200);
       const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', movie.body.project).executeTakeFirstOrThrow();
       // The renderer gets a signed link to the upload (it fetches it like any asset).
-      expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/[^/]+/${body.upload.id}\\.png$`));
+      expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/${body.upload.id}\\.png\\?sig=`));
 
       const list = await bridge.request('GET', '/v2/uploads', { key: bridge.primaryKey });
       expect(list.body.uploads.length).toBe(2);
@@ -333,7 +343,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(foreign.body.details[0]).toMatchObject({ path: 'scenes[0].elements[0].src', message: expect.stringContaining('unknown upload') });
       expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: other.primaryKey })).status).toBe(404);
       expect((await bridge.request('DELETE', `/v2/uploads/${body.upload.id}`, { key: bridge.primaryKey })).status).toBe(200);
-      expect((await fetch(bridge.url + new URL(body.upload.download_url).pathname)).status).toBe(404);
+      expect((await fetch(bridge.url + pathOf(body.upload.download_url))).status).toBe(404);
     });
   });
 

@@ -2,7 +2,7 @@
  * The asset URLs of a movie, checked before anything is charged:
  * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path); it
  *   is handed to the renderer as a signed link to this bridge's `/files/…` route;
- * - a signed file link of this bridge (`<public url>/files/<jwt>/…`, e.g. an earlier render) must
+ * - a signed file link of this bridge (`<public url>/files/<name>?sig=<jwt>`, e.g. an earlier render) must
  *   still be valid and its file present;
  * - anything else must be http(s) to an address the renderer may reach: loopback, private and
  *   link-local addresses (cloud metadata) are refused here, with the path of the element, unless
@@ -100,7 +100,8 @@ export async function checkMovieAssets(services: Services, accountId: string, re
       continue;
     }
     if (value.startsWith(filesPrefix)) {
-      const key = await verifyFileToken(value.slice(filesPrefix.length).split('/')[0], config.jwtSecret);
+      const sig = new URL(value).searchParams.get('sig');
+      const key = sig ? await verifyFileToken(sig, config.jwtSecret) : null;
       if (!key || !(await pipeline.storage.stat(key))) problems.push({ path, message: 'this Reelay file link has expired or its file is gone', in: 'body' });
       else if (!ownHostReachable) unreachable(path);
       continue;

@@ -9,7 +9,9 @@ import type { ByteRange, Storage } from './storage';
  * Signed, expiring links to stored files (finished movies, posters). The link carries a JWT
  * (HS256 under REELAY_JWT_SECRET) naming the storage key, so serving it needs no API key: players,
  * browsers and n8n's HTTP node can fetch it, and it stops working when it expires.
- * Path: `/files/<jwt>/<file name>` (the name is cosmetic, for download tools).
+ * Form: `/files/<file name>?sig=<jwt>` (the name is cosmetic, for players and download tools). The
+ * JWT sits in the query string because request logs record paths only: a link is a capability and
+ * must not end up in logs.
  */
 export const DEFAULT_URL_LIFETIME_SECONDS = 7 * 24 * 3600;
 const AUDIENCE = 'reelay:file';
@@ -30,7 +32,7 @@ export async function signFileUrl(opts: {
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + (opts.lifetimeSeconds ?? DEFAULT_URL_LIFETIME_SECONDS))
     .sign(keyOf(opts.secret));
-  return `${opts.publicUrl.replace(/\/+$/, '')}/files/${token}/${encodeURIComponent(path.posix.basename(opts.storageKey))}`;
+  return `${opts.publicUrl.replace(/\/+$/, '')}/files/${encodeURIComponent(path.posix.basename(opts.storageKey))}?sig=${token}`;
 }
 
 /** The storage key a token grants, or null when it is forged, expired or not a file token. */
@@ -90,7 +92,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
  * Throws ApiError 401 for a forged or expired link, 404 when the file is gone, 416 for a bad range.
  */
 export async function serveSignedFile(storage: Storage, secret: string, req: Request, res: Response): Promise<void> {
-  const key = await verifyFileToken(String(req.params.token), secret);
+  const key = typeof req.query.sig === 'string' ? await verifyFileToken(req.query.sig, secret) : null;
   if (!key) throw new ApiError(401, 'invalid_file_link', 'This file link is invalid or has expired.');
   const object = await storage.stat(key);
   if (!object) throw new ApiError(404, 'not_found', 'This file no longer exists.');
@@ -121,7 +123,7 @@ export async function serveSignedFile(storage: Storage, secret: string, req: Req
 /** A standalone router for the file links (the bridge mounts the same handler as a public route). */
 export function fileRouter(opts: { storage: Storage; secret: () => string }): Router {
   const router = Router();
-  router.get('/files/:token/:name', (req, res, next) => {
+  router.get('/files/:name', (req, res, next) => {
     serveSignedFile(opts.storage, opts.secret(), req, res).catch(next);
   });
   router.use(errorHandler);
