@@ -1,7 +1,7 @@
 /**
  * `npm run bench:bridge`: authenticated throughput vs bare Express, same process, same run.
  *   A: GET /v2/auth/verify with a valid key (auth lookup in SQLite, Redis token bucket + usage,
- *      scope check, credits read, JSON response, request log at info level to /dev/null)
+ *      scope check, credits read, JSON response, request log at info level, buffered, to /dev/null)
  *   B: a bare Express route that does nothing but answer {ok:true}
  * Each is measured with 10 connections (throughput) and 1 connection (latency).
  * Goal (issue 2): A ≥ 50% of B's requests/s, A's p99 < 10 ms at 1 connection.
@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import express from 'express';
-import pino from 'pino';
 import { createAccount } from '../bridge/src/accounts';
 import { buildApp } from '../bridge/src/app';
 import { loadConfig } from '../bridge/src/config';
@@ -51,7 +50,8 @@ async function serve() {
     REELAY_LOG_LEVEL: 'info',
     REELAY_RATE_LIMIT_READ: '100000000/100000000',
   });
-  const services = await createServices(config, { logDestination: pino.destination('/dev/null') });
+  // the production logger (buffered stdout); the child's stdout is /dev/null
+  const services = await createServices(config);
   const { primaryKey } = await createAccount(services.db, { name: 'bench' });
   const bridge = await listen(buildApp(services));
   const bare = express();
@@ -79,7 +79,7 @@ async function serve() {
 }
 
 async function main() {
-  const child = fork(__filename, ['--serve'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve'], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = await new Promise<{ bridge: number; bare: number; key: string; store: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as never));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
