@@ -291,6 +291,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       await finish(ok.body.projects[0]);
       const st = await bridge.request('GET', `/v2/movies/batch/${ok.body.batch}`, { key: bridge.primaryKey });
       expect(st.body.batch).toMatchObject({ count: 2, status: 'running', counts: { done: 1, pending: 1 } });
+      expect(st.body.batch.movies.map((m: { project: string }) => m.project)).toEqual(ok.body.projects); // in row order
 
       const res = await fetch(`${bridge.url}/v2/movies/batch?template=${templateId}`, {
         method: 'POST',

@@ -85,7 +85,7 @@ export async function createBatch(
   }
   const total = prepared.reduce((sum, p) => sum + p.cost, 0);
   const now = nowIso();
-  const renderRows: RenderRow[] = prepared.map((p) => newRow({ accountId, keyId: principal.key.id }, newProjectId(), p, batchId, now));
+  const renderRows: RenderRow[] = prepared.map((p, i) => ({ ...newRow({ accountId, keyId: principal.key.id }, newProjectId(), p, batchId, now), batch_index: i }));
   try {
     await services.credits.debit(accountId, total);
     try {
@@ -108,7 +108,7 @@ export async function createBatch(
 export async function batchStatus(services: Services, accountId: string, id: string) {
   const batch = await services.db.selectFrom('render_batches').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   if (!batch) throw notFound('Batch');
-  const rows = await services.db.selectFrom('renders').selectAll().where('batch_id', '=', id).where('account_id', '=', accountId).orderBy('project').execute();
+  const rows = await services.db.selectFrom('renders').selectAll().where('batch_id', '=', id).where('account_id', '=', accountId).orderBy('batch_index').execute();
   const counts = { pending: 0, running: 0, done: 0, error: 0 };
   let progress = 0;
   for (const r of rows) {

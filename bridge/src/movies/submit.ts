@@ -36,6 +36,7 @@ function newRow(owner: Owner, project: string, p: PreparedMovie, batchId: string
     fingerprint: p.fingerprint,
     template_id: p.templateId,
     batch_id: batchId,
+    batch_index: null,
     client_data: JSON.stringify(p.clientData),
     sealed_connections: p.sealedConnections,
     cost: p.cost,

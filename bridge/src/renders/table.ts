@@ -16,6 +16,8 @@ export interface RendersTable {
   fingerprint: string;
   template_id: string | null;
   batch_id: string | null;
+  /** Row number within its batch (migration 0005). */
+  batch_index: number | null;
   /** JSON object, echoed as `client-data`. */
   client_data: string;
   /** Sealed (encrypted) connection settings for the job, re-sent when re-enqueued; never clear text. */

@@ -13,10 +13,12 @@ import * as m0001 from './0001_core';
 import * as m0003 from './0003_connections';
 import * as m0002 from './0002_renders';
 import * as m0004 from './0004_webhooks';
+import * as m0005 from './0005_render_batch_index';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0003_connections': m0003,
   '0002_renders': m0002,
   '0004_webhooks': m0004,
+  '0005_render_batch_index': m0005,
 };
