@@ -176,6 +176,26 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect((await fetch(bridge.url + pathOf(st2.body.movie.url))).status).toBe(200);
     });
 
+    test('a done render whose export destination failed says so in its message', async () => {
+      const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('exports', { cache: false }) });
+      const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', res.body.project).executeTakeFirstOrThrow();
+      const dir = bridge.services.pipeline.storage.localPath(bridge.services.pipeline.prefixOf(row))!;
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'movie.mp4');
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=red:s=160x90:d=1', '-pix_fmt', 'yuv420p', file]);
+      await applyRenderEvent(bridge.services, {
+        project: res.body.project,
+        type: 'done',
+        at: new Date().toISOString(),
+        result: {
+          file, poster: file, duration: 1, size: 1, width: 160, height: 90, fps: 25, renderingTime: 10, format: 'mp4',
+          exports: [{ type: 'ftp', id: 'my-ftp', status: 'error', message: '530 login incorrect' }, { type: 'email', status: 'done' }],
+        },
+      });
+      const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
+      expect(st.body.movie).toMatchObject({ status: 'done', message: "export to ftp 'my-ftp' failed: 530 login incorrect" });
+    });
+
     test('an error event refunds; DELETE of a pending render cancels and refunds', async () => {
       const before = await credits();
       const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('fail', { cache: false }) });

@@ -55,6 +55,10 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
     // The renderer reports milliseconds; JSON2Video's rendering_time is seconds.
     renderingTime: Math.round(r.renderingTime) / 1000,
     endedAt: at,
+    message: (r.exports ?? [])
+      .filter((e) => e.status === 'error')
+      .map((e) => `export to ${e.type}${e.id ? ` '${e.id}'` : ''} failed: ${e.message ?? 'unknown error'}`)
+      .join('; '),
   });
   if (!changed) return;
   // The price was estimated from the JSON; the real length is known now: refund any surplus.

@@ -93,6 +93,8 @@ export interface DoneFields {
   fps: number;
   renderingTime: number;
   endedAt: string;
+  /** '' normally; names the export destinations that failed (the movie itself is fine). */
+  message?: string;
 }
 
 /** pending|running → done. Returns true once per render (the caller then refunds surplus and publishes). */
@@ -102,7 +104,7 @@ export async function markDone(db: Db, project: string, f: DoneFields): Promise<
     .set({
       status: 'done',
       progress: 100,
-      message: '',
+      message: f.message ?? '',
       file_key: f.fileKey,
       poster_key: f.posterKey,
       format: f.format,
