@@ -30,12 +30,13 @@ const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fm
 // ---------------------------------------------------------------- child mode: one Reelay render
 async function child(movieFile: string, out: string): Promise<void> {
   const started = performance.now();
+  let timings = {};
   await renderMovie({
     project: path.basename(out, '.mp4'), movie: JSON.parse(readFileSync(movieFile, 'utf8')), outputDir: path.dirname(out),
-    dataDir: path.join(WORK, 'data'), allowPrivateUrls: false, localBaseDir: MEDIA,
+    dataDir: path.join(WORK, 'data'), allowPrivateUrls: false, localBaseDir: MEDIA, onTimings: (t) => (timings = t),
   });
   const ms = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, nodeMaxRssKb: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, nodeMaxRssKb: process.resourceUsage().maxRSS, ...timings }) + '\n');
 }
 
 // ---------------------------------------------------------------- media
@@ -178,20 +179,26 @@ const caseC: Case = {
 // ---------------------------------------------------------------- measuring
 interface Sample {
   wallMs: number;
+  /** User + system CPU seconds of the process tree: steadier than wall time on a shared machine. */
+  cpuS: number;
   /** Peak RSS of the process tree (GNU time), KB. */
   treeRssKb: number;
   /** Reelay only: the render inside the process (excludes Node start-up) and Node's own peak RSS. */
   renderMs?: number;
   nodeRssKb?: number;
+  /** Reelay only: time inside ffmpeg, and before/after it (validation, assets, probes; output probe, poster). */
+  encodeMs?: number;
+  prepareMs?: number;
+  finishMs?: number;
 }
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { sample: Sample; stdout: string } {
   const started = performance.now();
-  const res = spawnSync('/usr/bin/time', ['-f', 'RSSKB=%M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync('/usr/bin/time', ['-f', 'RSSKB=%M CPU=%U+%S', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   const wallMs = performance.now() - started;
   if (res.status !== 0) throw new Error(`${cmd} failed (${res.status}): ${res.stderr.slice(-2000)}`);
-  const rss = /RSSKB=(\d+)/.exec(res.stderr);
-  return { sample: { wallMs, treeRssKb: Number(rss?.[1] ?? 0) }, stdout: res.stdout };
+  const rss = /RSSKB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(res.stderr);
+  return { sample: { wallMs, treeRssKb: Number(rss?.[1] ?? 0), cpuS: Number(rss?.[2] ?? 0) + Number(rss?.[3] ?? 0) }, stdout: res.stdout };
 }
 
 function runReelay(c: Case, i: number): Sample {
@@ -199,8 +206,8 @@ function runReelay(c: Case, i: number): Sample {
   writeFileSync(movieFile, JSON.stringify(c.movie));
   const out = path.join(OUT, `reelay-${c.name.slice(1, 2)}-${i}.mp4`);
   const { sample, stdout } = timed(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', movieFile, out]);
-  const line = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; nodeMaxRssKb: number };
-  return { ...sample, renderMs: line.ms, nodeRssKb: line.nodeMaxRssKb };
+  const line = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; nodeMaxRssKb: number; prepareMs: number; encodeMs: number; finishMs: number };
+  return { ...sample, renderMs: line.ms, nodeRssKb: line.nodeMaxRssKb, prepareMs: line.prepareMs, encodeMs: line.encodeMs, finishMs: line.finishMs };
 }
 
 function runHand(c: Case, i: number): Sample {
@@ -251,18 +258,22 @@ async function main(): Promise<void> {
         }
       }
     }
-    const r = { wall: median(reelay.map((s) => s.wallMs)), render: median(reelay.map((s) => s.renderMs!)), tree: median(reelay.map((s) => s.treeRssKb)), node: Math.max(...reelay.map((s) => s.nodeRssKb!)) };
-    const h = { wall: median(hand.map((s) => s.wallMs)), tree: median(hand.map((s) => s.treeRssKb)) };
+    const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => Number(x[k])));
+    const r = {
+      wall: med(reelay, 'wallMs'), render: med(reelay, 'renderMs'), encode: med(reelay, 'encodeMs'), prepare: med(reelay, 'prepareMs'), finish: med(reelay, 'finishMs'),
+      cpu: med(reelay, 'cpuS'), tree: med(reelay, 'treeRssKb'), node: Math.max(...reelay.map((s) => s.nodeRssKb!)),
+    };
+    const h = { wall: med(hand, 'wallMs'), cpu: med(hand, 'cpuS'), tree: med(hand, 'treeRssKb') };
     lines.push(
       `${c.name}`,
-      `  hand-written ffmpeg: ${secs(h.wall)} s, peak RSS ${mb(h.tree)} MB`,
-      `  reelay:              ${secs(r.render)} s render (${secs(r.wall)} s with Node start-up), peak RSS ffmpeg ${mb(r.tree)} MB, Node ${mb(r.node)} MB`,
-      `  ratio reelay/hand:   ${(r.render / h.wall).toFixed(2)}× (with start-up ${(r.wall / h.wall).toFixed(2)}×)`,
+      `  hand-written ffmpeg: ${secs(h.wall)} s wall, ${h.cpu.toFixed(1)} CPU-s, peak RSS ${mb(h.tree)} MB`,
+      `  reelay:              ${secs(r.render)} s render = ${secs(r.prepare)} prepare + ${secs(r.encode)} ffmpeg + ${secs(r.finish)} probe/poster (${secs(r.wall)} s with Node start-up), ${r.cpu.toFixed(1)} CPU-s, peak RSS ffmpeg ${mb(r.tree)} MB, Node ${mb(r.node)} MB`,
+      `  ratio reelay/hand:   ${(r.render / h.wall).toFixed(2)}× wall (ffmpeg alone ${(r.encode / h.wall).toFixed(2)}×, with start-up ${(r.wall / h.wall).toFixed(2)}×), ${(r.cpu / h.cpu).toFixed(2)}× CPU`,
     );
     const entry: Record<string, unknown> = { reelay: r, hand: h, runs: { reelay, hand } };
     if (editly.length > 0) {
-      const e = { wall: median(editly.map((s) => s.wallMs)), tree: median(editly.map((s) => s.treeRssKb)) };
-      lines.push(`  editly:              ${secs(e.wall)} s, peak RSS ${mb(e.tree)} MB → reelay is ${(e.wall / r.render).toFixed(1)}× faster (${(e.wall / r.wall).toFixed(1)}× with start-up)`);
+      const e = { wall: med(editly, 'wallMs'), cpu: med(editly, 'cpuS'), tree: med(editly, 'treeRssKb') };
+      lines.push(`  editly:              ${secs(e.wall)} s wall, ${e.cpu.toFixed(1)} CPU-s, peak RSS ${mb(e.tree)} MB → reelay is ${(e.wall / r.render).toFixed(1)}× faster (${(e.wall / r.wall).toFixed(1)}× with start-up), ${(e.cpu / r.cpu).toFixed(1)}× less CPU`);
       entry.editly = { ...e, runs: editly };
     }
     results[c.name] = entry;

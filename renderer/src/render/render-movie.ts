@@ -31,6 +31,8 @@ export interface RenderOptions {
   logger?: Logger;
   /** Output file name without extension. @default the project id */
   fileName?: string;
+  /** Milliseconds spent preparing (validate, assets, probes), in ffmpeg, and finishing (probe, poster). */
+  onTimings?: (t: { prepareMs: number; encodeMs: number; finishMs: number }) => void;
 }
 
 export interface ExportOutcome {
@@ -72,8 +74,10 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
       connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin,
     });
     const command = compile(plan);
+    const encodeStart = Date.now();
     logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
     await runFfmpeg(command, { signal, onProgress: opts.onProgress });
+    const encodeEnd = Date.now();
     await fs.rename(partial, file);
     const out = await probe(file);
     await extractFrame(file, Math.min(1, out.duration / 3), poster, signal);
@@ -82,6 +86,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
       file, poster, duration: Math.round(out.duration * 1000) / 1000, size: stat.size, width: out.width ?? plan.width, height: out.height ?? plan.height,
       fps: plan.fps, renderingTime: Date.now() - began, format: ext, exports: [],
     };
+    opts.onTimings?.({ prepareMs: encodeStart - began, encodeMs: encodeEnd - encodeStart, finishMs: Date.now() - encodeEnd });
     result.exports = await deliver(movie, opts, result, signal, logger);
     return result;
   } catch (err) {
