@@ -17,6 +17,7 @@ import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
 import { createLogger } from './logger';
 import { generateKey } from './keys/format';
+import { addVaultCommands } from './connections/cli';
 import { listen } from './server';
 import { RedisUnavailableError, createServices, type Services } from './services';
 import { migrateToLatest, openDb } from './store/db';
@@ -175,6 +176,8 @@ export function buildCli(): Command {
         .then((saved) => out(`reelay: saved ${saved}`))
         .catch(failOneLine);
     });
+
+  addVaultCommands(program, out, failOneLine);
 
   return program;
 }

@@ -6,7 +6,7 @@
 import { DEFAULT_RETRY_DELAYS_MS, destinations, runDelivery } from '../destinations';
 import { registerImageProvider } from '../images/registry';
 import { registerConnectionOpener, registerDestination, type DeliveryContext } from '../jobs/connections';
-import { imageProviders, voiceProviders } from '../providers';
+import { configureProviders, imageProviders, voiceProviders } from '../providers';
 import { registerVoiceProvider } from '../voice/registry';
 import { openConnectionConfigs } from './job-payload';
 
@@ -21,6 +21,7 @@ export function installConnections(opts: InstallOptions = {}): void {
   const allowPrivateHosts = opts.allowPrivateHosts ?? /^(1|true|yes)$/i.test(process.env.REELAY_ALLOW_PRIVATE_URLS ?? '');
   const retryDelaysMs = opts.retryDelaysMs ?? retryScheduleFromEnv() ?? DEFAULT_RETRY_DELAYS_MS;
 
+  configureProviders({ allowPrivateHosts });
   registerConnectionOpener(openConnectionConfigs);
   for (const [model, provider] of Object.entries(voiceProviders)) registerVoiceProvider(model, provider);
   for (const [model, provider] of Object.entries(imageProviders)) registerImageProvider(model, provider);
@@ -38,7 +39,7 @@ export function installConnections(opts: InstallOptions = {}): void {
         allowPrivateHosts,
       });
       // Targets and errors name hosts, paths and recipients, never credentials.
-      ctx.logger.info({ path: ctx.path, type, status: outcome.status, attempts: outcome.attempts, target: outcome.target }, 'destination delivered');
+      ctx.logger.info({ path: ctx.path, type, status: outcome.status, attempts: outcome.attempts, target: outcome.target, error: outcome.error }, 'destination delivered');
       if (outcome.status === 'error') throw new Error(outcome.error);
       return { message: outcome.target };
     });

@@ -42,7 +42,7 @@ export const bflImage: ImageProviderImpl = {
     );
     const url = result.result?.sample;
     if (typeof url !== 'string') throw new ProviderError('Black Forest Labs was ready without an image URL', false);
-    await downloadResult('Black Forest Labs', url, outFile, req.signal);
+    await downloadResult('Black Forest Labs', url, outFile, req.signal, base);
   },
 };
 

@@ -41,7 +41,7 @@ export const falImage: ImageProviderImpl = {
     const result = await providerRequest<{ images?: { url?: string }[] }>('fal', [key], { method: 'GET', url: responseUrl, headers, signal: req.signal });
     const url = result.images?.[0]?.url;
     if (typeof url !== 'string') throw new ProviderError('fal completed without an image URL', false);
-    await downloadResult('fal', url, outFile, req.signal);
+    await downloadResult('fal', url, outFile, req.signal, base);
   },
 };
 

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import axios, { AxiosError, AxiosRequestConfig } from 'axios';
+import { createSafeAgents } from '../assets/safe-agent';
+import { RenderError } from '../errors';
 
 /**
  * What the AI providers share: one error type whose message names the provider and its reason (never
@@ -21,6 +23,17 @@ export interface ProviderSettings {
   maxBytes: number;
   /** Where generated speech is cached. @default $REELAY_CACHE_DIR/voice or the OS temp dir */
   cacheDir: string;
+  /**
+   * Let provider requests reach loopback/private addresses (a `baseUrl` on this network; tests).
+   * Off by default: a connection's baseUrl must not turn a render into a read of the internal network.
+   * @default false
+   */
+  allowPrivateHosts: boolean;
+  /**
+   * Check the address every provider connection reaches (SSRF-safe agents). Only contract tests turn it
+   * off: nock replaces the network there, so there is no real peer to check. @default true
+   */
+  egressCheck: boolean;
 }
 
 export const providerSettings: ProviderSettings = {
@@ -30,21 +43,35 @@ export const providerSettings: ProviderSettings = {
   requestTimeoutMs: 60_000,
   maxBytes: 50 * 1024 * 1024,
   cacheDir: path.join(process.env.REELAY_CACHE_DIR || path.join(os.tmpdir(), 'reelay-cache'), 'voice'),
+  allowPrivateHosts: false,
+  egressCheck: true,
 };
+
+const agents = new Map<boolean, ReturnType<typeof createSafeAgents>>();
+function safeAgents(): ReturnType<typeof createSafeAgents> | Record<string, never> {
+  if (!providerSettings.egressCheck) return {};
+  const allow = providerSettings.allowPrivateHosts;
+  let a = agents.get(allow);
+  if (!a) agents.set(allow, (a = createSafeAgents(allow)));
+  return a;
+}
 
 export function configureProviders(settings: Partial<ProviderSettings>): void {
   Object.assign(providerSettings, settings);
 }
 
-/** A provider refused or failed. `code` is `provider_failed` (the renderer's code for it). */
-export class ProviderError extends Error {
-  readonly code = 'provider_failed';
+/**
+ * A provider refused or failed: a RenderError with code `provider_failed`, so the renderer prefixes
+ * the element (`Scene #1, element #2 (scenes[0].elements[1]): ElevenLabs refused …`) and the queue
+ * retries only what may heal (429, 5xx, timeouts).
+ */
+export class ProviderError extends RenderError {
   constructor(
     message: string,
-    readonly retryable: boolean,
+    retryable: boolean,
     readonly status?: number,
   ) {
-    super(message);
+    super('provider_failed', message, { retryable });
     this.name = 'ProviderError';
   }
 }
@@ -64,7 +91,8 @@ export function requireSecret(provider: string, connection: Record<string, unkno
  */
 export async function providerRequest<T>(provider: string, secrets: string[], config: AxiosRequestConfig): Promise<T> {
   try {
-    const res = await axios.request<T>({ timeout: providerSettings.requestTimeoutMs, maxContentLength: providerSettings.maxBytes, maxRedirects: 3, ...config });
+    // Every provider call connects through the SSRF-safe agents (checked after DNS, on the real peer).
+    const res = await axios.request<T>({ timeout: providerSettings.requestTimeoutMs, maxContentLength: providerSettings.maxBytes, maxRedirects: 3, ...safeAgents(), proxy: false, ...config });
     return res.data;
   } catch (e) {
     throw toProviderError(provider, secrets, e);
@@ -150,9 +178,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Downloads a generated result (provider CDN URL) to `outFile`, bounded in size and time. */
-export async function downloadResult(provider: string, url: string, outFile: string, signal?: AbortSignal): Promise<void> {
-  if (!/^https:\/\//.test(url)) throw new ProviderError(`${provider}: returned a result URL that is not https`, false);
+export async function downloadResult(provider: string, url: string, outFile: string, signal?: AbortSignal, base?: string): Promise<void> {
+  // https only, except on the provider base the connection names (a self-hosted gateway, tests).
+  if (!/^https:\/\//.test(url) && !(base && sameOrigin(url, base))) throw new ProviderError(`${provider}: returned a result URL that is not https`, false);
   const data = await providerRequest<ArrayBuffer>(provider, [], { method: 'GET', url, responseType: 'arraybuffer', signal });
   const bytes = Buffer.from(data);
   if (bytes.length === 0) throw new ProviderError(`${provider}: returned an empty result`, true);

@@ -51,7 +51,7 @@ export const replicateImage: ImageProviderImpl = {
     }
     const url = Array.isArray(prediction.output) ? prediction.output[0] : prediction.output;
     if (typeof url !== 'string') throw new ProviderError('Replicate prediction succeeded without an image URL', false);
-    await downloadResult('Replicate', url, outFile, req.signal);
+    await downloadResult('Replicate', url, outFile, req.signal, base);
   },
 };
 

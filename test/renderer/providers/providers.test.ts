@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
@@ -19,7 +21,8 @@ const mp3 = Buffer.concat([Buffer.from('ID3'), randomBytes(128)]);
 
 beforeAll(() => {
   nock.disableNetConnect();
-  configureProviders({ pollInitialMs: 5, pollMaxMs: 20, timeoutMs: 2000, cacheDir: path.join(tmp, 'voice-cache') });
+  // nock stands in for the network, so the egress address check (tested below on a real socket) is off here.
+  configureProviders({ pollInitialMs: 5, pollMaxMs: 20, timeoutMs: 2000, cacheDir: path.join(tmp, 'voice-cache'), egressCheck: false });
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -210,5 +213,36 @@ describe('Black Forest Labs (docs.bfl.ai/quick_start/generating_images)', () => 
     nock('https://api.bfl.ai').get('/v1/get_result').query({ id: 't2' }).reply(200, { status: 'Content Moderated' });
     const e = await failure(imageProviders.flux.generate({ prompt: 'x', model: 'flux', width: 512, height: 512, connection: { apiKey: key }, signal }, out('bfl')));
     expect(e.message).toBe('Black Forest Labs: Content Moderated');
+  });
+});
+
+describe('egress', () => {
+  it('a baseUrl on a private address is refused unless private hosts are allowed; the key never leaves', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(String(req.headers['xi-api-key']));
+      res.setHeader('content-type', 'audio/mpeg');
+      res.end(mp3);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    nock.enableNetConnect('127.0.0.1');
+    configureProviders({ egressCheck: true, allowPrivateHosts: false });
+    try {
+      const connection = { apiKey: 'private-net-key', baseUrl };
+      const req = { text: `e ${randomBytes(4).toString('hex')}`, voice: '21m00Tcm4TlvDq8ikWAM', model: 'elevenlabs', connection, signal };
+      const e = await failure(voiceProviders.elevenlabs.synthesize(req, out('eg')));
+      expect(e.message).toMatch(/EREELAYFORBIDDEN/);
+      expect(seen).toEqual([]);
+      configureProviders({ allowPrivateHosts: true });
+      const file = out('eg');
+      await voiceProviders.elevenlabs.synthesize(req, file);
+      expect(fs.readFileSync(file).equals(mp3)).toBe(true);
+      expect(seen).toEqual(['private-net-key']);
+    } finally {
+      configureProviders({ egressCheck: false, allowPrivateHosts: false });
+      nock.disableNetConnect();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
