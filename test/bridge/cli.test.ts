@@ -46,6 +46,13 @@ test('accounts create prints the id and the primary key once; credits --add/--se
   expect(both.stderr.trim()).toBe('reelay: give exactly one of --set N or --add N');
 });
 
+test('migrate applies the migrations and says so', async () => {
+  const res = await reelay('migrate');
+  expect(res).toMatchObject({ code: 0, stdout: 'reelay: store is up to date\n' });
+  const key = await reelay('keys', 'generate');
+  expect(key.stdout.trim()).toMatch(/^rly_[0-9A-Za-z]{36}$/);
+});
+
 test('a missing Redis is one line that says how to start one', async () => {
   const bad = await promisify(execFile)(process.execPath, [BIN, 'bridge'], { env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, timeout: 30000 }).catch((e) => e);
   expect(bad.code).toBe(1);
@@ -79,6 +86,10 @@ describe('first start', () => {
     await bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: undefined }, (l) => printed.push(l));
     const key = printed.find((l) => l.startsWith('rly_'))!;
     expect((await bridge.request('GET', '/v2/auth/verify', { key })).status).toBe(200);
+    // a non-empty store ignores the bootstrap key; an empty one refuses a malformed one
     await expect(bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: 'rly_bad' }, () => undefined)).resolves.toBeUndefined();
+    await bridge.services.db.deleteFrom('api_keys').execute();
+    await bridge.services.db.deleteFrom('accounts').execute();
+    await expect(bootstrapDefaultAccount(bridge.services, { ...bridge.config, bootstrapKey: 'rly_bad' }, () => undefined)).rejects.toThrow(/REELAY_BOOTSTRAP_KEY is not a valid Reelay key/);
   });
 });
