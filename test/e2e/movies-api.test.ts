@@ -116,9 +116,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
     });
 
     test('forbidden asset URLs are refused with their path', async () => {
-      // SQLite for this second bridge: two PostgreSQL schemas migrated in one process trip Kysely's
-      // migration-lock lookup (it sees the other schema's lock table).
-      const strict = await startBridge({ env: { REELAY_ALLOW_PRIVATE_URLS: 'false' } });
+      const strict = await startBridge({ db: dialect, env: { REELAY_ALLOW_PRIVATE_URLS: 'false' } });
       try {
         const res = await strict.request('POST', '/v2/movies', {
           key: strict.primaryKey,
