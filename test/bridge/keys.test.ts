@@ -269,3 +269,24 @@ describe('audit log and usage', () => {
     expect(res.body.lastClientAddresses[0].address).toMatch(/127\.0\.0\.1/);
   });
 });
+
+describe('patching grants', () => {
+  test('grantAll on and off by the primary; grantAll false alone keeps the scopes', async () => {
+    const made = await bridge.request('POST', '/v2/keys', { key: bridge.primaryKey, body: { name: 'g', scopes: ['movies:read'] } });
+    const id = made.body.apiKey.id;
+    const on = await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { grantAll: true } });
+    expect(on.body.apiKey).toMatchObject({ grantAll: true, scopePatterns: ['*'] });
+    expect(on.body.apiKey.scopes.sort()).toEqual([...SCOPES].sort());
+    const off = await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { grantAll: false } });
+    expect(off.body.apiKey).toMatchObject({ grantAll: false, scopes: [] });
+    const both = await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { role: 'render', scopes: ['movies:read'] } });
+    expect(both.status).toBe(400);
+    const role = await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { role: 'render' } });
+    expect(role.body.apiKey).toMatchObject({ role: 'render', grantAll: false });
+    const kept = await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { grantAll: false } });
+    expect(kept.body.apiKey.role).toBe('render');
+    const admin = await bridge.keyWithScopes(['keys:write', 'movies:read']);
+    const widen = await bridge.request('PATCH', `/v2/keys/${id}`, { key: admin.key, body: { grantAll: true } });
+    expect([widen.status, widen.body.code]).toEqual([403, 'scope_widening']);
+  });
+});

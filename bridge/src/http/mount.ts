@@ -3,13 +3,14 @@
  * handler. Rate limiting runs before the scope check so every authenticated response (403 included)
  * carries the rate-limit headers and a key can not probe for free.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { authenticate } from '../auth/authenticate';
 import { ApiError, validationError, zodProblems, type ValidationProblem } from '../errors';
 import type { Principal } from '../keys/principal';
 import { SCOPES } from '../keys/scopes';
 import { rateLimitHeaders } from '../limits/rate-limit';
 import { RATE_CLASSES } from '../config';
+import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { z } from 'zod';
 import type { Route, RouteScope } from './route';
@@ -44,7 +45,7 @@ function successStatus(route: Route): number {
 }
 
 export function mountRoute(router: Router, route: Route, services: Services): void {
-  const run = async (req: Request, res: Response, next: NextFunction) => {
+  const run = async (req: Request, res: Response) => {
     const requestId = res.locals.requestId as string;
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     let principal: Principal | null = null;
@@ -76,6 +77,7 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     if (problems.length) throw validationError(problems);
 
     let status = successStatus(route);
+    let log: Logger | undefined;
     const result = await route.handler({
       params,
       query,
@@ -84,7 +86,10 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
       services,
       requestId,
       ip,
-      log: services.logger.child({ requestId }),
+      // made on first use: most handlers never log
+      get log() {
+        return (log ??= services.logger.child({ requestId }));
+      },
       req,
       res,
       status: (code) => void (status = code),
@@ -103,10 +108,9 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
       }
     }
     res.status(status).json(result);
-    void next;
   };
   router[route.method](route.path, (req, res, next) => {
-    run(req, res, next).catch(next);
+    run(req, res).catch(next);
   });
 }
 

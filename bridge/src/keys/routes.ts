@@ -8,7 +8,7 @@ import type { Db } from '../store/db';
 import type { ApiKeysTable } from '../store/schema';
 import type { Principal } from './principal';
 import { insertKey, keyStatus } from './repository';
-import { assertCanManage, assertCovers, capExpiry } from './rules';
+import { assertCanManage, assertCovers, capExpiry, type Grant } from './rules';
 import { isScopePattern, ROLE_NAMES, ROLES, SCOPE_INFO, SCOPES, type Role } from './scopes';
 import { readUsage } from './usage';
 import { KeyView, keyView } from './view';
@@ -44,7 +44,18 @@ const UpdateKey = z
     expiresAt: FutureDate.nullable().optional().describe('null = never expires'),
   })
   .strict()
-  .refine((b) => !(b.role !== undefined && b.scopes !== undefined), { message: 'give role or scopes, not both', path: ['role'] });
+  .refine((b) => [b.role !== undefined, b.scopes !== undefined, b.grantAll === true].filter(Boolean).length <= 1, {
+    message: 'give one of role, scopes or grantAll',
+    path: ['role'],
+  });
+
+/** What a PATCH grants: the new role, scope list or grantAll; `grantAll: false` alone keeps the role/scopes. */
+function nextGrant(target: ApiKeysTable, body: z.output<typeof UpdateKey>): Grant {
+  if (body.grantAll === true) return { grantAll: true };
+  if (body.role !== undefined) return { role: body.role };
+  if (body.scopes !== undefined) return { scopes: body.scopes };
+  return { role: target.role as Role | null, scopes: target.role ? [] : (JSON.parse(target.scopes) as string[]) };
+}
 
 const Created = z.object({ success: z.literal(true), key: z.string().describe('the full key: shown this once, store it now'), apiKey: KeyView });
 const One = z.object({ success: z.literal(true), apiKey: KeyView });
@@ -185,16 +196,10 @@ export const keyRoutes = [
         throw new ApiError(403, 'primary_key_protected', 'The primary key always has every scope and never expires; only its name can change');
       }
       if (touchesGrant) {
-        const grantAll = body.grantAll ?? (body.role === undefined && body.scopes === undefined ? target.grant_all === 1 : false);
-        const grant = { role: body.role ?? null, scopes: body.scopes ?? [], grantAll };
-        if (body.role === undefined && body.scopes === undefined && !grantAll) {
-          // grantAll: false alone keeps the current role/scopes.
-          grant.role = (target.role as Role | null) ?? null;
-          grant.scopes = JSON.parse(target.scopes) as string[];
-        }
+        const grant = nextGrant(target, body);
         assertCovers(principal, grant);
-        changes.role = grant.role;
-        changes.scopes = JSON.stringify(grant.role ? [] : grant.scopes);
+        changes.role = grant.role ?? null;
+        changes.scopes = JSON.stringify(grant.scopes ?? []);
         changes.grant_all = grant.grantAll ? 1 : 0;
       }
       if (body.expiresAt !== undefined) changes.expires_at = capExpiry(principal, body.expiresAt);
