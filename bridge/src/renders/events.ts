@@ -93,7 +93,15 @@ export function consumeRenderEvents(services: Services): () => Promise<void> {
   });
   // One at a time keeps a render's events in order (running → progress… → done) on this consumer.
   void queue.process(1, async (job) => {
-    await applyRenderEvent(services, job.data);
+    // A busy or briefly unreachable store should not lose the event: try a few times before failing it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await applyRenderEvent(services, job.data);
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 250 * 4 ** (attempt - 1)));
+      }
+    }
   });
   queue.on('error', (err) => services.logger.warn({ err }, 'render-events queue error'));
   queue.on('failed', (job, err) => services.logger.error({ err, project: job.data?.project }, 'render event not applied'));
