@@ -28,6 +28,7 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.locals.requestId = requestId;
+    res.locals.logger = services.logger;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -68,8 +68,10 @@ export class ApiError extends Error {
     readonly details?: unknown,
     /** Extra response headers (e.g. Retry-After). */
     readonly headers?: Record<string, string>,
+    /** The underlying error, logged for 5xx answers, never sent. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'ApiError';
   }
 }
@@ -146,7 +148,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const apiError = toApiError(err);
   const requestId = res.locals.requestId as string | undefined;
   if (apiError.status >= 500) {
-    (req as { log?: { error: (o: object, m: string) => void } }).log?.error({ err }, 'request failed');
+    // app.ts puts the logger in res.locals; the cause is logged here and never sent
+    const logger = res.locals.logger as { error: (o: object, m: string) => void } | undefined;
+    logger?.error({ err, requestId, method: req.method, path: req.path }, 'request failed');
   }
   if (apiError.headers) for (const [k, v] of Object.entries(apiError.headers)) res.setHeader(k, v);
   res.status(apiError.status).json(errorBody(apiError, requestId));

@@ -30,7 +30,7 @@ export interface CoreServices {
   redis: Redis;
   logger: Logger;
   rateLimiter: RateLimiter;
-  /** Key rows by hash; call `keyCache.bump()` after changing any key row. */
+  /** Key rows by hash; wrap every write to api_keys in `keyCache.change(() => …)`. */
   keyCache: KeyCache;
   credits: CreditsService;
   audit: AuditLog;

@@ -133,3 +133,24 @@ describe('logs', () => {
     }
   });
 });
+
+describe('when Redis goes away', () => {
+  test('authenticated requests answer 503 service_unavailable (logged with the cause), not 500', async () => {
+    const bridge = await startBridge();
+    const second = await bridge.startAnotherInstance();
+    try {
+      second.services.redis.disconnect();
+      const res = await second.request('GET', '/v2/account', { key: bridge.primaryKey });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('service_unavailable');
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.text).not.toContain('Connection is closed');
+      expect(second.logs.some((l) => l.includes('"msg":"request failed"') && l.includes('Connection is closed'))).toBe(true);
+      const ready = await second.request('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ store: 'ok', redis: 'unreachable' });
+    } finally {
+      await bridge.stop();
+    }
+  });
+});

@@ -105,7 +105,13 @@ export async function authenticate(services: Services, req: Request, ip: string,
   if (!cached) cached = await load(services, hash, found.key, ip);
   await refuseInactive(services, cached.record, ip);
 
-  let decision = await services.rateLimiter.admit(cached.record.id, rateClass, services.config.rateLimits[rateClass], ip);
+  let decision: Awaited<ReturnType<typeof services.rateLimiter.admit>>;
+  try {
+    decision = await services.rateLimiter.admit(cached.record.id, rateClass, services.config.rateLimits[rateClass], ip);
+  } catch (err) {
+    cache.clear(); // Redis failed: a generation bump may be missed meanwhile, so trust no cached row
+    throw err;
+  }
   if (decision.keyGeneration !== cached.generation) {
     // Some key changed since this row was read: read it again before trusting it.
     cache.delete(hash);

@@ -1,13 +1,13 @@
 /**
  * In-process cache of key rows by hash, kept honest across bridge instances by a generation counter
- * in Redis: every key mutation (create, change, revoke, roll, reset) bumps it BEFORE answering, and
+ * in Redis: every key mutation (change, revoke, roll, reset) bumps it before and after writing, and
  * every authenticated request reads it in the same Redis round trip as its rate-limit check. A
  * cached row is used only if the generation it was read under is still current, so revocation,
  * expiry and scope changes hold on the next request on every instance, with no pub/sub race.
  * Expiry needs no invalidation: it is compared with the clock on every request.
  */
 import type Redis from 'ioredis';
-import { keyGenerationKey } from '../limits/rate-limit';
+import { keyGenerationKey, unavailableWithoutRedis } from '../limits/rate-limit';
 import type { findKeyByHash } from './repository';
 
 export type KeyRecord = NonNullable<Awaited<ReturnType<typeof findKeyByHash>>>;
@@ -36,12 +36,29 @@ export class KeyCache {
   }
 
   async generation(): Promise<string> {
-    return (await this.redis.get(keyGenerationKey(this.prefix))) ?? '0';
+    return (await unavailableWithoutRedis(this.redis.get(keyGenerationKey(this.prefix)))) ?? '0';
   }
 
-  /** Call after any change to a key row, before answering the request that made it. */
+  /** Bumps the generation (every instance re-reads its cached rows) and empties this instance's cache. */
   async bump(): Promise<void> {
-    await this.redis.incr(keyGenerationKey(this.prefix));
+    this.entries.clear();
+    await unavailableWithoutRedis(this.redis.incr(keyGenerationKey(this.prefix)));
+  }
+
+  /**
+   * Runs a change to key rows between two bumps: the first makes sure Redis answers before anything
+   * changes (no change that other instances could miss), the second invalidates rows cached while
+   * the change ran. Use it for every write to api_keys.
+   */
+  async change<T>(write: () => Promise<T>): Promise<T> {
+    await this.bump();
+    const result = await write();
+    await this.bump();
+    return result;
+  }
+
+  /** Forget everything (e.g. after Redis failed: a bump may have been missed meanwhile). */
+  clear(): void {
     this.entries.clear();
   }
 }

@@ -148,12 +148,13 @@ export const keyRoutes = [
     handler: async ({ principal, services, ip }) => {
       if (!principal.isPrimary) throw new ApiError(403, 'primary_key_protected', 'Only the primary key can reset the primary key');
       const now = nowIso();
-      const created = await services.db.transaction().execute(async (trx) => {
-        const made = await insertKey(trx, { accountId: principal.account.id, name: principal.key.name, isPrimary: true, createdBy: principal.key.id });
-        await trx.updateTable('api_keys').set({ revoked_at: now, replaced_by: made.row.id }).where('id', '=', principal.key.id).execute();
-        return made;
-      });
-      await services.keyCache.bump();
+      const created = await services.keyCache.change(() =>
+        services.db.transaction().execute(async (trx) => {
+          const made = await insertKey(trx, { accountId: principal.account.id, name: principal.key.name, isPrimary: true, createdBy: principal.key.id });
+          await trx.updateTable('api_keys').set({ revoked_at: now, replaced_by: made.row.id }).where('id', '=', principal.key.id).execute();
+          return made;
+        }),
+      );
       await services.audit.record({
         event: 'key.primary_reset',
         accountId: principal.account.id,
@@ -204,8 +205,7 @@ export const keyRoutes = [
       }
       if (body.expiresAt !== undefined) changes.expires_at = capExpiry(principal, body.expiresAt);
       if (Object.keys(changes).length) {
-        await services.db.updateTable('api_keys').set(changes).where('id', '=', target.id).execute();
-        await services.keyCache.bump();
+        await services.keyCache.change(() => services.db.updateTable('api_keys').set(changes).where('id', '=', target.id).execute());
         await services.audit.record({
           event: 'key.updated',
           accountId: principal.account.id,
@@ -232,8 +232,7 @@ export const keyRoutes = [
       assertCanManage(principal, target);
       if (target.is_primary) throw new ApiError(403, 'primary_key_protected', 'The primary key can not be revoked; reset it with POST /v2/keys/primary/reset');
       if (!target.revoked_at) {
-        await services.db.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', target.id).execute();
-        await services.keyCache.bump();
+        await services.keyCache.change(() => services.db.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', target.id).execute());
         await services.audit.record({ event: 'key.revoked', accountId: principal.account.id, keyId: target.id, actorKeyId: principal.key.id, ip });
       }
       return { success: true as const, apiKey: keyView(await loadKey(services.db, principal, target.id)) };
@@ -262,7 +261,7 @@ export const keyRoutes = [
       const graceEnd = new Date(Date.now() + body.graceSeconds * 1000).toISOString();
       // The old key never outlives its own expiry; the new one keeps exactly the same expiry.
       const oldEnds = target.expires_at && target.expires_at < graceEnd ? target.expires_at : graceEnd;
-      const made = await services.db.transaction().execute(async (trx) => {
+      const made = await services.keyCache.change(() => services.db.transaction().execute(async (trx) => {
         const m = await insertKey(trx, {
           accountId: target.account_id,
           name: target.name,
@@ -274,8 +273,7 @@ export const keyRoutes = [
         });
         await trx.updateTable('api_keys').set({ expires_at: oldEnds, replaced_by: m.row.id }).where('id', '=', target.id).execute();
         return m;
-      });
-      await services.keyCache.bump();
+      }));
       await services.audit.record({
         event: 'key.rolled',
         accountId: principal.account.id,

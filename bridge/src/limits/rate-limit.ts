@@ -12,6 +12,7 @@
  */
 import type Redis from 'ioredis';
 import type { RateLimitRule } from '../config';
+import { ApiError } from '../errors';
 
 const TOKEN_BUCKET = `
 local cap = tonumber(ARGV[1])
@@ -114,7 +115,7 @@ export class RateLimiter {
     const ratePerMs = rule.perMinute / 60000;
     const day = new Date().toISOString().slice(0, 10);
     const p = this.prefix;
-    const [allowed, tokensText, nowText, gen] = await this.redis.reelayAdmit(
+    const [allowed, tokensText, nowText, gen] = await unavailableWithoutRedis(this.redis.reelayAdmit(
       `${p}:rl:key:${keyId}:${rateClass}`,
       `${p}:usage:${keyId}:${day}`,
       `${p}:usage:${keyId}:ips`,
@@ -126,14 +127,16 @@ export class RateLimiter {
       ip,
       USAGE_TTL_SECONDS,
       USAGE_ADDRESSES_KEPT,
-    );
+    ));
     return { ...this.decide(rule, rateClass, 1, allowed, tokensText, nowText), keyGeneration: gen };
   }
 
   /** Takes `cost` tokens from bucket `name` (e.g. `key:<id>:read`) if it holds them. */
   async take(name: string, rule: RateLimitRule, policyName: string, cost = 1): Promise<RateDecision> {
     const ratePerMs = rule.perMinute / 60000;
-    const [allowed, tokensText, nowText] = await this.redis.reelayTokenBucket(`${this.prefix}:rl:${name}`, rule.burst, ratePerMs, cost);
+    const [allowed, tokensText, nowText] = await unavailableWithoutRedis(
+      this.redis.reelayTokenBucket(`${this.prefix}:rl:${name}`, rule.burst, ratePerMs, cost),
+    );
     return this.decide(rule, policyName, cost, allowed, tokensText, nowText);
   }
 
@@ -153,6 +156,15 @@ export class RateLimiter {
       policyName,
       windowSeconds: Math.ceil(rule.burst / ratePerMs / 1000),
     };
+  }
+}
+
+/** Limits can not be enforced without Redis: answer 503 (retry later) rather than an opaque 500. */
+export async function unavailableWithoutRedis<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw new ApiError(503, 'service_unavailable', 'Redis does not answer, so keys and limits can not be checked; retry shortly', null, { 'Retry-After': '5' }, err);
   }
 }
 
