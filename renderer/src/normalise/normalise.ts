@@ -121,7 +121,13 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
         if (!useCache || !existsSync(file)) {
           await fs.mkdir(path.dirname(file), { recursive: true });
           const tmp = `${file}.${process.pid}.tmp`;
-          await provider.generate({ prompt: el.prompt, model, width: box.boxWidth, height: box.boxHeight, connection: connectionOf(l), signal: opts.signal }, tmp);
+          try {
+            await provider.generate({ prompt: el.prompt, model, width: box.boxWidth, height: box.boxHeight, connection: connectionOf(l), signal: opts.signal }, tmp);
+          } catch (err) {
+            // Name the element, as for voices: the provider's reason alone does not say which image failed.
+            if (err instanceof RenderError) throw new RenderError(err.code, `${l.label} (${l.path}): ${err.message}`, { path: l.path, retryable: err.retryable, cause: err });
+            throw err;
+          }
           await fs.rename(tmp, file);
         }
         r.file = file;

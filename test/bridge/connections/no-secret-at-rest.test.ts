@@ -27,6 +27,7 @@ const secrets = {
   sftp: `sftp-pw-${randomBytes(10).toString('hex')}`,
   smtp: `smtp-pw-${randomBytes(10).toString('hex')}`,
   inlineSftp: `inline-pw-${randomBytes(10).toString('hex')}`,
+  refusedFal: `${randomBytes(8).toString('hex')}:refused${randomBytes(12).toString('hex')}`,
 };
 
 let bridge: TestBridge;
@@ -104,6 +105,23 @@ async function dumpRedis(): Promise<string> {
   }
 }
 
+async function assertNoSecretInClear(project: string, status: string): Promise<void> {
+  const db = await dumpDatabase();
+  const redis = await dumpRedis();
+  const logs = bridge.logs.join('\n');
+  // The dumps really hold the vault, the connections and the render.
+  expect(db).toContain('enc:v1:');
+  expect(db).toContain('ftpuser');
+  expect(redis).toContain(project);
+  expect(redis.length).toBeGreaterThan(0);
+  expect(logs).toContain('destination delivered');
+  for (const [name, secret] of Object.entries(secrets)) {
+    for (const [where, text] of Object.entries({ db, redis, logs, status })) {
+      if (text.includes(secret)) throw new Error(`secret ${name} found in clear in ${where}`);
+    }
+  }
+}
+
 /** ElevenLabs' and fal's request/answer shapes (see test/renderer/providers), served on loopback. */
 async function startProviders(mp3: Buffer, png: Buffer): Promise<{ base: string; auth: string[] }> {
   const auth: string[] = [];
@@ -116,6 +134,10 @@ async function startProviders(mp3: Buffer, png: Buffer): Promise<{ base: string;
       return void res.end(mp3);
     }
     if (req.url?.startsWith('/fal-ai/')) auth.push(String(req.headers.authorization));
+    if (req.headers.authorization === `Key ${secrets.refusedFal}`) {
+      res.statusCode = 401;
+      return json({ detail: `Invalid key ${secrets.refusedFal}` }); // some APIs echo the key: it must be redacted
+    }
     if (req.method === 'POST' && req.url === '/fal-ai/flux/schnell') return json({ request_id: 'req-1' });
     if (req.url === '/fal-ai/flux/schnell/requests/req-1/status') return json({ status: 'COMPLETED' });
     if (req.url === '/fal-ai/flux/schnell/requests/req-1') return json({ images: [{ url: `${base}/files/out.png` }] });
@@ -173,7 +195,8 @@ test('a render with connections leaves no secret in clear in the store, Redis or
   const project: string = res.body.project;
   const status = await waitForRender(project);
   expect(status).toMatchObject({ status: 'done' });
-  expect(auth).toEqual([secrets.eleven, `Key ${secrets.fal}`, `Key ${secrets.fal}`, `Key ${secrets.fal}`]);
+  // Elements are materialised concurrently: compare as a set of calls.
+  expect([...auth].sort()).toEqual([secrets.eleven, `Key ${secrets.fal}`, `Key ${secrets.fal}`, `Key ${secrets.fal}`].sort());
 
   // The bytes that arrived are the rendered movie.
   const rendered = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', project).executeTakeFirstOrThrow();
@@ -197,18 +220,25 @@ test('a render with connections leaves no secret in clear in the store, Redis or
   ]);
   expect(outcomes[0].target).toBe(`ftp://127.0.0.1:${ftp.port}/renders/leak-${project}.mp4`);
 
-  const db = await dumpDatabase();
-  const redis = await dumpRedis();
-  const logs = bridge.logs.join('\n');
-  // The dumps really hold the vault, the connections and the render.
-  expect(db).toContain('enc:v1:');
-  expect(db).toContain('ftpuser');
-  expect(redis).toContain(project);
-  expect(redis.length).toBeGreaterThan(0);
-  expect(logs).toContain('destination delivered');
-  for (const [name, secret] of Object.entries(secrets)) {
-    for (const [where, text] of Object.entries({ db, redis, logs, status: exports })) {
-      if (text.includes(secret)) throw new Error(`secret ${name} found in clear in ${where}`);
-    }
-  }
+  await assertNoSecretInClear(project, exports);
+});
+
+test('a provider refusing the key fails the render naming the element and the reason, never the key', async () => {
+  const key = bridge.primaryKey;
+  const base = (await bridge.request('GET', '/v2/connections/img-fal', { key })).body.connection.baseUrl as string;
+  expect((await bridge.request('POST', '/v2/connections', { key, body: { id: 'img-refused', type: 'fal', apiKey: secrets.refusedFal, baseUrl: base } })).status).toBe(201);
+  const res = await bridge.request('POST', '/v2/movies', {
+    key,
+    body: {
+      resolution: 'custom',
+      width: 160,
+      height: 90,
+      scenes: [{ duration: 1, elements: [{ type: 'text', text: 'x' }, { type: 'image', model: 'fal', connection: 'img-refused', prompt: 'a blue square' }] }],
+    },
+  });
+  expect(res.status).toBe(200);
+  const status = await waitForRender(res.body.project);
+  expect(status.status).toBe('error');
+  expect(status.message).toMatch(/scenes\[0\]\.elements\[1\]\): fal refused the credentials \(HTTP 401: Invalid key \*\*\*\)/);
+  await assertNoSecretInClear(res.body.project, JSON.stringify(status));
 });
