@@ -152,10 +152,10 @@ describe('changes hold on the next request', () => {
     await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { role: 'read-only' } });
     expect((await bridge.request('GET', '/v2/account', { key })).status).toBe(200);
 
-    const exp = new Date(Date.now() + 1500).toISOString();
+    const exp = new Date(Date.now() + 2000).toISOString();
     await bridge.request('PATCH', `/v2/keys/${id}`, { key: bridge.primaryKey, body: { expiresAt: exp } });
     expect((await bridge.request('GET', '/v2/account', { key })).status).toBe(200);
-    await sleep(1600);
+    await sleep(2100);
     const expired = await bridge.request('GET', '/v2/account', { key });
     expect([expired.status, expired.body.code]).toEqual([401, 'expired_api_key']);
 
@@ -173,13 +173,13 @@ describe('rolling and resetting', () => {
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
     const made = await bridge.request('POST', '/v2/keys', { key: bridge.primaryKey, body: { name: 'rolling', role: 'render', expiresAt } });
     const old = made.body.key;
-    const rolled = await bridge.request('POST', `/v2/keys/${made.body.apiKey.id}/roll`, { key: bridge.primaryKey, body: { graceSeconds: 1 } });
+    const rolled = await bridge.request('POST', `/v2/keys/${made.body.apiKey.id}/roll`, { key: bridge.primaryKey, body: { graceSeconds: 2 } });
     expect(rolled.status).toBe(201);
     expect(rolled.body.apiKey).toMatchObject({ name: 'rolling', role: 'render', expiresAt });
     expect(rolled.body.key).not.toBe(old);
     expect((await bridge.request('GET', '/v2/account', { key: old })).status).toBe(200);
     expect((await bridge.request('GET', '/v2/account', { key: rolled.body.key })).status).toBe(200);
-    await sleep(1100);
+    await sleep(2100);
     const after = await bridge.request('GET', '/v2/account', { key: old });
     expect([after.status, after.body.code]).toEqual([401, 'expired_api_key']);
     expect(after.body.error).toMatch(/rolled/);
