@@ -16,10 +16,12 @@ import { renderDemo } from './movies/demo';
 import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
 import { createLogger } from './logger';
+import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
+import { replacePrimaryKey } from './keys/primary';
 import { addVaultCommands } from './connections/cli';
 import { listen } from './server';
-import { RedisUnavailableError, createServices, type Services } from './services';
+import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
 import { migrateToLatest, openDb } from './store/db';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
@@ -151,6 +153,25 @@ export function buildCli(): Command {
         const after = await credits.balance(id);
         await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });
         out(`account ${id}: credits ${before ?? 'unlimited'} → ${after ?? 'unlimited'}`);
+      }).catch(failOneLine),
+    );
+
+  accounts
+    .command('reset-primary <id>')
+    .description('replace the account primary key (e.g. when it is lost or leaked); prints the new key once, the old one stops at once')
+    .action((id: string) =>
+      withDb(async (db) => {
+        const config = loadConfig();
+        // running bridges cache key rows: the change must reach them through Redis
+        const redis = await connectRedis(config.redisUrl);
+        try {
+          if (!(await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst())) throw new ConfigError(`no account ${id}`);
+          const made = await replacePrimaryKey(db, new KeyCache(redis, config.queuePrefix), id, null);
+          await createAuditLog(db).record({ event: 'key.primary_reset', accountId: id, keyId: made.row.id, details: { previousKeyIds: made.previousKeyIds, via: 'cli' } });
+          out(`account ${id}: new primary key (shown once, store it now): ${made.secret}`);
+        } finally {
+          redis.disconnect();
+        }
       }).catch(failOneLine),
     );
 

@@ -61,6 +61,26 @@ test('a missing Redis is one line that says how to start one', async () => {
   expect(lines[0]).toMatch(/^reelay: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*redis-server/);
 }, 40000);
 
+test('accounts reset-primary replaces a lost primary; a running bridge refuses the old one at once', async () => {
+  const bridge = await startBridge();
+  try {
+    expect((await bridge.request('GET', '/v2/account', { key: bridge.primaryKey })).status).toBe(200); // now cached
+    const res = await promisify(execFile)(process.execPath, [BIN, 'accounts', 'reset-primary', bridge.account.id], {
+      env: { ...env, REELAY_DATA_DIR: bridge.config.dataDir, REELAY_QUEUE_PREFIX: bridge.config.queuePrefix },
+      timeout: 30000,
+    });
+    const key = /(rly_[0-9A-Za-z]{36})/.exec(res.stdout)![1];
+    const old = await bridge.request('GET', '/v2/account', { key: bridge.primaryKey });
+    expect([old.status, old.body.code]).toEqual([401, 'revoked_api_key']);
+    const fresh = await bridge.request('GET', '/v2/auth/verify', { key });
+    expect(fresh.body.key).toMatchObject({ isPrimary: true });
+    const audit = await bridge.request('GET', '/v2/audit?event=key.primary_reset', { key });
+    expect(audit.body.entries[0].details).toMatchObject({ via: 'cli', previousKeyIds: [bridge.primaryKeyId] });
+  } finally {
+    await bridge.stop();
+  }
+});
+
 describe('first start', () => {
   let bridge: TestBridge;
   beforeAll(async () => {

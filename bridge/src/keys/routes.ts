@@ -7,6 +7,7 @@ import { nowIso } from '../ids';
 import type { Db } from '../store/db';
 import type { ApiKeysTable } from '../store/schema';
 import type { Principal } from './principal';
+import { replacePrimaryKey } from './primary';
 import { insertKey, keyStatus } from './repository';
 import { assertCanManage, assertCovers, capExpiry, type Grant } from './rules';
 import { isScopePattern, ROLE_NAMES, ROLES, SCOPE_INFO, SCOPES, type Role } from './scopes';
@@ -147,21 +148,14 @@ export const keyRoutes = [
     responses: { 201: Created },
     handler: async ({ principal, services, ip }) => {
       if (!principal.isPrimary) throw new ApiError(403, 'primary_key_protected', 'Only the primary key can reset the primary key');
-      const now = nowIso();
-      const created = await services.keyCache.change(() =>
-        services.db.transaction().execute(async (trx) => {
-          const made = await insertKey(trx, { accountId: principal.account.id, name: principal.key.name, isPrimary: true, createdBy: principal.key.id });
-          await trx.updateTable('api_keys').set({ revoked_at: now, replaced_by: made.row.id }).where('id', '=', principal.key.id).execute();
-          return made;
-        }),
-      );
+      const created = await replacePrimaryKey(services.db, services.keyCache, principal.account.id, principal.key.id);
       await services.audit.record({
         event: 'key.primary_reset',
         accountId: principal.account.id,
         keyId: created.row.id,
         actorKeyId: principal.key.id,
         ip,
-        details: { previousKeyId: principal.key.id },
+        details: { previousKeyIds: created.previousKeyIds },
       });
       return { success: true as const, key: created.secret, apiKey: keyView(created.row) };
     },
