@@ -57,7 +57,7 @@ test('vault rotate re-encrypts under the new version; the old one can then be dr
   const rotated = await reelay(`${v2},${v1}`, 'vault', 'rotate');
   expect(rotated.stderr).toBe('');
   expect(rotated.code).toBe(0);
-  expect(rotated.stdout).toContain('vault rotated to key v2: 1 connection(s), 0 render payload(s) re-encrypted');
+  expect(rotated.stdout).toContain('vault rotated to key v2: 1 connection(s), 0 render payload(s), 0 webhook secret(s) re-encrypted');
   expect(rotated.stdout).toContain('older versions can be removed');
   expect(rotated.stdout + rotated.stderr).not.toContain(secret);
 
