@@ -5,7 +5,7 @@
  *   B: a bare Express route that does nothing but answer {ok:true}
  * Each is measured with 10 connections (throughput) and 1 connection (latency).
  * Goal (issue 2): A ≥ 50% of B's requests/s, A's p99 < 10 ms at 1 connection.
- * Env: BENCH_SECONDS (default 8), DATABASE_URL/REDIS_URL as for the bridge.
+ * Env: BENCH_SECONDS (default 8), DATABASE_URL (postgres://… uses a throw-away schema), REDIS_URL.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import express from 'express';
+import { sql } from 'kysely';
 import { createAccount } from '../bridge/src/accounts';
 import { buildApp } from '../bridge/src/app';
 import { loadConfig } from '../bridge/src/config';
@@ -49,6 +50,8 @@ async function serve() {
     REELAY_QUEUE_PREFIX: prefix,
     REELAY_LOG_LEVEL: 'info',
     REELAY_RATE_LIMIT_READ: '100000000/100000000',
+    // PostgreSQL: a schema of its own, dropped at the end
+    ...(process.env.DATABASE_URL?.startsWith('postgres') ? { REELAY_DATABASE_SCHEMA: `reelay_bench_${process.pid}` } : {}),
   });
   // the production logger (buffered stdout); the child's stdout is /dev/null
   const services = await createServices(config);
@@ -72,6 +75,7 @@ async function serve() {
     await new Promise((r) => bareServer.close(r));
     const keys = await services.redis.keys(`${prefix}:*`);
     if (keys.length) await services.redis.del(...keys);
+    if (config.database.kind === 'postgres') await sql`drop schema if exists ${sql.id(config.database.schema!)} cascade`.execute(services.db);
     await services.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
