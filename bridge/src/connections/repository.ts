@@ -50,7 +50,7 @@ export function openRow(ring: KeyRing, row: ConnectionsTable): Connection {
   return { accountId: row.account_id, id: row.id, type: row.type, name: row.name, config, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-/** The API view: non-sensitive fields as stored, sensitive ones replaced by a mask (header names kept). */
+/** The API view: non-sensitive fields as stored, each sensitive one (webhook headers as a whole) replaced by one mask. */
 export interface ConnectionViewShape {
   [field: string]: unknown;
   id: string;
