@@ -49,11 +49,12 @@ return { allowed, tostring(tokens), tostring(now) }
  */
 const ADMIT = TOKEN_BUCKET.replace(
   'return { allowed, tostring(tokens), tostring(now) }',
-  `redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
-redis.call('ZADD', KEYS[3], now, ARGV[5])
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]))
+  `-- expiry and trimming only when something new appears: this runs on every request
+if redis.call('HINCRBY', KEYS[2], ARGV[4], 1) == 1 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6])) end
+if redis.call('ZADD', KEYS[3], now, ARGV[5]) == 1 then
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]))
+end
 local gen = redis.call('GET', KEYS[4]) or '0'
 return { allowed, tostring(tokens), tostring(now), gen }`,
 );
