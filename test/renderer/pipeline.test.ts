@@ -3,7 +3,7 @@
  * --local mode, provider and destination hooks, connections handed to providers, cancellation.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { registerDestination, registerImageProvider, registerVoiceProvider, renderLocal, renderMovie, type DeliveryContext } from '../../renderer/src';
 import { expectColour, ffprobe, frameAt, harness, makeMedia, serveDir, volume, type AssetServer } from './helpers';
@@ -59,6 +59,24 @@ describe('errors name the scene, element and cause', () => {
       code: 'provider_missing', message: "Scene #1, element #1 (scenes[0].elements[0]): no voice provider for model 'nobody-tts'",
     });
     await expect(h.render(movie([{ elements: [{ type: 'image', prompt: 'a cat', model: 'nobody-img' }] }]))).rejects.toMatchObject({ code: 'provider_missing' });
+  });
+});
+
+describe('fonts', () => {
+  test('a font URL is downloaded and used; a URL that is not a font fails naming the element', async () => {
+    copyFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf', path.join(h.dir, 'media', 'serif.ttf'));
+    const text = (settings: object) => movie([{ duration: 1, 'background-color': '#0000ff', elements: [{ type: 'text', text: 'Wide', settings: { 'font-size': 30, ...settings } }] }]);
+    const serif = await h.render(text({ 'font-url': src('serif.ttf') }), { project: 'serif' });
+    const sans = await h.render(text({}), { project: 'sans' });
+    const bright = (file: string) => {
+      const f = frameAt(file, 0.5);
+      let n = 0;
+      for (let y = 0; y < f.height; y++) for (let x = 0; x < f.width; x++) if (f.at(x, y)[0] > 150) n++;
+      return n;
+    };
+    // Bold serif glyphs cover clearly more pixels than regular sans.
+    expect(bright(serif.file)).toBeGreaterThan(bright(sans.file) * 1.15);
+    await expect(h.render(text({ 'font-url': src('not-media.png') }))).rejects.toMatchObject({ code: 'asset_failed', message: expect.stringContaining('is not a TrueType/OpenType font') });
   });
 });
 
