@@ -74,7 +74,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     return full;
   };
 
-  const process = async (job: Job<RenderJobData>): Promise<RenderEvent> => {
+  const processJob = async (job: Job<RenderJobData>): Promise<RenderEvent> => {
     const data = job.data;
     const project = typeof data?.project === 'string' && data.project !== '' ? data.project : String(job.id);
     const controller = new AbortController();
@@ -119,7 +119,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     }
   };
 
-  void queue.process('*', opts.concurrency ?? 1, process);
+  void queue.process('*', opts.concurrency ?? 1, processJob);
 
   return {
     ready,
