@@ -1,9 +1,12 @@
 /**
  * `npm run bench:render`: Reelay's renderer against a hand-written single ffmpeg command that draws
  * the same picture with the same encoder settings (libx264 veryfast CRF 20, AAC 192k), and against
- * editly on movie (a) when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run).
- * Median of 3 runs each, interleaved; wall time and peak RSS (GNU time's max RSS of the process tree,
- * plus the Node process's own peak for Reelay).
+ * editly on movie (a) when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run;
+ * REELAY_EDITLY_NODE picks the Node its canvas/gl modules were built for — editly 0.14 under Node 24
+ * exits 0 with most frames missing, so we installed it under Debian's Node 20 for the comparison).
+ * Median of 3 runs each, interleaved; wall time, CPU seconds (user+sys of the process tree: the steady
+ * measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
+ * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_CASES=abc and BENCH_EDITLY=0 narrow a run.
  *
  * (a) 3 scenes × 5 s at full-hd 30 fps: image with slow zoom + title; trimmed video + lower third;
  *     colour background with two lines; 1 s fade transitions; music with fade-out.
