@@ -66,6 +66,24 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/**
+ * Probe results by file identity (path, size, mtime). A worker renders the same cached assets again
+ * and again (templates); ffprobe costs tens of milliseconds per input.
+ */
+const probeMemo = new Map<string, ProbeResult>();
+const PROBE_MEMO_SIZE = 1000;
+
+async function probeOnce(file: string): Promise<ProbeResult> {
+  const st = await fs.stat(file);
+  const key = `${file}|${st.size}|${st.mtimeMs}`;
+  const hit = probeMemo.get(key);
+  if (hit) return hit;
+  const result = await probe(file);
+  if (probeMemo.size >= PROBE_MEMO_SIZE) probeMemo.delete(probeMemo.keys().next().value!);
+  probeMemo.set(key, result);
+  return result;
+}
+
 export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<Plan> {
   const { width, height } = movieSize(movie);
   const cache = new AssetCache(path.join(opts.cacheDir, 'assets'));
@@ -98,7 +116,7 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
   };
   const probeMedia = async (file: string, src: string, l: Located): Promise<ProbeResult> => {
     try {
-      const p = await probe(file);
+      const p = await probeOnce(file);
       if (!p.hasVideo && !p.hasAudio) throw new Error('no streams');
       return p;
     } catch {
