@@ -16,4 +16,8 @@ module.exports = {
   testTimeout: 60000,
   // ffmpeg renders are CPU-bound and the machines have 2 cores: more workers only thrash.
   maxWorkers: 2,
+  // A fresh worker process for every test file: suites start real servers, Bull queues and child
+  // processes, and a late event from one file (a closing socket, a reconnecting client) must never be
+  // reported against the next file's tests. Costs about a second a file.
+  workerIdleMemoryLimit: '1MB',
 };
