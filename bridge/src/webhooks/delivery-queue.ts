@@ -6,6 +6,7 @@
  * a duplicate job never causes a duplicate send (the claim fails).
  */
 import Bull from 'bull';
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { type ConnectionResolver, resolveTarget } from './destinations';
 import { DEFAULT_DISABLE_AFTER_FAILING_MS, DELIVERY_TIMEOUT_MS, nextRetryDelayMs } from './retry-policy';
@@ -74,12 +75,35 @@ export class DeliveryQueue {
 
   /** Starts processing and the sweeper (which runs once at once: this is the restart recovery). */
   async start(): Promise<void> {
+    // Bull names its blocking connection (CLIENT SETNAME, only for `getWorkers()`, unused here) from a
+    // promise nobody awaits; queued behind a blocking pop, it rejects unhandled when the queue closes.
+    (this.queue as unknown as { setWorkerName: () => Promise<void> }).setWorkerName = async () => undefined;
     // The promise settles only when the queue closes (Bull 4 may reject it then): nothing to report.
     this.queue.process(this.options.concurrency ?? 16, (job) => this.process(job.data)).catch(() => undefined);
+    await this.clientsReady();
     await this.sweep();
     const interval = this.options.sweepIntervalMs ?? 30_000;
     this.sweepTimer = setInterval(() => void this.sweep(), interval);
     this.sweepTimer.unref();
+  }
+
+  /**
+   * Bull 4 opens its subscriber and blocking Redis connections lazily while `process()` starts, and its
+   * close() does not wait for that: closed too early, the late connections stay open and keep the
+   * process alive. Creating them now (the getters cache them) and waiting until they are ready makes
+   * a later close() end them.
+   */
+  private async clientsReady(): Promise<void> {
+    const lazy = this.queue as unknown as { eclient: Redis; bclient: Redis };
+    await this.queue.isReady();
+    const ready = (client: Redis) =>
+      client.status === 'ready'
+        ? undefined
+        : new Promise<void>((resolve) => {
+            client.once('ready', () => resolve());
+            client.once('end', () => resolve());
+          });
+    await Promise.all([ready(lazy.eclient), ready(lazy.bclient)]);
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,9 @@ export function installConnections(opts: InstallOptions = {}): void {
       return { message: outcome.target };
     });
   }
+  // `webhook` destinations are sent by the bridge's webhooks queue when the render ends (one queue,
+  // retries and delivery log with subscriptions: bridge/src/webhooks); the renderer only records them.
+  registerDestination('webhook', async () => ({ message: 'sent by the bridge when the render ends (GET /v2/webhooks/deliveries?project=…)' }));
 }
 
 function retryScheduleFromEnv(): number[] | undefined {

