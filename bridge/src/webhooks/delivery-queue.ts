@@ -59,11 +59,13 @@ export interface DeliveryQueueOptions {
 }
 
 const USER_AGENT = 'Reelay-Webhooks/1.0';
+const DELIVERY_LOG_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 export class DeliveryQueue {
   readonly queue: Bull.Queue<DeliveryJob>;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastPrune = 0;
   private readonly lockMs: number;
 
   constructor(private readonly options: DeliveryQueueOptions) {
@@ -141,6 +143,7 @@ export class DeliveryQueue {
     const horizon = new Date(now.getTime() + 2 * (this.options.sweepIntervalMs ?? 30_000));
     let count = 0;
     try {
+      await this.pruneLog(now);
       const rows = await dueDeliveries(this.options.db, now, horizon, 1000);
       for (const row of rows) {
         await this.enqueue(row, now);
@@ -150,6 +153,14 @@ export class DeliveryQueue {
       this.options.logger.warn({ err: (err as Error).message }, 'webhook sweep failed');
     }
     return count;
+  }
+
+  /** Finished deliveries are kept 30 days for the log, then removed (checked at most hourly). */
+  private async pruneLog(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < 3600_000) return;
+    this.lastPrune = now.getTime();
+    const before = new Date(now.getTime() - DELIVERY_LOG_RETENTION_MS).toISOString();
+    await this.options.db.deleteFrom('webhook_deliveries').where('status', 'in', ['succeeded', 'failed']).where('created_at', '<', before).execute();
   }
 
   /** One attempt of one delivery. Exported for the processor; never throws for a receiver's failure. */
@@ -289,7 +300,8 @@ export class DeliveryQueue {
     await this.options.audit?.({
       accountId: subscription.account_id,
       event: 'webhook.disabled',
-      details: { webhookId: subscription.id, url: subscription.url, reason },
+      // Not the URL: for Zapier and Make the hook URL itself is the secret.
+      details: { webhookId: subscription.id, reason },
     });
   }
 }

@@ -192,6 +192,19 @@ describe('webhook delivery engine', () => {
     expect(uniqueIds(receiver.requests).size).toBe(1);
   });
 
+  test('finished deliveries older than 30 days leave the log; unfinished ones stay', async () => {
+    const { row } = await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
+    receiver.respond = () => ({ status: 500 });
+    const [old] = await publishMovieEvent(deps(), { accountId: ACCOUNT, type: 'movie.done', data: movieData('OLD') });
+    await waitUntil(async () => (await findDelivery(h.db, old.id))?.status === 'failed');
+    const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString();
+    await h.db.updateTable('webhook_deliveries').set({ created_at: longAgo }).execute();
+    await h.db.insertInto('webhook_deliveries').values({ ...old, id: 'whd_stuck', dedupe_key: 'stuck', status: 'pending', next_attempt_at: new Date(Date.now() + 3600_000).toISOString() }).execute();
+    await h.restart(); // its first sweep prunes
+    const left = await h.db.selectFrom('webhook_deliveries').select(['id', 'status']).where('subscription_id', '=', row.id).execute();
+    expect(left).toEqual([{ id: 'whd_stuck', status: 'pending' }]);
+  });
+
   test('a bridge restart: deliveries pending in the store are sent by the next process', async () => {
     await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
     await h.deliveries.close(); // the bridge is down when the render finishes…
