@@ -36,10 +36,14 @@ export interface WebhookEventsDeps {
   resolveConnection?: ConnectionResolver;
 }
 
-function newDelivery(fields: Pick<DeliveryRow, 'account_id' | 'subscription_id' | 'dedupe_key' | 'event_type' | 'project' | 'target' | 'content_type' | 'body'> & { message_id?: string }, now: Date): DeliveryRow {
+type DeliveryFields = Pick<DeliveryRow, 'account_id' | 'subscription_id' | 'dedupe_key' | 'event_type' | 'project' | 'target' | 'content_type' | 'body'>;
+
+/** A pending delivery due now; a new message id unless it re-sends an existing message. */
+function newDelivery({ message_id, ...fields }: DeliveryFields & { message_id?: string }, now: Date): DeliveryRow {
   return {
+    ...fields,
     id: newId('whd'),
-    message_id: fields.message_id ?? generateMessageId(),
+    message_id: message_id ?? generateMessageId(),
     status: 'pending',
     attempts: 0,
     next_attempt_at: now.toISOString(),
@@ -50,7 +54,6 @@ function newDelivery(fields: Pick<DeliveryRow, 'account_id' | 'subscription_id' 
     last_attempt_at: null,
     delivered_at: null,
     created_at: now.toISOString(),
-    ...fields,
   };
 }
 
