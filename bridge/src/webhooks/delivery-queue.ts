@@ -71,7 +71,8 @@ export class DeliveryQueue {
   constructor(private readonly options: DeliveryQueueOptions) {
     this.queue = new Bull<DeliveryJob>(WEBHOOKS_QUEUE, options.redisUrl, { prefix: options.queuePrefix });
     // An attempt may take the whole timeout; the claim must outlive it so nobody else takes the row.
-    this.lockMs = (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 30_000;
+    // A process that dies mid-attempt leaves the claim; its row is retried once the claim lapses.
+    this.lockMs = (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 5_000;
     this.queue.on('error', (err) => options.logger.warn({ err: err.message }, 'webhooks queue error'));
   }
 

@@ -192,6 +192,21 @@ describe('webhook delivery engine', () => {
     expect(uniqueIds(receiver.requests).size).toBe(1);
   });
 
+  test('a process that died mid-attempt: once its claim lapses the delivery is sent by another; a live claim is respected', async () => {
+    await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
+    await h.deliveries.close();
+    const stopped = { enqueue: async () => undefined } as unknown as typeof h.deliveries;
+    const [row] = await publishMovieEvent({ db: h.db, deliveries: stopped }, { accountId: ACCOUNT, type: 'movie.done', data: movieData('P1') });
+    const claim = (ms: number) => h.db.updateTable('webhook_deliveries').set({ status: 'sending', locked_until: new Date(Date.now() + ms).toISOString() }).where('id', '=', row.id).execute();
+    await claim(60_000); // another process is (still) sending it
+    await h.restart();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(receiver.requests).toHaveLength(0);
+    await claim(-1000); // …and then it died
+    await receiver.waitFor((r) => r.length === 1);
+    await waitUntil(async () => (await findDelivery(h.db, row.id))?.status === 'succeeded');
+  });
+
   test('finished deliveries older than 30 days leave the log; unfinished ones stay', async () => {
     const { row } = await createSubscription(h.db, h.cipher, { accountId: ACCOUNT, url: receiver.url(), events: ['movie.done'] });
     receiver.respond = () => ({ status: 500 });

@@ -86,3 +86,32 @@ test('50 concurrent renders: each movie.done delivered exactly once, every signa
   expect(new Set(got.map((r) => JSON.parse(r.body).data.project))).toEqual(projects);
   expect(got.every((r) => verifies(sub.body.secret, r))).toBe(true);
 }, 180_000);
+
+test('a delivery waiting for its retry survives the bridge being killed and Redis being flushed: sent once after restart', async () => {
+  const own = await createInstall({ REELAY_WEBHOOK_RETRY_SCHEDULE: '3,3' });
+  try {
+    const first = await own.spawn('start');
+    const sub = await own.api('POST', '/v2/webhooks', { body: { url: receiver.url('/restart'), events: ['movie.done'] } });
+    receiver.respond = (r) => ({ status: r.path === '/restart' ? 503 : 204 });
+    const posted = await own.api('POST', '/v2/movies', { body: tinyMovie('restart', 0.5) });
+    await receiver.waitFor((r) => r.some((x) => x.path === '/restart'), 60_000);
+    // Once the failed attempt is recorded (a crash during an attempt is retried when its 20 s claim lapses)…
+    for (let logged = false; !logged; await new Promise((r) => setTimeout(r, 50))) {
+      const log = await own.api('GET', `/v2/webhooks/${sub.body.id}/deliveries`);
+      logged = log.body.deliveries[0]?.status === 'pending' && log.body.deliveries[0]?.attempts === 1;
+    }
+    await first.kill('SIGKILL'); // …kill the bridge before the retry due in ~3 s: now only the store knows it
+    await own.flushRedis();
+    receiver.respond = () => ({ status: 204 });
+    await own.spawn('start');
+    await receiver.waitFor((r) => r.filter((x) => x.path === '/restart').length === 2, 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const got = receiver.requests.filter((x) => x.path === '/restart');
+    expect(got).toHaveLength(2);
+    expect(uniqueIds(got).size).toBe(1);
+    expect(JSON.parse(got[1].body).data.project).toBe(posted.body.project);
+    expect(verifies(sub.body.secret, got[1])).toBe(true);
+  } finally {
+    await own.stop();
+  }
+}, 120_000);
