@@ -5,7 +5,7 @@ import { deliverSftp } from './sftp';
 
 export { DEFAULT_RETRY_DELAYS_MS, DeliveryError, expandMacros, remoteDirectory, remoteFileName, runDelivery } from './delivery';
 export type { Deliver, DeliveryContext, DeliveryOutcome } from './delivery';
-export { isPublicAddress, resolvePublicHost } from './egress';
+export { resolvePublicHost } from './egress';
 
 /** Destination types delivered here; `webhook` is delivered by the bridge's webhooks queue. */
 export const destinations: Record<'ftp' | 'sftp' | 'email', Deliver> = {

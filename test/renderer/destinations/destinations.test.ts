@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DeliveryContext, deliverTo, expandMacros, isPublicAddress, resolvePublicHost } from '../../../renderer/src/destinations';
+import { DeliveryContext, deliverTo, expandMacros, resolvePublicHost } from '../../../renderer/src/destinations';
 import { startFtpServer, startSftpServer, startSmtpServer, tempDir } from './servers';
 
 const creds = { username: 'reelay', password: `pw-${randomBytes(6).toString('hex')}` };
@@ -157,16 +157,19 @@ describe('email', () => {
   });
 });
 
+// The address table itself is tested with the asset policy (test/renderer/assets.test.ts), which
+// destinations share; here: that destinations apply it to the resolved address.
 describe('egress checks', () => {
-  it.each([
-    ['127.0.0.1', false], ['10.1.2.3', false], ['169.254.169.254', false], ['192.168.1.1', false], ['172.20.0.1', false],
-    ['::1', false], ['::ffff:127.0.0.1', false], ['::ffff:7f00:1', false], ['fd00::1', false], ['fe80::1', false], ['0.0.0.0', false],
-    ['93.184.216.34', true], ['2606:4700::1111', true],
-  ])('%s public=%s', (address, expected) => {
-    expect(isPublicAddress(address)).toBe(expected);
+  it.each([['127.0.0.1'], ['10.1.2.3'], ['169.254.169.254'], ['::ffff:127.0.0.1'], ['fe80::1']])('%s is refused with the switch off', async (host) => {
+    await expect(resolvePublicHost(host, false)).rejects.toThrow(/non-public/);
   });
 
   it('resolves "localhost" and refuses it', async () => {
     await expect(resolvePublicHost('localhost', false)).rejects.toThrow(/non-public/);
+  });
+
+  it('the switch lets loopback through but never link-local (cloud metadata)', async () => {
+    await expect(resolvePublicHost('127.0.0.1', true)).resolves.toBe('127.0.0.1');
+    await expect(resolvePublicHost('169.254.169.254', true)).rejects.toThrow(/non-public/);
   });
 });
