@@ -7,4 +7,11 @@ export PATH="$REELAY_ROOT/node_modules/.bin:$PATH"
 cd "$REELAY_ROOT"
 echo "== lint"; npm run --silent lint
 echo "== type-check"; npm run --silent typecheck
-echo "== tests"; jest "$@"
+echo "== tests"
+results="$(mktemp)"
+status=0
+jest --json --outputFile="$results" "$@" || status=$?
+# One plain closing line that any CI reader understands, from jest's own counts.
+node -e 'const r = require(process.argv[1]); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results" || true
+rm -f "$results"
+exit "$status"
