@@ -1,7 +1,10 @@
 /**
  * The asset URLs of a movie, checked before anything is charged:
- * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path); it
- *   is handed to the renderer as a signed link to this bridge's `/files/…` route;
+ * - `reelay://uploads/<id>` names an upload of the caller's account (unknown → 400 at its path). On
+ *   storage with local paths (shared with the renderers, which the output directory needs anyway) the
+ *   ref stays in the movie and the job's `assets` map gives its path (uploadPaths, at enqueue), so one
+ *   machine needs no private-URL switch. A storage driver without local paths (object storage) hands
+ *   the renderer a signed link to this bridge's `/files/…` route instead;
  * - a signed file link of this bridge (`<public url>/files/<name>?sig=<jwt>`, e.g. an earlier render) must
  *   still be valid and its file present;
  * - anything else must be http(s) to an address the renderer may reach: loopback, private and
@@ -93,6 +96,8 @@ export async function checkMovieAssets(services: Services, accountId: string, re
         .where('id', '=', ref[1])
         .executeTakeFirst();
       if (!upload) problems.push({ path, message: `unknown upload '${ref[1]}'`, in: 'body' });
+      // Storage shared with the renderers (local disk): the ref stays, mapped to its path at enqueue.
+      else if (pipeline.storage.localPath(upload.storage_key)) continue;
       else if (!ownHostReachable) unreachable(path);
       else {
         replacements[value] = await signFileUrl({ publicUrl: config.publicUrl, secret: config.jwtSecret, storageKey: upload.storage_key, lifetimeSeconds: UPLOAD_LINK_SECONDS });
@@ -145,4 +150,34 @@ export function replaceAssetStrings<T>(movie: T, map: Record<string, string>): T
     return v;
   };
   return walk(movie) as T;
+}
+
+/**
+ * `reelay://uploads/<id>` refs anywhere in a job's movie → the upload's absolute path on shared
+ * storage (job data `assets`). Looked up in the render's own account; unknown ids are left out (the
+ * renderer then fails that element) and so are uploads on storage without local paths.
+ */
+export async function uploadPaths(services: Services, accountId: string, movie: unknown): Promise<Record<string, string>> {
+  const refs = new Map<string, string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const m = UPLOAD_REF.exec(v);
+      if (m) refs.set(m[1], v);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(movie);
+  if (refs.size === 0) return {};
+  const rows = await services.db
+    .selectFrom('uploads')
+    .select(['id', 'storage_key'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...refs.keys()])
+    .execute();
+  const out: Record<string, string> = {};
+  for (const row of rows) {
+    const file = services.pipeline.storage.localPath(row.storage_key);
+    if (file) out[refs.get(row.id)!] = file;
+  }
+  return out;
 }

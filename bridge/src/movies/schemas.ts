@@ -25,6 +25,10 @@ export const movieStatusSchema = z.object({
   template: z.string().nullable(),
   batch: z.string().nullable(),
   cached: z.boolean(),
+  /** Each export destination's outcome, in the order of `exports[].destinations[]`. */
+  exports: z.array(
+    z.object({ type: z.string(), id: z.string().optional(), status: z.enum(['done', 'error']), message: z.string().optional() }),
+  ),
 });
 
 export const movieListItemSchema = movieStatusSchema.extend({

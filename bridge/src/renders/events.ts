@@ -8,7 +8,7 @@ import Bull from 'bull';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { creditsFor } from '../movies/cost';
-import { addRefund, getRenderById, markDone, markError, markRunning, type RenderRow } from './repository';
+import { addRefund, getRenderById, markDone, markError, markRunning, type RenderExport, type RenderRow } from './repository';
 import { notifyRenderEnded } from './notify';
 import { RENDER_EVENTS_QUEUE, type RenderEvent } from './queue';
 
@@ -55,6 +55,7 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
     // The renderer reports milliseconds; JSON2Video's rendering_time is seconds.
     renderingTime: Math.round(r.renderingTime) / 1000,
     endedAt: at,
+    exports: exportsOf(r.exports),
     message: (r.exports ?? [])
       .filter((e) => e.status === 'error')
       .map((e) => `export to ${e.type}${e.id ? ` '${e.id}'` : ''} failed: ${e.message ?? 'unknown error'}`)
@@ -69,6 +70,19 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
     await addRefund(services.db, row.project, surplus);
   }
   await notifyRenderEnded(services, row.project);
+}
+
+/** The renderer's export outcomes, kept to the fields the status body shows. */
+function exportsOf(list: unknown): RenderExport[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    .map((e) => ({
+      type: String(e.type ?? ''),
+      ...(typeof e.id === 'string' ? { id: e.id } : {}),
+      status: e.status === 'done' ? ('done' as const) : ('error' as const),
+      ...(typeof e.message === 'string' && e.message ? { message: e.message } : {}),
+    }));
 }
 
 async function finishError(services: Services, row: RenderRow, message: string, at: string): Promise<void> {

@@ -7,7 +7,9 @@
 import path from 'node:path';
 import type Bull from 'bull';
 import type { Feature, Services } from '../services';
+import { uploadPaths } from '../movies/assets';
 import { LocalStorage, type Storage } from '../storage';
+import { signFileUrl } from '../storage/signed-urls';
 import { cancelRender, enqueueRender, openRenderQueue, type RenderJobData } from './queue';
 import type { RenderRow } from './repository';
 import { renderPrefix } from './retention';
@@ -45,7 +47,14 @@ export function createPipeline(services: Services): Pipeline {
     storage,
     queue,
     prefixOf,
-    enqueue: (row) => enqueueRender(queue, row, outputDir(row)),
+    async enqueue(row) {
+      // The file is named here, so its signed link exists before the render (email sends it).
+      const format = (JSON.parse(row.movie) as { format?: unknown }).format;
+      const name = row.project;
+      const storageKey = `${prefixOf(row)}/${name}.${typeof format === 'string' ? format : 'mp4'}`;
+      const url = await signFileUrl({ publicUrl: config.publicUrl, secret: config.jwtSecret, storageKey });
+      await enqueueRender(queue, row, { dir: outputDir(row), name, url }, await uploadPaths(services, row.account_id, row.movie === '' ? {} : JSON.parse(row.movie)));
+    },
     cancel: (project) => cancelRender(queue, services.redis, config.queuePrefix, project),
     keyOfOutput(row, file) {
       const dir = outputDir(row);

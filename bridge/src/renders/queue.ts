@@ -34,14 +34,16 @@ export function openRenderQueue(redisUrl: string, prefix: string): Bull.Queue<Re
 export async function enqueueRender(
   queue: Bull.Queue<RenderJobData>,
   row: Pick<RenderRow, 'project' | 'movie' | 'sealed_connections'>,
-  outputDir: string,
+  output: RenderJobData['output'],
+  assets: Record<string, string> = {},
 ): Promise<void> {
   await queue.add(
     {
       project: row.project,
       movie: JSON.parse(row.movie),
-      output: { dir: outputDir },
+      output,
       ...(row.sealed_connections ? { sealedConnections: row.sealed_connections } : {}),
+      ...(Object.keys(assets).length > 0 ? { assets } : {}),
     },
     // The renderer's retry policy (passing faults retried with backoff), our retention of finished jobs.
     { ...renderJobOptions(row.project), removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },

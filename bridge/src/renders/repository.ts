@@ -95,6 +95,16 @@ export interface DoneFields {
   endedAt: string;
   /** '' normally; names the export destinations that failed (the movie itself is fine). */
   message?: string;
+  /** Outcomes of the movie's export destinations, in order. */
+  exports?: RenderExport[];
+}
+
+/** One export destination's outcome as the status body shows it. */
+export interface RenderExport {
+  type: string;
+  id?: string;
+  status: 'done' | 'error';
+  message?: string;
 }
 
 /** pending|running → done. Returns true once per render (the caller then refunds surplus and publishes). */
@@ -115,6 +125,7 @@ export async function markDone(db: Db, project: string, f: DoneFields): Promise<
       fps: f.fps,
       rendering_time: f.renderingTime,
       ended_at: f.endedAt,
+      exports: f.exports && f.exports.length > 0 ? JSON.stringify(f.exports) : null,
       updated_at: nowIso(),
     })
     .where('project', '=', project)

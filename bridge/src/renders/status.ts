@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config';
 import { signFileUrl } from '../storage/signed-urls';
-import type { RenderRow } from './repository';
+import type { RenderExport, RenderRow } from './repository';
 
 export interface MovieStatus {
   success: true;
@@ -33,6 +33,8 @@ export interface MovieStatus {
   template: string | null;
   batch: string | null;
   cached: boolean;
+  /** Each export destination's outcome, in the order of `exports[].destinations[]`. */
+  exports: RenderExport[];
 }
 
 export async function fileUrl(config: Pick<Config, 'publicUrl' | 'jwtSecret'>, key: string | null, urlLifetimeSeconds?: number): Promise<string | null> {
@@ -67,5 +69,6 @@ export async function movieStatus(config: Pick<Config, 'publicUrl' | 'jwtSecret'
     template: row.template_id,
     batch: row.batch_id,
     cached: row.cached_from !== null,
+    exports: row.exports ? (JSON.parse(row.exports) as RenderExport[]) : [],
   };
 }

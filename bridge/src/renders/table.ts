@@ -41,6 +41,8 @@ export interface RendersTable {
   updated_at: string;
   /** Set when retention (or DELETE) removed the files. */
   files_deleted_at: string | null;
+  /** JSON array of export destination outcomes (migration 0006); null until done or when none ran. */
+  exports: string | null;
 }
 
 export interface RenderBatchesTable {

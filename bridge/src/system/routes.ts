@@ -24,6 +24,15 @@ function docsPage(doc: Record<string, unknown>): string {
 <table><tr><th>method</th><th>path</th><th>scope</th><th>summary</th></tr>${rows.join('')}</table>`;
 }
 
+/**
+ * Loaded at call time: routes.ts lists this module too. A plain require, not `import()`: under tsx's
+ * CommonJS loader a dynamic import of an extensionless path does not resolve in real processes.
+ */
+function routeList(): (typeof import('../routes'))['allRoutes'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../routes') as typeof import('../routes')).allRoutes;
+}
+
 export const systemRoutes = [
   defineRoute({
     method: 'get',
@@ -60,8 +69,7 @@ export const systemRoutes = [
     summary: 'This API as an OpenAPI 3.1 document (generated from the mounted routes)',
     responses: { 200: z.record(z.string(), z.unknown()) },
     handler: async ({ services }) => {
-      // Imported at call time: routes.ts lists this module too.
-      const { allRoutes } = await import('../routes');
+      const allRoutes = routeList();
       openApiCache ??= buildOpenApi(allRoutes, services.config.publicUrl);
       return openApiCache;
     },
@@ -74,7 +82,7 @@ export const systemRoutes = [
     responseContentType: 'text/html',
     responses: { 200: z.string() },
     handler: async ({ services, res }) => {
-      const { allRoutes } = await import('../routes');
+      const allRoutes = routeList();
       docsCache ??= docsPage((openApiCache ??= buildOpenApi(allRoutes, services.config.publicUrl)));
       res.type('html').send(docsCache);
     },

@@ -3,8 +3,11 @@
  * followed here (not by axios) so its URL is re-checked; size and time are capped.
  */
 import axios, { type AxiosResponse } from 'axios';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { RenderError } from '../errors';
+import { currentJobContext } from '../jobs/job-context';
 import { AssetCache } from './cache';
 import { createSafeAgents, ForbiddenAddressError } from './safe-agent';
 
@@ -55,9 +58,26 @@ function parseHttpUrl(raw: string, where: string): URL {
   return url;
 }
 
+/** An upload on storage shared with the bridge: only through the job's `assets` map (job-context.ts). */
+async function localUpload(rawUrl: string, where: string): Promise<FetchedAsset | undefined> {
+  if (!rawUrl.startsWith('reelay://')) return undefined;
+  const file = currentJobContext()?.assets?.[rawUrl];
+  if (typeof file !== 'string' || !path.isAbsolute(file)) {
+    throw new RenderError('asset_failed', `${where}: '${rawUrl}' is not available to this renderer`, { path: where });
+  }
+  try {
+    if ((await stat(file)).isFile()) return { file };
+  } catch {
+    // reported below
+  }
+  throw new RenderError('asset_failed', `${where}: '${rawUrl}' was not found (deleted?)`, { path: where });
+}
+
 export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<FetchedAsset> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const { where } = opts;
+  const local = await localUpload(rawUrl, where);
+  if (local) return local;
   let url = parseHttpUrl(rawUrl, where);
   if (opts.useCache) {
     const hit = await opts.cache.lookup(rawUrl);

@@ -3,6 +3,7 @@
  * deliver `exports[].destinations[]` after a render.
  */
 import type { Logger } from '../logger';
+import { currentJobContext } from './job-context';
 
 /** JSON path of an element or destination (`scenes[0].elements[1]`, `exports[0].destinations[0]`) → its connection. */
 export type OpenedConnections = Record<string, Record<string, unknown>>;
@@ -41,6 +42,8 @@ export interface DeliveryContext {
   result: DestinationResultFile;
   movieId?: string;
   clientData?: Record<string, unknown>;
+  /** Public (signed) URL of the movie, when the bridge gave one (job data `output.url`). */
+  url?: string;
   signal: AbortSignal;
   logger: Logger;
 }
@@ -54,5 +57,8 @@ export function registerDestination(type: string, deliver: Deliver): void {
 }
 
 export function getDestination(type: string): Deliver | undefined {
-  return destinations.get(type);
+  const deliver = destinations.get(type);
+  if (!deliver) return undefined;
+  // The job's public link (job-context.ts) reaches every destination without the pipeline carrying it.
+  return (ctx) => deliver({ ...ctx, url: ctx.url ?? currentJobContext()?.publicUrl });
 }

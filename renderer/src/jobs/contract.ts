@@ -26,9 +26,21 @@ export interface RenderJobData {
   output: {
     /** Absolute directory on shared storage where the movie and its poster are written. */
     dir: string;
+    /** File name without extension (`<name>.<format>`, poster `<name>.jpg`). @default the project id */
+    name?: string;
+    /**
+     * Signed public URL the movie will have once written (the bridge names the file up front and signs
+     * it before enqueueing), so destinations can send a link (email over its attachment limit).
+     */
+    url?: string;
   };
   /** Opaque sealed connections, opened by the registered connection opener. Never logged. */
   sealedConnections?: string;
+  /**
+   * `reelay://uploads/<id>` → absolute path of the upload on storage shared with the bridge. The only
+   * local files a renderer reads; refs missing here fail the render (see job-context.ts).
+   */
+  assets?: Record<string, string>;
 }
 
 export interface RenderExportOutcome {

@@ -8,6 +8,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import path from 'node:path';
 import { RenderError } from '../errors';
 import { openConnections } from '../jobs/connections';
+import { runInJobContext } from '../jobs/job-context';
 import { cancelChannel, DEFAULT_QUEUE_PREFIX, RENDER_EVENTS_QUEUE, RENDER_QUEUE, type RenderEvent, type RenderJobData } from '../jobs/contract';
 import { silentLogger, type Logger } from '../logger';
 import { renderMovie } from '../render/render-movie';
@@ -92,9 +93,10 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       }
       let lastPct = 0;
       let lastAt = Date.now();
-      const result = await renderMovie({
+      const context = { publicUrl: data.output.url, assets: data.assets };
+      const result = await runInJobContext(context, () => renderMovie({
         project, movie: data.movie, outputDir: data.output.dir, dataDir: opts.dataDir, allowPrivateUrls: opts.allowPrivateUrls === true,
-        connections, signal: controller.signal, logger,
+        fileName: data.output.name, connections, signal: controller.signal, logger,
         onProgress: (pct) => {
           // Throttled: every 5 points or 2 seconds, never per frame.
           if (pct >= 100 || pct - lastPct < 5 && Date.now() - lastAt < 2000) return;
@@ -103,7 +105,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
           void job.progress(pct).catch(() => undefined);
           void emit({ project, type: 'progress', progress: pct });
         },
-      });
+      }));
       logger.info({ project, ms: result.renderingTime, size: result.size }, 'render done');
       return await emit({ project, type: 'done', progress: 100, result });
     } catch (err) {

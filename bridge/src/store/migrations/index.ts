@@ -14,6 +14,7 @@ import * as m0003 from './0003_connections';
 import * as m0002 from './0002_renders';
 import * as m0004 from './0004_webhooks';
 import * as m0005 from './0005_render_batch_index';
+import * as m0006 from './0006_render_exports';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0002_renders': m0002,
   '0004_webhooks': m0004,
   '0005_render_batch_index': m0005,
+  '0006_render_exports': m0006,
 };
