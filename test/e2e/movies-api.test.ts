@@ -350,8 +350,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       const movie = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: body.upload.url }] }] }) });
       expect(movie.status).toBe(200);
       const row = await bridge.services.db.selectFrom('renders').selectAll().where('project', '=', movie.body.project).executeTakeFirstOrThrow();
-      // The renderer gets a signed link to the upload (it fetches it like any asset).
-      expect(JSON.parse(row.movie).scenes[0].elements[0].src).toMatch(new RegExp(`^${bridge.config.publicUrl}/files/${body.upload.id}\\.png\\?sig=`));
+      // The ref stays; the job maps it to the upload's path on shared storage (nothing fetched back).
+      expect(JSON.parse(row.movie).scenes[0].elements[0].src).toBe(body.upload.url);
+      const job = await bridge.services.pipeline.queue.getJob(movie.body.project);
+      expect(job?.data.assets).toEqual({ [body.upload.url]: bridge.services.pipeline.storage.localPath(`uploads/${bridge.account.id}/${body.upload.id}.png`) });
 
       const list = await bridge.request('GET', '/v2/uploads', { key: bridge.primaryKey });
       expect(list.body.uploads.length).toBe(2);
