@@ -119,5 +119,9 @@ export function consumeRenderEvents(services: Services): () => Promise<void> {
   });
   queue.on('error', (err) => services.logger.warn({ err }, 'render-events queue error'));
   queue.on('failed', (job, err) => services.logger.error({ err, project: job.data?.project }, 'render event not applied'));
-  return () => queue.close();
+  // Closed only once its client is connected: Bull rejects when closed while still connecting.
+  return async () => {
+    await queue.isReady().catch(() => undefined);
+    await queue.close();
+  };
 }

@@ -69,6 +69,11 @@ export const pipelineFeature: Feature = {
   name: 'pipeline',
   init(services) {
     services.pipeline = createPipeline(services);
-    services.onClose(() => services.pipeline.queue.close());
+    // Bull rejects "Connection is closed" when closed while its client still connects: wait for it.
+    services.onClose(async () => {
+      const { queue } = services.pipeline;
+      await queue.isReady().catch(() => undefined);
+      await queue.close();
+    });
   },
 };
