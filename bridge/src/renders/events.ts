@@ -5,6 +5,7 @@
  * made the transition, and webhooks deduplicate per project and event.
  */
 import Bull from 'bull';
+import { closeProcessingQueue, skipWorkerName } from '@reelay/renderer/src/jobs/close-queue';
 import { nowIso } from '../ids';
 import type { Services } from '../services';
 import { creditsFor } from '../movies/cost';
@@ -106,7 +107,10 @@ export function consumeRenderEvents(services: Services): () => Promise<void> {
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000 },
   });
   // One at a time keeps a render's events in order (running → progress… → done) on this consumer.
-  void queue.process(1, async (job) => {
+  // The promise settles only when the queue closes, and Bull 4 rejects it (with no reason) when that
+  // happens before its blocking client was up: nothing to report.
+  skipWorkerName(queue);
+  queue.process(1, async (job) => {
     // A busy or briefly unreachable store should not lose the event: try a few times before failing it.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -116,12 +120,8 @@ export function consumeRenderEvents(services: Services): () => Promise<void> {
         await new Promise((r) => setTimeout(r, 250 * 4 ** (attempt - 1)));
       }
     }
-  });
+  }).catch(() => undefined);
   queue.on('error', (err) => services.logger.warn({ err }, 'render-events queue error'));
   queue.on('failed', (job, err) => services.logger.error({ err, project: job.data?.project }, 'render event not applied'));
-  // Closed only once its client is connected: Bull rejects when closed while still connecting.
-  return async () => {
-    await queue.isReady().catch(() => undefined);
-    await queue.close();
-  };
+  return () => closeProcessingQueue(queue);
 }

@@ -7,6 +7,7 @@ import Queue, { type Job } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
 import path from 'node:path';
 import { RenderError } from '../errors';
+import { closeProcessingQueue, skipWorkerName } from '../jobs/close-queue';
 import { openConnections } from '../jobs/connections';
 import { runInJobContext } from '../jobs/job-context';
 import { cancelChannel, DEFAULT_QUEUE_PREFIX, RENDER_EVENTS_QUEUE, RENDER_QUEUE, type RenderEvent, type RenderJobData } from '../jobs/contract';
@@ -121,12 +122,15 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     }
   };
 
-  void queue.process('*', opts.concurrency ?? 1, processJob);
+  // Settles only when the queue closes; Bull 4 rejects it (without a reason) when that happens before
+  // its blocking client was up, e.g. a worker closed right after start: nothing to report.
+  skipWorkerName(queue);
+  queue.process('*', opts.concurrency ?? 1, processJob).catch(() => undefined);
 
   return {
     ready,
     async close() {
-      await queue.close();
+      await closeProcessingQueue(queue);
       await events.close();
       await subscriber.quit().catch(() => undefined);
     },
