@@ -20,9 +20,6 @@ export function addVaultCommands(program: Command, out: (line: string) => void, 
           const old = r.keyVersionsInUse.filter((k) => k !== r.currentKeyVersion);
           out(old.length === 0 ? `reelay: only key ${r.currentKeyVersion} is in use; older versions can be removed from REELAY_ENCRYPTION_KEY` : `reelay: still in use: ${old.join(', ')}`);
         } finally {
-          // Bull queues opened at start-up reject "Connection is closed" when closed while still
-          // connecting; a CLI run can be that quick. A short pause costs nothing here.
-          await new Promise((r) => setTimeout(r, 250));
           await services.close();
         }
       } catch (err) {

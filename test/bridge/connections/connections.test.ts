@@ -8,16 +8,6 @@ import { rotateVault } from '../../../bridge/src/connections/rotate';
 import { createServices } from '../../../bridge/src/services';
 import { startBridge, type TestBridge } from '../../helpers/bridge';
 
-/**
- * Closes extra services after a short pause. Workaround: closing a full set of services within a few ms
- * of creating it can make Bull reject "Connection is closed" unhandled (webhooks + pipeline queues
- * still connecting); reported to the lead.
- */
-async function closeSettled(services: { close(): Promise<void> }): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
-  await services.close();
-}
-
 const k1 = generateKeyEntry('v1');
 const k2 = generateKeyEntry('v2');
 const elevenKey = `sk_${randomBytes(20).toString('hex')}`;
@@ -227,7 +217,7 @@ describe('key rotation', () => {
       expect(openJobConnections(sealedBefore, both.vault!.ring).configs['scenes[0].elements[0]']).toMatchObject({ apiKey: 'fal-a-one-secret' });
       expect(await rotateVault(both)).toMatchObject({ connectionsRotated: 0 });
     } finally {
-      await closeSettled(both);
+      await both.close();
     }
 
     // Step 3: the old version can go.
@@ -236,7 +226,7 @@ describe('key rotation', () => {
       const loaded = await loadConnections(onlyNew.db, onlyNew.vault!.ring, bridge.account.id, ['a-one', 'a-two']);
       expect(loaded.get('a-two')?.config.apiKey).toBe('fal-a-two-secret');
     } finally {
-      await closeSettled(onlyNew);
+      await onlyNew.close();
     }
     expect(parseKeyRing(k2).currentKid).toBe('v2');
   });

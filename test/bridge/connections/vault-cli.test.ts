@@ -46,7 +46,6 @@ test('vault rotate re-encrypts under the new version; the old one can then be dr
     accountId = (await createAccount(services.db, { name: 'vault', credits: null })).account.id;
     await insertRow(services.db, services.vault!.ring, { accountId, id: 'box', type: 'sftp', name: null, config: { host: 'sftp.example.com', username: 'u', password: secret } });
   } finally {
-    await new Promise((r) => setTimeout(r, 150)); // see closeSettled in connections.test.ts
     await services.close();
   }
 
@@ -66,7 +65,6 @@ test('vault rotate re-encrypts under the new version; the old one can then be dr
     const loaded = await loadConnections(after.db, after.vault!.ring, accountId, ['box']);
     expect(loaded.get('box')?.config.password).toBe(secret);
   } finally {
-    await new Promise((r) => setTimeout(r, 150));
     await after.close();
   }
 });
