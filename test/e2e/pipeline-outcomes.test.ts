@@ -8,11 +8,14 @@
  *   and serve /openapi.json and /docs.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInstall, freePort, tinyMovie, type Install } from './harness';
 import { startFtpServer, startSmtpServer } from '../renderer/destinations/servers';
+import { AssetCache } from '../../renderer/src/assets/cache';
+import { fetchAsset } from '../../renderer/src/assets/fetch';
+import { runInJobContext } from '../../renderer/src/jobs/job-context';
 
 jest.setTimeout(120_000);
 
@@ -115,5 +118,23 @@ describe('separate bridge and renderer without the private-URL switch', () => {
     // An upload of another account is unknown at POST, and a made-up ref never reaches a renderer.
     const other = await install.api('POST', '/v2/movies', { body: { ...tinyMovie('x'), scenes: [{ duration: 1, elements: [{ type: 'image', src: 'reelay://uploads/upl_nope' }] }] } });
     expect(other.status).toBe(400);
+  });
+});
+
+describe('the renderer reads local files only through the job assets map', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-assets-'));
+  const file = path.join(dir, 'upload.png');
+  writeFileSync(file, 'png bytes');
+  const opts = { cache: new AssetCache(path.join(dir, 'cache')), allowPrivateUrls: false, useCache: true, where: 'scenes[0].elements[0]' };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('maps a ref given by the job, refuses any other', async () => {
+    const assets = { 'reelay://uploads/upl_a': file };
+    await expect(runInJobContext({ assets }, () => fetchAsset('reelay://uploads/upl_a', opts))).resolves.toEqual({ file });
+    await expect(runInJobContext({ assets }, () => fetchAsset('reelay://uploads/upl_b', opts))).rejects.toMatchObject({ code: 'asset_failed' });
+    // Outside a job (or another job) the same ref means nothing; paths in the movie are never read.
+    await expect(fetchAsset('reelay://uploads/upl_a', opts)).rejects.toMatchObject({ code: 'asset_failed' });
+    await expect(runInJobContext({ assets }, () => fetchAsset(`file://${file}`, opts))).rejects.toMatchObject({ code: 'asset_forbidden' });
+    await expect(runInJobContext({ assets: { 'reelay://uploads/upl_r': 'relative.png' } }, () => fetchAsset('reelay://uploads/upl_r', opts))).rejects.toMatchObject({ code: 'asset_failed' });
   });
 });
