@@ -166,6 +166,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(await credits()).toBe(before - 1);
       const noCache = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...body, cache: false } });
       expect((await bridge.request('GET', `/v2/movies?project=${noCache.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
+      // An FTP/SFTP/email export is delivered only by a real render, so it bypasses the cache.
+      const withExport = { ...body, exports: [{ destinations: [{ type: 'ftp', host: '127.0.0.1', port: 1, username: 'u', password: 'p' }] }] };
+      const exported = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: withExport });
+      expect(exported.status).toBe(200);
+      expect((await bridge.request('GET', `/v2/movies?project=${exported.body.project}`, { key: bridge.primaryKey })).body.movie.status).toBe('pending');
 
       // Deleting the original leaves the cached copy playable.
       const del = await bridge.request('DELETE', `/v2/movies/${res.body.project}`, { key: bridge.primaryKey });

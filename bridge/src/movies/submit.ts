@@ -104,6 +104,16 @@ async function fromCache(services: Services, row: RenderRow): Promise<boolean> {
   return true;
 }
 
+/**
+ * Destinations other than webhooks (ftp, sftp, email) are delivered by the renderer after a real
+ * render, so a movie that has any is rendered again instead of being served from the cache — a
+ * cache hit would otherwise deliver nothing. Webhook destinations are sent by the bridge when a
+ * render ends, cached or not. A destination naming only a connection id counts as renderer-run.
+ */
+function hasRendererDestinations(movie: PreparedMovie['movie']): boolean {
+  return movie.exports.some((e) => e.destinations.some((d) => d.type !== 'webhook'));
+}
+
 export async function acceptMovie(
   services: Services,
   owner: Owner,
@@ -124,6 +134,7 @@ export async function acceptMovie(
   try {
     const cached =
       prepared.movie.cache !== false &&
+      !hasRendererDestinations(prepared.movie) &&
       (await fromCache(services, row).catch((err) => {
         // A cache file that vanished mid-copy: render normally instead.
         services.logger.warn({ err, project }, 'cache copy failed; rendering');
