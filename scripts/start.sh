@@ -7,12 +7,8 @@ source "$(dirname "$0")/env.sh"
 reelay_ensure_deps
 cd "$REELAY_ROOT"
 
-for tool in ffmpeg ffprobe; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "reelay: $tool not found; install ffmpeg (Debian/Ubuntu: sudo apt-get install -y ffmpeg fonts-dejavu-core; macOS: brew install ffmpeg)" >&2
-    exit 1
-  fi
-done
+source "$(dirname "$0")/system-deps.sh"
+reelay_system_deps render || exit 1
 
 # Redis: the queues live there. Parse host and port from REDIS_URL (redis://[user:pass@]host:port[/db]).
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"

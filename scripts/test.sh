@@ -2,6 +2,9 @@
 # `npm test`: lint, type-check, then every jest suite, all under Node 24.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/system-deps.sh"
+reelay_system_deps test
+reelay_test_services
 reelay_ensure_deps
 export PATH="$REELAY_ROOT/node_modules/.bin:$PATH"
 cd "$REELAY_ROOT"

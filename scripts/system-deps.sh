@@ -1,0 +1,43 @@
+# Sourced: makes sure the Debian packages Reelay needs are present. As root with apt-get (CI, a fresh
+# server) they are installed; otherwise a one-line message says what to install.
+#   reelay_system_deps render   → ffmpeg, espeak-ng, DejaVu fonts (rendering)
+#   reelay_system_deps test     → the same plus Redis and PostgreSQL servers (the test suites)
+reelay_system_deps() {
+  local need=()
+  command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+  command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  if [ "${1:-render}" = test ]; then
+    command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+    command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+    command -v g++ >/dev/null 2>&1 || need+=(build-essential python3)
+  fi
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "reelay: installing ${need[*]} (apt-get)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "reelay: missing ${need[*]}; install them (Debian/Ubuntu: sudo apt-get install -y ${need[*]}; macOS: brew install ffmpeg espeak-ng)" >&2
+    return 1
+  fi
+}
+
+# Starts Redis and PostgreSQL for the test suites when they do not answer (start commands from
+# ../shared/tooling.md); waits until both answer.
+reelay_test_services() {
+  if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+    echo "reelay: starting Redis on 127.0.0.1:6379" >&2
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "reelay: starting PostgreSQL on 127.0.0.1:5432" >&2
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  fi
+  local _
+  for _ in $(seq 1 30); do
+    redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 && return 0
+    sleep 1
+  done
+  echo "reelay: Redis (127.0.0.1:6379) or PostgreSQL (127.0.0.1:5432, trust auth, database test) is not answering" >&2
+  return 1
+}
