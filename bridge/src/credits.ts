@@ -3,7 +3,7 @@
  * conditional UPDATEs, atomic on SQLite and PostgreSQL alike (PostgreSQL re-checks the WHERE after
  * taking the row lock), so concurrent debits can never overdraw.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { ApiError } from './errors';
 import { changedRows, type Db } from './store/db';
 
@@ -20,8 +20,12 @@ export interface CreditsService {
 }
 
 export function createCreditsService(db: Db): CreditsService {
+  // Built and compiled once (it runs on every /v2/auth/verify and /v2/account); only the id changes.
+  let balanceQuery: CompiledQuery<{ credits: number | null }> | undefined;
   const balance = async (accountId: string) => {
-    const row = await db.selectFrom('accounts').select('credits').where('id', '=', accountId).executeTakeFirst();
+    balanceQuery ??= db.selectFrom('accounts').select('credits').where('id', '=', '').compile();
+    const query: CompiledQuery<{ credits: number | null }> = { ...balanceQuery, parameters: [accountId] };
+    const [row] = (await db.executeQuery(query)).rows;
     if (!row) throw new ApiError(404, 'not_found', 'Account not found');
     return row.credits === null ? null : Number(row.credits);
   };

@@ -3,7 +3,7 @@
  * (GitHub's token format). The checksum lets secret scanners recognise our keys offline and lets the
  * bridge reject typos and garbage before touching the database. Only SHA-256(key) is stored.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { randomBase62, toBase62 } from '../ids';
 
@@ -32,7 +32,8 @@ export function checkKeyFormat(key: string): KeyCheck {
 }
 
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // one-shot hash: no Hash object per request (this runs on every authenticated request)
+  return hash('sha256', key, 'hex');
 }
 
 /** `rly_AbCd…wxyz`: enough to recognise a key in a list, far too little to use it. */
