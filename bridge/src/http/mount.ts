@@ -59,7 +59,7 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Rate limit for "${rateClass}" requests exceeded; retry in ${decision.retryAfter}s`, { rateClass, retryAfter: decision.retryAfter }, headers);
       }
-      res.set(headers);
+      for (const name in headers) res.setHeader(name, headers[name]);
       if (route.scope !== 'authenticated' && !principal.scopes.has(route.scope)) {
         throw new ApiError(403, 'insufficient_scope', `This API key lacks the scope "${route.scope}"`, { requiredScope: route.scope });
       }
@@ -107,7 +107,13 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
         throw new ApiError(500, 'response_validation_failed', 'The response did not match its declared schema', zodProblems(check.error.issues));
       }
     }
-    res.status(status).json(result);
+    // What res.json() sends (no ETag: disabled app-wide), without its content-type parsing and
+    // charset rewriting on every response.
+    const json = JSON.stringify(result);
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(json));
+    res.end(json);
   };
   router[route.method](route.path, (req, res, next) => {
     run(req, res).catch(next);
