@@ -15,6 +15,6 @@ results="$(mktemp)"
 status=0
 jest --json --outputFile="$results" "$@" || status=$?
 # One plain closing line that any CI reader understands, from jest's own counts.
-node -e 'const r = require(process.argv[1]); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results" || true
+node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results" || true
 rm -f "$results"
 exit "$status"
