@@ -19,6 +19,7 @@ export async function startRenderWorker(config: Config, logger: Logger): Promise
     concurrency: config.pipeline.renderConcurrency,
     dataDir: config.dataDir,
     allowPrivateUrls: config.allowPrivateUrls,
-    logger: logger.child({ service: 'reelay-renderer' }),
+    // The bridge's logger already names its service; a second `service` key would repeat it in every line.
+    logger: logger.child({ component: 'renderer' }),
   });
 }
