@@ -8,7 +8,7 @@
 import Bull from 'bull';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { type ConnectionResolver, resolveTarget } from './destinations';
+import { type ConnectionResolver, type SealedDestinationLookup, resolveTarget } from './destinations';
 import { DEFAULT_DISABLE_AFTER_FAILING_MS, DELIVERY_TIMEOUT_MS, nextRetryDelayMs } from './retry-policy';
 import { type SecretCipher, signingSecrets } from './secrets';
 import { type AttemptOutcome, type OutboundAgents, attemptDelivery, isSuccess } from './send';
@@ -48,6 +48,8 @@ export interface DeliveryQueueOptions {
   logger: Logger;
   audit?: (entry: WebhookAuditEntry) => Promise<void>;
   resolveConnection?: ConnectionResolver;
+  /** Inline fields of a movie destination from its render's sealed blob (opened per request, never logged). */
+  sealedDestination?: SealedDestinationLookup;
   /** @default 5 days: a subscription failing this long without a success is disabled. */
   disableAfterFailingMs?: number;
   /** @default 30 s: how often the store is swept for deliveries that have no job. */
@@ -212,7 +214,8 @@ export class DeliveryQueue {
     // A movie's own destination: JSON2Video documents no signature; the saved connection's headers
     // (e.g. an Authorization its receiver checks) are added, ours take precedence.
     const target = JSON.parse(row.target ?? '{}') as DestinationTarget;
-    const resolved = await resolveTarget(target, row.account_id, this.options.resolveConnection);
+    const sealed = target.connectionId && target.path && row.project ? await this.options.sealedDestination?.(row.account_id, row.project, target.path) : undefined;
+    const resolved = await resolveTarget(target, row.account_id, this.options.resolveConnection, sealed);
     if ('error' in resolved) return resolved;
     return { url: resolved.url, headers: { ...resolved.headers, ...headers }, body: row.body };
   }

@@ -4,11 +4,12 @@
  * hook (bridge/src/renders/notify.ts calls it when a render ends).
  */
 import { createSafeAgents } from '@reelay/renderer/src/assets/safe-agent';
+import { openJobConnections } from '@reelay/renderer/src/connections/job-payload';
 import { loadConnections } from '../connections/repository';
-import { vaultOf } from '../connections/vault';
+import { rendersDb, vaultOf } from '../connections/vault';
 import type { Feature, Services } from '../services';
 import { DeliveryQueue } from './delivery-queue';
-import type { ConnectionResolver } from './destinations';
+import type { ConnectionResolver, SealedDestinationLookup } from './destinations';
 import { publishMovieEvent, type WebhookEventsDeps } from './events';
 import type { SecretCipher } from './secrets';
 import type { WebhookDb, WebhookDeliveriesTable, WebhookSubscriptionsTable } from './store';
@@ -47,6 +48,18 @@ export const webhooksFeature: Feature = {
       const connection = (await loadConnections(services.db, ring, accountId, [id])).get(id);
       return connection ? { type: connection.type, fields: connection.config } : undefined;
     };
+    // The render row keeps the movie's inline connection fields sealed (they are stripped from the movie).
+    const sealedDestination: SealedDestinationLookup = async (accountId, project, path) => {
+      const row = await rendersDb(services)
+        .selectFrom('renders')
+        .select('sealed_connections')
+        .where('project', '=', project)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      if (!row?.sealed_connections) return undefined;
+      const ref = openJobConnections(row.sealed_connections, ring).refs[path];
+      return ref?.type === 'webhook' ? { inline: ref.inline } : undefined;
+    };
     const deliveries = new DeliveryQueue({
       db,
       redisUrl: config.redisUrl,
@@ -57,6 +70,7 @@ export const webhooksFeature: Feature = {
       logger: logger.child({ feature: 'webhooks' }),
       audit: (entry) => services.audit.record({ event: entry.event, accountId: entry.accountId, details: entry.details }),
       resolveConnection,
+      sealedDestination,
     });
     await deliveries.start();
     services.onClose(() => deliveries.close());

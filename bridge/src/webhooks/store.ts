@@ -61,6 +61,8 @@ export interface DestinationTarget {
   url?: string;
   contentType: 'json' | 'urlencoded';
   connectionId?: string;
+  /** `exports[i].destinations[j]`: where the render's sealed blob keeps this destination's inline fields. */
+  path?: string;
 }
 
 export function parseEvents(row: Pick<SubscriptionRow, 'events'>): string[] {

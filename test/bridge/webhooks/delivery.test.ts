@@ -286,7 +286,7 @@ describe('webhook delivery engine', () => {
     expect(receiver.requests[0].headers.authorization).toBe('Bearer s3cret');
     const stored = JSON.stringify(await h.db.selectFrom('webhook_deliveries').selectAll().execute());
     expect(stored).not.toContain('s3cret');
-    expect(JSON.parse(row.target!)).toEqual({ connectionId: 'my-hook', contentType: 'json' });
+    expect(JSON.parse(row.target!)).toEqual({ connectionId: 'my-hook', path: 'exports[0].destinations[0]', contentType: 'json' });
   });
 });
 

@@ -71,6 +71,21 @@ test('a render started by a key revoked meanwhile still notifies: signed movie.d
   );
 }, 90_000);
 
+test('a saved webhook connection destination with inline headers: the inline header is sent with the saved ones it does not override', async () => {
+  const saved = await install.api('POST', '/v2/connections', {
+    body: { id: 'my-hook', type: 'webhook', endpoint: receiver.url('/saved-hook'), headers: { authorization: 'Bearer s3cret', 'x-inline': 'saved' } },
+  });
+  expect(saved.status).toBe(201);
+  const movie = tinyMovie('hook', 1, { exports: [{ destinations: [{ id: 'my-hook', headers: { 'x-inline': 'v' } }] }] });
+  const posted = await install.api('POST', '/v2/movies', { body: movie });
+  expect(posted.status).toBe(200);
+  expect((await install.waitFor(posted.body.project, ['done', 'error'])).status).toBe('done');
+  await receiver.waitFor(() => receiver.requests.some((r) => r.path === '/saved-hook'), 20_000);
+  const sent = receiver.requests.find((r) => r.path === '/saved-hook')!;
+  expect(sent.headers).toMatchObject({ 'x-inline': 'v', authorization: 'Bearer s3cret' });
+  expect(JSON.parse(sent.body)).toMatchObject({ project: posted.body.project });
+}, 60_000);
+
 test('50 concurrent renders: each movie.done delivered exactly once, every signature valid', async () => {
   const sub = await install.api('POST', '/v2/webhooks', { body: { url: receiver.url('/fifty'), events: ['movie.done'] } });
   const posted = await Promise.all(
