@@ -119,19 +119,24 @@ export async function authenticate(services: Services, req: Request, ip: string,
     await refuseInactive(services, cached.record, ip);
     decision = { ...decision, keyGeneration: cached.generation };
   }
-  const { account_name, account_credits, account_created_at, ...key } = cached.record;
+  // The principal (with its scope set) is built once per cached row: any change to the key bumps
+  // the generation, which drops the row and its principal together.
+  const principal = (cached.principal ??= principalOf(cached.record));
   const now = Date.now();
-  if (!key.last_used_at || now - Date.parse(key.last_used_at) > LAST_USED_RESOLUTION_MS) {
+  if (!principal.key.last_used_at || now - Date.parse(principal.key.last_used_at) > LAST_USED_RESOLUTION_MS) {
     // Coarse on purpose: a write per request would halve throughput for no real insight.
-    key.last_used_at = nowIso();
-    cached.record.last_used_at = key.last_used_at;
-    await services.db.updateTable('api_keys').set({ last_used_at: key.last_used_at }).where('id', '=', key.id).execute();
+    principal.key.last_used_at = cached.record.last_used_at = nowIso();
+    await services.db.updateTable('api_keys').set({ last_used_at: principal.key.last_used_at }).where('id', '=', principal.key.id).execute();
   }
-  const principal = makePrincipal(
+  return { principal, decision };
+}
+
+function principalOf(record: KeyRecord): Principal {
+  const { account_name, account_credits, account_created_at, ...key } = record;
+  return makePrincipal(
     { id: key.account_id, name: account_name, credits: account_credits === null ? null : Number(account_credits), created_at: account_created_at },
     key,
   );
-  return { principal, decision };
 }
 
 /** Reads the row (generation first, so a change racing the read is caught on the next compare). */
@@ -139,8 +144,7 @@ async function load(services: Services, hash: string, key: string, ip: string) {
   const generation = await services.keyCache.generation();
   const record = await findKeyByHash(services.db, hash);
   if (!record) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(key), lookedUp: true });
-  services.keyCache.set(hash, record, generation);
-  return { record, generation };
+  return services.keyCache.set(hash, record, generation);
 }
 
 async function refuseInactive(services: Services, row: KeyRecord, ip: string): Promise<void> {

@@ -45,6 +45,7 @@ function successStatus(route: Route): number {
 }
 
 export function mountRoute(router: Router, route: Route, services: Services): void {
+  const defaultStatus = successStatus(route);
   const run = async (req: Request, res: Response) => {
     const requestId = res.locals.requestId as string;
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -76,7 +77,7 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     const body = parsePart(route.request?.body, req.body, 'body', problems);
     if (problems.length) throw validationError(problems);
 
-    let status = successStatus(route);
+    let status = defaultStatus;
     let log: Logger | undefined;
     const result = await route.handler({
       params,

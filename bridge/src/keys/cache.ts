@@ -8,27 +8,37 @@
  */
 import type Redis from 'ioredis';
 import { keyGenerationKey, unavailableWithoutRedis } from '../limits/rate-limit';
+import type { Principal } from './principal';
 import type { findKeyByHash } from './repository';
 
 export type KeyRecord = NonNullable<Awaited<ReturnType<typeof findKeyByHash>>>;
 
+/** A cached row, the generation it was read under, and the principal built from it on first use. */
+export interface CachedKey {
+  record: KeyRecord;
+  generation: string;
+  principal?: Principal;
+}
+
 const MAX_ENTRIES = 10_000;
 
 export class KeyCache {
-  private readonly entries = new Map<string, { record: KeyRecord; generation: string }>();
+  private readonly entries = new Map<string, CachedKey>();
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
-  get(hash: string): { record: KeyRecord; generation: string } | undefined {
+  get(hash: string): CachedKey | undefined {
     return this.entries.get(hash);
   }
 
-  set(hash: string, record: KeyRecord, generation: string): void {
+  set(hash: string, record: KeyRecord, generation: string): CachedKey {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(hash, { record, generation });
+    const entry = { record, generation };
+    this.entries.set(hash, entry);
+    return entry;
   }
 
   delete(hash: string): void {
