@@ -297,6 +297,17 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect((await bridge.request('GET', '/v2/templates', { key: bridge.primaryKey })).body.templates.length).toBeGreaterThan(0);
     });
 
+    test('batch: connection problems name their row', async () => {
+      const tpl = await bridge.request('POST', '/v2/templates', {
+        key: bridge.primaryKey,
+        body: { name: 'deliver', movie: { ...tiny('x'), exports: [{ destinations: [{ id: '{{dest}}' }] }] } },
+      });
+      expect(tpl.status).toBe(201);
+      const res = await bridge.request('POST', '/v2/movies/batch', { key: bridge.primaryKey, body: { template: tpl.body.template.id, rows: [{ dest: 'gone-a' }, { dest: 'gone-b' }] } });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(['rows[0].exports[0].destinations[0].id', 'rows[1].exports[0].destinations[0].id']);
+    });
+
     test('batch: every row validated first (row + variable named); whole batch charged; CSV body; progress', async () => {
       const before = await credits();
       const bad = await bridge.request('POST', '/v2/movies/batch', {

@@ -60,7 +60,10 @@ export async function createBatch(
     try {
       prepared.push(await prepareMovie(services, accountId, bound.movie, template.id, label, principal.scopes));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 400 && Array.isArray(err.details)) problems.push(...(err.details as ValidationProblem[]));
+      // Connection and upload checks name paths inside the movie; in a batch they belong to a row.
+      const inRow = (p: ValidationProblem) => (p.path.startsWith(label) ? p : { ...p, path: label + p.path });
+      if (err instanceof ApiError && err.status === 400 && Array.isArray(err.details)) problems.push(...(err.details as ValidationProblem[]).map(inRow));
+      else if (err instanceof ApiError && err.status < 500) throw new ApiError(err.status, err.code, `${label.slice(0, -1)}: ${err.message}`, err.details, err.headers);
       else throw err;
     }
   }
