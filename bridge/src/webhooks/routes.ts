@@ -104,6 +104,21 @@ async function audit(services: Services, principal: Principal, ip: string, event
   await services.audit.record({ event, accountId: principal.account.id, actorKeyId: principal.key.id, ip, details });
 }
 
+/** One page of an account's delivery log, newest first, optionally for one subscription or project. */
+async function deliveryPage(
+  services: Services,
+  filter: { accountId: string; subscriptionId?: string; project?: string },
+  query: { cursor?: string; limit: number },
+) {
+  let q = webhooksOf(services).db.selectFrom('webhook_deliveries').selectAll().where('account_id', '=', filter.accountId);
+  if (filter.subscriptionId) q = q.where('subscription_id', '=', filter.subscriptionId);
+  if (filter.project) q = q.where('project', '=', filter.project);
+  if (query.cursor) q = q.where('id', '<', query.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const { items, nextCursor } = page(rows, query.limit);
+  return { deliveries: items.map(deliveryView), nextCursor };
+}
+
 async function ownSubscription(services: Services, principal: Principal, id: string) {
   const row = await findSubscription(webhooksOf(services).db, principal.account.id, id);
   if (!row) throw notFound('Webhook');
@@ -164,14 +179,10 @@ export const webhookRoutes = [
     summary: "Every delivery of the account, newest first: subscriptions' and movies' own exports webhooks",
     request: { query: PageQuery.extend({ project: z.string().max(100).optional() }) },
     responses: { 200: DeliveryPage },
-    handler: async ({ query, principal, services }) => {
-      let q = webhooksOf(services).db.selectFrom('webhook_deliveries').selectAll().where('account_id', '=', principal.account.id);
-      if (query.project) q = q.where('project', '=', query.project);
-      if (query.cursor) q = q.where('id', '<', query.cursor);
-      const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
-      const { items, nextCursor } = page(rows, query.limit);
-      return { success: true as const, deliveries: items.map(deliveryView), nextCursor };
-    },
+    handler: async ({ query, principal, services }) => ({
+      success: true as const,
+      ...(await deliveryPage(services, { accountId: principal.account.id, project: query.project }, query)),
+    }),
   }),
 
   defineRoute({
@@ -260,11 +271,7 @@ export const webhookRoutes = [
     responses: { 200: DeliveryPage },
     handler: async ({ params, query, principal, services }) => {
       const row = await ownSubscription(services, principal, params.id);
-      let q = webhooksOf(services).db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', row.id).where('account_id', '=', principal.account.id);
-      if (query.cursor) q = q.where('id', '<', query.cursor);
-      const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
-      const { items, nextCursor } = page(rows, query.limit);
-      return { success: true as const, deliveries: items.map(deliveryView), nextCursor };
+      return { success: true as const, ...(await deliveryPage(services, { accountId: principal.account.id, subscriptionId: row.id }, query)) };
     },
   }),
 
