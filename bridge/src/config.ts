@@ -67,6 +67,8 @@ const envSchema = z.object({
   REELAY_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   REELAY_UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   REELAY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** A render running longer is stopped and fails with code `timeout`. */
+  REELAY_RENDER_TIMEOUT_SECONDS: z.coerce.number().positive().default(3600),
   /** How often a bridge checks that every unfinished render is still queued in Redis. */
   REELAY_RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   REELAY_TRUST_PROXY: z.string().optional(),
@@ -103,7 +105,7 @@ export interface Config {
   webhookRetrySchedule: number[];
   bodyLimit: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
-  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; reconcileIntervalMs: number };
+  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; reconcileIntervalMs: number };
   trustProxy?: string;
   logLevel: string;
   rateLimits: Record<RateClass, RateLimitRule>;
@@ -171,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadMaxBytes: e.REELAY_UPLOAD_MAX_BYTES,
       uploadQuotaBytes: e.REELAY_UPLOAD_QUOTA_BYTES,
       renderConcurrency: e.REELAY_RENDER_CONCURRENCY,
+      renderTimeoutSeconds: e.REELAY_RENDER_TIMEOUT_SECONDS,
       reconcileIntervalMs: e.REELAY_RECONCILE_INTERVAL_SECONDS * 1000,
     },
     trustProxy: e.REELAY_TRUST_PROXY,

@@ -13,6 +13,7 @@ export type RenderErrorCode =
   | 'provider_failed'
   | 'ffmpeg_failed'
   | 'cancelled'
+  | 'timeout'
   | 'internal';
 
 export interface MovieIssue {

@@ -5,7 +5,7 @@
 import Queue from 'bull';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { cancelChannel, createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderJobOptions, type RenderEvent, type RenderJobData, type RenderWorker } from '../../renderer/src';
 import { harness, makeMedia, serveDir, type AssetServer } from './helpers';
@@ -110,4 +110,32 @@ test('a cancel on the pub/sub channel kills a running render', async () => {
   expect(err).toMatchObject({ message: 'cancelled', code: 'cancelled', retryable: false });
   const j = (await jobs.getJob(project))!;
   expect(j.failedReason).toBe('cancelled');
+});
+
+test('a render running past the time limit is stopped and fails with code timeout, without retry', async () => {
+  const limited = `${prefix}-limit`;
+  const w = createRenderWorker({ redis: REDIS, prefix: limited, dataDir: path.join(h.dir, 'data'), allowPrivateUrls: true, timeoutSeconds: 1 });
+  await w.ready;
+  const q = new Queue<RenderJobData>(RENDER_QUEUE, REDIS, { prefix: limited });
+  const ev = new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, REDIS, { prefix: limited });
+  const seen: RenderEvent[] = [];
+  void ev.process(async (job) => {
+    seen.push(job.data);
+  });
+  try {
+    const out = path.join(h.dir, 'out-limit');
+    const movie = { resolution: 'custom', width: 640, height: 360, fps: 30, scenes: [{ duration: 120, elements: [{ type: 'image', src: `${server.url}/bands.png`, zoom: 5 }] }] };
+    const started = Date.now();
+    await q.add({ project: 'p-limit', movie, output: { dir: out } }, { ...renderJobOptions('p-limit'), attempts: 3 });
+    const err = await until(() => seen.find((e) => e.type === 'error'), 20000);
+    expect(err).toMatchObject({ code: 'timeout', retryable: false, message: expect.stringContaining('limit of 1 s') });
+    expect(Date.now() - started).toBeLessThan(10000);
+    const j = (await q.getJob('p-limit'))!;
+    expect(j.attemptsMade).toBe(1);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  } finally {
+    await w.close();
+    await q.close();
+    await ev.close();
+  }
 });

@@ -17,6 +17,7 @@ export async function startRenderWorker(config: Config, logger: Logger): Promise
     redis: config.redisUrl,
     prefix: config.queuePrefix,
     concurrency: config.pipeline.renderConcurrency,
+    timeoutSeconds: config.pipeline.renderTimeoutSeconds,
     dataDir: config.dataDir,
     allowPrivateUrls: config.allowPrivateUrls,
     // The bridge's logger already names its service; a second `service` key would repeat it in every line.

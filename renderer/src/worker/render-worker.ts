@@ -14,6 +14,8 @@ import { cancelChannel, DEFAULT_QUEUE_PREFIX, RENDER_EVENTS_QUEUE, RENDER_QUEUE,
 import { silentLogger, type Logger } from '../logger';
 import { renderMovie } from '../render/render-movie';
 
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+
 export interface RenderWorkerOptions {
   /** Redis URL (`redis://127.0.0.1:6379`) or ioredis options. */
   redis: string | RedisOptions;
@@ -25,6 +27,12 @@ export interface RenderWorkerOptions {
   dataDir: string;
   /** REELAY_ALLOW_PRIVATE_URLS: let assets on loopback/private addresses through. @default false */
   allowPrivateUrls?: boolean;
+  /**
+   * A render still running after this many seconds is stopped (ffmpeg killed) and fails with code
+   * `timeout`, not retried: a hung download or encoder must not hold a worker slot for ever.
+   * @default 3600
+   */
+  timeoutSeconds?: number;
   logger?: Logger;
 }
 
@@ -81,6 +89,12 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     const project = typeof data?.project === 'string' && data.project !== '' ? data.project : String(job.id);
     const controller = new AbortController();
     running.set(project, controller);
+    const limit = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, limit * 1000);
     try {
       if (cancelledEarly.delete(project)) throw new RenderError('cancelled', 'cancelled');
       if (!data?.output?.dir || !path.isAbsolute(data.output.dir)) throw new RenderError('invalid_movie', 'job output.dir must be an absolute directory');
@@ -110,7 +124,9 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       logger.info({ project, ms: result.renderingTime, size: result.size }, 'render done');
       return await emit({ project, type: 'done', progress: 100, result });
     } catch (err) {
-      const re = err instanceof RenderError ? err : new RenderError('internal', (err as Error)?.message ?? String(err), { retryable: true, cause: err });
+      const re = timedOut
+        ? new RenderError('timeout', `the render ran longer than its limit of ${limit} s and was stopped`, { cause: err })
+        : err instanceof RenderError ? err : new RenderError('internal', (err as Error)?.message ?? String(err), { retryable: true, cause: err });
       const attempts = job.opts.attempts ?? 1;
       const willRetry = re.retryable && job.attemptsMade + 1 < attempts;
       if (!re.retryable) await job.discard();
@@ -118,6 +134,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       await emit({ project, type: 'error', message: re.message, code: re.code, retryable: willRetry });
       throw new Error(re.message);
     } finally {
+      clearTimeout(timer);
       running.delete(project);
     }
   };
