@@ -3,6 +3,7 @@
  * families, text and movie-level overlays. Tiny (160×90, 10 fps, ≤ 2 s) so the suite stays fast;
  * each asserts on ffprobe and on pixels sampled from decoded frames.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expectColour, ffprobe, frameAt, harness, makeMedia, near, serveDir, type AssetServer, type Frame } from './helpers';
 
@@ -31,6 +32,16 @@ test('output: H.264 yuv420p + AAC at the requested size, fps and duration (withi
   expect(r.size).toBeGreaterThan(0);
   expectColour(frameAt(r.file, 0.5), 80, 45, 'red');
   expectColour(frameAt(r.poster, 0), 80, 45, 'red');
+});
+
+test('the poster is the frame at 1 s (a third into shorter movies), and nothing partial is left', async () => {
+  // blue until 0.9 s, then red: a poster taken at 0 would be blue
+  const r = await h.render(movie([{ duration: 0.9, 'background-color': '#0000ff' }, { duration: 2.1, 'background-color': '#ff0000' }]));
+  expectColour(frameAt(r.poster, 0), 80, 45, 'red');
+  // a third into 0.6 s is 0.2 s: still blue
+  const short = await h.render(movie([{ duration: 0.3, 'background-color': '#0000ff' }, { duration: 0.3, 'background-color': '#ff0000' }], { format: 'gif' }));
+  expectColour(frameAt(short.poster, 0), 80, 45, 'blue');
+  expect(readdirSync(path.dirname(r.file)).filter((f) => f.includes('.partial.'))).toEqual([]);
 });
 
 test('the nine position presets and custom x/y', async () => {

@@ -11,7 +11,7 @@ import { AssetCache } from '../assets/cache';
 import { fetchAsset } from '../assets/fetch';
 import { getImageProvider } from '../images/registry';
 import type { OpenedConnections } from '../jobs/connections';
-import { probe, type ProbeResult } from '../run/ffmpeg';
+import type { ProbeResult } from '../run/ffmpeg';
 import { parseColour } from '../schema/colour';
 import { movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
 import type { Origin } from '../variables/resolve';
@@ -22,6 +22,7 @@ import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
 import { layoutText, textBounds } from '../text/layout';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
 import { placeElement } from './geometry';
+import { probeCached } from './probe-cache';
 import type { AudioLayer, Effects, Plan, PlanInput, PlannedScene, VisualLayer } from './plan';
 import { assetSeconds, elementSeconds, fitDuration, layoutScenes } from './timeline';
 
@@ -66,24 +67,6 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/**
- * Probe results by file identity (path, size, mtime). A worker renders the same cached assets again
- * and again (templates); ffprobe costs tens of milliseconds per input.
- */
-const probeMemo = new Map<string, ProbeResult>();
-const PROBE_MEMO_SIZE = 1000;
-
-async function probeOnce(file: string): Promise<ProbeResult> {
-  const st = await fs.stat(file);
-  const key = `${file}|${st.size}|${st.mtimeMs}`;
-  const hit = probeMemo.get(key);
-  if (hit) return hit;
-  const result = await probe(file);
-  if (probeMemo.size >= PROBE_MEMO_SIZE) probeMemo.delete(probeMemo.keys().next().value!);
-  probeMemo.set(key, result);
-  return result;
-}
-
 export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<Plan> {
   const { width, height } = movieSize(movie);
   const cache = new AssetCache(path.join(opts.cacheDir, 'assets'));
@@ -116,7 +99,7 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
   };
   const probeMedia = async (file: string, src: string, l: Located): Promise<ProbeResult> => {
     try {
-      const p = await probeOnce(file);
+      const p = await probeCached(file, opts.cacheDir);
       if (!p.hasVideo && !p.hasAudio) throw new Error('no streams');
       return p;
     } catch {

@@ -78,9 +78,9 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
     logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
     await runFfmpeg(command, { signal, onProgress: opts.onProgress });
     const encodeEnd = Date.now();
+    // The check of the output and the poster (a short decode from the start) run side by side.
+    const [out] = await Promise.all([probe(partial), extractFrame(partial, Math.min(1, plan.duration / 3), poster, signal)]);
     await fs.rename(partial, file);
-    const out = await probe(file);
-    await extractFrame(file, Math.min(1, out.duration / 3), poster, signal);
     const stat = await fs.stat(file);
     const result: RenderResult = {
       file, poster, duration: Math.round(out.duration * 1000) / 1000, size: stat.size, width: out.width ?? plan.width, height: out.height ?? plan.height,
@@ -90,7 +90,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
     result.exports = await deliver(movie, opts, result, signal, logger);
     return result;
   } catch (err) {
-    await fs.rm(partial, { force: true });
+    await Promise.all([fs.rm(partial, { force: true }), fs.rm(poster, { force: true })]);
     if (signal.aborted) throw new RenderError('cancelled', 'cancelled', { cause: err });
     throw err;
   } finally {
