@@ -4,7 +4,7 @@
  */
 import { compile } from '../../renderer/src/compile/compile';
 import { toArgv } from '../../renderer/src/compile/command';
-import type { Plan, VisualLayer } from '../../renderer/src/normalise/plan';
+import type { Plan, TextPiece, VisualLayer } from '../../renderer/src/normalise/plan';
 
 const red = { r: 255, g: 0, b: 0, a: 1 };
 const black = { r: 0, g: 0, b: 0, a: 1 };
@@ -29,7 +29,7 @@ const plan: Plan = {
         layer({ fadeIn: 0.5, effects: { ...noEffects, zoom: { from: 1, to: 1.2, pan: 'left', panDistance: 0.1 } } }),
         layer({
           path: 'scenes[0].elements[1]', start: 0.5, duration: 1.5,
-          source: { kind: 'text', text: { fontFile: '/fonts/DejaVuSans.ttf', fontSize: 20, color: red, lines: [{ textFile: '/work/t1-0.txt', x: 3, y: 4, width: 30, height: 20 }] } },
+          source: { kind: 'text', text: { fontFile: '/fonts/DejaVuSans.ttf', fontSize: 20, ascent: 19, color: red, lines: [{ textFile: '/work/t1-0.txt', x: 3, y: 4, width: 30, height: 20 }] } },
         }),
       ],
     },
@@ -49,6 +49,22 @@ test('a full plan compiles to one stable command', () => {
   expect(cmd.filterGraph).toMatchSnapshot('filter graph');
   expect(toArgv(cmd)).toMatchSnapshot('argv');
   expect(compile(plan)).toEqual(cmd);
+});
+
+test('text pieces: each drawn from its frame on (or until its frame), the last changing frame held with tpad', () => {
+  const text = (pieces: TextPiece[]) => compile({
+    ...plan, overlays: [], subtitles: undefined,
+    scenes: [{ ...plan.scenes[0], duration: 2, layers: [layer({ path: 'scenes[0].elements[0]', duration: 2, source: { kind: 'text', text: { fontFile: '/f.ttf', fontSize: 20, ascent: 19, color: red, lines: [], pieces } } })] }],
+  }).filterGraph.find((c) => c.includes('drawtext'))!;
+  const chain = text([{ textFile: '/w/p0.txt', x: 0, y: 2, from: 0 }, { textFile: '/w/p1.txt', x: 30, y: 2, from: 0.4 }]);
+  expect(chain).toContain("textfile='/w/p0.txt':expansion=none:fontsize=20:fontcolor=0xff0000@1:x=0:y=21-max_glyph_a,");
+  expect(chain).toContain("textfile='/w/p1.txt':expansion=none:fontsize=20:fontcolor=0xff0000@1:x=30:y=21-max_glyph_a:enable='gte(n,10)'");
+  // 25 fps: the canvas runs to frame 10, then frame 10 is cloned for the other 39 of the 50 frames
+  expect(chain).toContain('trim=end_frame=11,');
+  expect(chain).toContain('tpad=stop_mode=clone:stop=39,');
+  const leaving = text([{ textFile: '/w/p0.txt', x: 0, y: 2, from: 0, until: 1.6 }]);
+  expect(leaving).toContain(":enable='between(n,0,39)'");
+  expect(leaving).toContain('trim=end_frame=41,');
 });
 
 test('one ffmpeg process, one filter graph, every input used', () => {

@@ -90,6 +90,59 @@ test('subtitles from inline SRT show during their cue only', async () => {
   expect(brightIn(frameAt(r.file, 1.5), 0, 40)).toBeGreaterThan(10);
 });
 
+test('subtitle styles: the spoken word in word-color (classic), words appearing as spoken (progressive)', async () => {
+  const srt = '1\n00:00:00,000 --> 00:00:01,000\nAAAA BBBB\n';
+  const subs = (style: string) => ({ type: 'subtitles', captions: srt, settings: { style, position: 'top', 'font-size': 18, 'word-color': '#ffff00', 'outline-width': 0 } });
+  const classic = await h.render(movie([{ duration: 1, 'background-color': '#000000' }], { elements: [subs('classic')] }), { project: 'classic' });
+  const progressive = await h.render(movie([{ duration: 1, 'background-color': '#000000' }], { elements: [subs('classic-progressive')] }), { project: 'progressive' });
+  // yellow (red + green, no blue) and white pixels left and right of the middle, in the top band
+  const count = (f: Frame) => {
+    const n = { leftYellow: 0, leftWhite: 0, rightYellow: 0, rightWhite: 0 };
+    for (let y = 0; y < 40; y++) for (let x = 0; x < f.width; x++) {
+      const [r, g, b] = f.at(x, y);
+      if (r < 160 || g < 160) continue;
+      const side = x < f.width / 2 ? 'left' : 'right';
+      if (b < 100) n[`${side}Yellow`]++;
+      else if (b > 180) n[`${side}White`]++;
+    }
+    return n;
+  };
+  const early = count(frameAt(classic.file, 0.1));
+  const late = count(frameAt(classic.file, 0.9));
+  expect(early.leftYellow).toBeGreaterThan(10);
+  expect(early.rightYellow).toBeLessThan(5); // a stray pixel or two: H.264 halves colour resolution at glyph edges
+  expect(early.rightWhite).toBeGreaterThan(10);
+  expect(late.rightYellow).toBeGreaterThan(10);
+  expect(late.leftYellow).toBeLessThan(5);
+  expect(late.leftWhite).toBeGreaterThan(10);
+  const p0 = count(frameAt(progressive.file, 0.1));
+  expect(p0.leftYellow).toBeGreaterThan(10);
+  expect(p0.rightYellow + p0.rightWhite).toBe(0);
+  expect(count(frameAt(progressive.file, 0.9)).rightYellow).toBeGreaterThan(10);
+});
+
+test('boxed-word: a box behind the spoken word only, moving with it', async () => {
+  const srt = '1\n00:00:00,000 --> 00:00:01,000\nAAAA BBBB\n';
+  const r = await h.render(movie([{ duration: 1, 'background-color': '#000000' }], {
+    elements: [{ type: 'subtitles', captions: srt, settings: { style: 'boxed-word', position: 'top', 'font-size': 18, 'box-color': '#ff0000' } }],
+  }));
+  const red = (t: number) => {
+    const f = frameAt(r.file, t);
+    const n = { left: 0, right: 0 };
+    for (let y = 0; y < 40; y++) for (let x = 0; x < f.width; x++) {
+      const [rr, g, b] = f.at(x, y);
+      if (rr > 150 && g < 80 && b < 80) n[x < f.width / 2 ? 'left' : 'right']++;
+    }
+    return n;
+  };
+  const early = red(0.1);
+  const late = red(0.9);
+  expect(early.left).toBeGreaterThan(50);
+  expect(early.right).toBeLessThan(5);
+  expect(late.right).toBeGreaterThan(50);
+  expect(late.left).toBeLessThan(5);
+});
+
 test('subtitles from a VTT URL', async () => {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(h.dir, 'media', 'caps.vtt'), 'WEBVTT\n\n00:00.000 --> 00:00.900\n<b>Hello</b> there\n');

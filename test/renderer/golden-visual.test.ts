@@ -213,6 +213,66 @@ test('text draws inside its box and nowhere else; words wrap', async () => {
   expect(lower).toBeGreaterThan(10);
 });
 
+test('text styles: 003 word by word, 004 letter by letter, 010 letters leave, 002 fades in, 011 boxes each line', async () => {
+  const text = (style: string, extra: object = {}) => ({
+    type: 'text', text: 'WW WW', style, width: 140, height: 40, position: 'center-center', settings: { 'font-size': 20, color: '#ffffff', 'text-align': 'left' }, ...extra,
+  });
+  const scene = (el: object) => ({ duration: 2, 'background-color': '#0000ff', elements: [el] });
+  const r = await h.render(movie([scene(text('003')), scene(text('004')), scene(text('010')), scene(text('002')), scene(text('011', { settings: { 'font-size': 20, color: '#ffffff', 'background-color': '#ff0000', 'text-align': 'left' } }))]));
+  // bright pixels of the text's left and right word (the box spans x 10..150; at 20 px "WW " is about
+  // 46 px wide, so the first word ends before x 52 and the second starts after it)
+  const words = (t: number) => {
+    const f = frameAt(r.file, t);
+    let left = 0;
+    let right = 0;
+    for (let y = 25; y < 65; y++) for (let x = 10; x < 150; x++) {
+      if (f.at(x, y)[1] < 150) continue; // white text only: the blue background and red boxes have no green
+      if (x < 52) left++;
+      else right++;
+    }
+    return { left, right };
+  };
+  // 003: the second word comes 0.3 s after the first
+  expect(words(0.05)).toMatchObject({ left: expect.any(Number), right: 0 });
+  expect(words(0.05).left).toBeGreaterThan(10);
+  expect(words(1).right).toBeGreaterThan(10);
+  // 004: letters 25 ms apart, so by 0.3 s everything is there; at the first frame only the first letter
+  const first = words(2.0);
+  expect(first.left).toBeGreaterThan(5);
+  expect(first.right).toBe(0);
+  expect(words(2.5).right).toBeGreaterThan(10);
+  // 010: all there until the last second, then letters leave in order: the last frame is empty
+  expect(words(4.5).right).toBeGreaterThan(10);
+  expect(words(5.95)).toEqual({ left: 0, right: 0 });
+  // 002: a 2 s fade-in: dim at first, brighter later
+  const level = (t: number) => {
+    const f = frameAt(r.file, t);
+    let max = 0;
+    for (let y = 25; y < 65; y++) for (let x = 10; x < 150; x++) max = Math.max(max, f.at(x, y)[1]);
+    return max;
+  };
+  expect(level(6.1)).toBeLessThan(level(7.9) - 80);
+  // 011: a red box behind the line, not over the whole element box (which reaches x 150)
+  const f = frameAt(r.file, 9);
+  let redNearText = 0;
+  let redFar = 0;
+  for (let y = 25; y < 65; y++) for (let x = 10; x < 150; x++) {
+    if (!near(f.at(x, y), [255, 0, 0], 60)) continue;
+    if (x < 110) redNearText++;
+    else redFar++;
+  }
+  expect(redNearText).toBeGreaterThan(200);
+  expect(redFar).toBe(0);
+  expectColour(f, 148, 28, 'blue');
+});
+
+test('an unknown text style is refused with its path', async () => {
+  await expect(h.render(movie([{ duration: 1, elements: [{ type: 'text', text: 'x', style: '999' }] }]))).rejects.toMatchObject({
+    code: 'invalid_movie',
+    message: expect.stringContaining('scenes[0].elements[0].style'),
+  });
+});
+
 test('text background, alignment and variables', async () => {
   const r = await h.render(movie([{
     duration: 1,

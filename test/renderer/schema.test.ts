@@ -40,6 +40,13 @@ describe('validateMovie', () => {
     expect(validateMovie([]).ok).toBe(false);
   });
 
+  test('text and subtitle styles are the known presets, anything else is refused with its path', () => {
+    const r = validateMovie({ scenes: [scene([{ type: 'text', text: 'x', style: '012' }])], elements: [{ type: 'subtitles', settings: { style: 'karaoke' } }] });
+    expect(r.issues.map((i) => i.path)).toEqual(['scenes[0].elements[0].style', 'elements[0].settings.style']);
+    expect(r.issues[0].message).toContain('"011"');
+    expect(validateMovie({ scenes: [scene([{ type: 'text', text: 'x', style: '003' }])], elements: [{ type: 'subtitles', settings: { style: 'boxed-word' } }] }).ok).toBe(true);
+  });
+
   test('custom resolution needs width and height within 50–3840', () => {
     expect(validateMovie({ resolution: 'custom', width: 100, scenes: [scene([])] }).issues[0].path).toBe('height');
     expect(validateMovie({ resolution: 'custom', width: 20, height: 100, scenes: [scene([])] }).issues[0].path).toBe('width');

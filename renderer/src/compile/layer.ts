@@ -94,14 +94,35 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
     case 'text': {
       const t = src.text;
       const bg = t.background ? ffmpegColour(t.background) : 'black@0';
-      const draws = t.lines.map((line) => {
-        const opts = [`fontfile=${quotePath(t.fontFile)}`, `textfile=${quotePath(line.textFile)}`, 'expansion=none', `fontsize=${t.fontSize}`, `fontcolor=${ffmpegColour(t.color)}`, `x=${line.x}`, `y=${line.y}`];
+      const draw = (textFile: string, x: number, y: number, enable?: string) => {
+        // drawtext puts the top of the string's tallest glyph at y; placing the baseline instead keeps
+        // lines, words and letters drawn separately on one baseline whatever their glyphs.
+        const opts = [`fontfile=${quotePath(t.fontFile)}`, `textfile=${quotePath(textFile)}`, 'expansion=none', `fontsize=${t.fontSize}`, `fontcolor=${ffmpegColour(t.color)}`, `x=${x}`, `y=${y + t.ascent}-max_glyph_a`];
+        if (t.lineBox) opts.push('box=1', `boxcolor=${ffmpegColour(t.lineBox.color)}`, `boxborderw=${t.lineBox.border}`);
         if (t.outline) opts.push(`borderw=${num(t.outline.width)}`, `bordercolor=${ffmpegColour(t.outline.color)}`);
         if (t.shadow) opts.push(`shadowx=${num(t.shadow.offset)}`, `shadowy=${num(t.shadow.offset)}`, `shadowcolor=${ffmpegColour(t.shadow.color)}`);
+        if (enable) opts.push(`enable='${enable}'`);
         return `drawtext=${opts.join(':')}`;
-      });
-      // Draw once on a one-frame transparent canvas, then repeat that frame.
-      chain = [`color=c=${bg}:s=${g.width}x${g.height}:r=${fps}`, 'trim=end_frame=1', 'format=rgba', ...draws, ...staticEffects({ ...e, crop: undefined }), ...repeat];
+      };
+      // Static text is drawn once on a one-frame transparent canvas and that frame repeated. Pieces
+      // (words, letters) are drawn on as many frames as it takes for the last one to come or go, and
+      // the last of those frames is repeated.
+      let frameCount = 1;
+      let draws: string[];
+      if (t.pieces) {
+        const at = (s: number) => Math.min(n - 1, Math.round(s * fps));
+        draws = t.pieces.map((p) => {
+          const from = at(p.from);
+          const until = p.until === undefined ? undefined : at(p.until);
+          frameCount = Math.max(frameCount, from + 1, (until ?? 0) + 1);
+          return draw(p.textFile, p.x, p.y, until === undefined ? (from > 0 ? `gte(n,${from})` : undefined) : `between(n,${from},${until - 1})`);
+        });
+      } else {
+        draws = t.lines.map((line) => draw(line.textFile, line.x, line.y));
+      }
+      // tpad clones the last frame (ffmpeg 5.1's loop with start > 0 repeats a frame from before the text).
+      const hold = frameCount === 1 ? repeat : [`tpad=stop_mode=clone:stop=${n - frameCount}`, `settb=1/${fps}`, 'setpts=N'];
+      chain = [`color=c=${bg}:s=${g.width}x${g.height}:r=${fps}`, `trim=end_frame=${frameCount}`, 'format=rgba', ...draws, ...staticEffects({ ...e, crop: undefined }), ...hold];
       return [...chain, ...motion(layer, fps)].join(',');
     }
     case 'audiogram': {

@@ -20,6 +20,7 @@ import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptio
 import { loadFontMetrics } from '../text/font-metrics';
 import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
 import { layoutText, textBounds } from '../text/layout';
+import { textStyleEffect } from '../text/styles';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
 import { placeElement } from './geometry';
 import { probeCached } from './probe-cache';
@@ -199,7 +200,9 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     const duration = elementSeconds(t, containerDuration);
     if (duration <= 0) return undefined;
     const r = resolved.get(el)!;
-    const base = { path: l.path, zIndex: el['z-index'] ?? 0, start: t.start, duration, containerStart, fadeIn: el['fade-in'] ?? 0, fadeOut: el['fade-out'] ?? 0 };
+    const style = el.type === 'text' ? textStyleEffect(el.style) : {};
+    const fadeIn = el['fade-in'] ?? Math.min(style.fadeIn ?? 0, duration);
+    const base = { path: l.path, zIndex: el['z-index'] ?? 0, start: t.start, duration, containerStart, fadeIn, fadeOut: el['fade-out'] ?? 0 };
     if (el.type === 'audio' || el.type === 'voice' || (el.type === 'video' && r.probe?.hasAudio && !el.muted && (el.volume ?? 1) > 0)) {
       const media = el as Extract<Element, { type: 'audio' | 'voice' | 'video' }>;
       const seek = media.seek ?? 0;
@@ -243,13 +246,14 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       await fs.mkdir(path.join(opts.workDir, 'text'), { recursive: true });
       const text = await layoutText({
         text: el.text, settings: el.settings ?? {}, fontFile: r.fontFile!, boxWidth: geometry.width, boxHeight: geometry.height,
-        canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`),
+        canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`), style, duration,
       });
       // Without a background, rotation or flips only the lines' bounds matter: overlay just those.
       const bounds = !text.background && !effects.rotate && !effects.flipHorizontal && !effects.flipVertical && !effects.zoom
         ? textBounds(text, geometry.width, geometry.height) : undefined;
       if (bounds) {
         text.lines = text.lines.map((l) => ({ ...l, x: l.x - bounds.x, y: l.y - bounds.y }));
+        text.pieces = text.pieces?.map((piece) => ({ ...piece, x: piece.x - bounds.x, y: piece.y - bounds.y }));
         return { ...base, effects, source: { kind: 'text', text }, geometry: { ...geometry, x: geometry.x + bounds.x, y: geometry.y + bounds.y, width: bounds.width, height: bounds.height } };
       }
       return { ...base, geometry, effects, source: { kind: 'text', text } };

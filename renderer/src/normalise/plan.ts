@@ -55,14 +55,32 @@ export interface TextLine {
   height: number;
 }
 
+/** A word or letter drawn on its own (text styles that reveal or hide text piece by piece). */
+export interface TextPiece {
+  textFile: string;
+  x: number;
+  y: number;
+  /** Seconds from the element's start when it appears, and when it leaves (absent: stays). */
+  from: number;
+  until?: number;
+}
+
 export interface TextLayout {
   fontFile: string;
   fontSize: number;
+  /** The font's ascent in pixels: a line's baseline sits this far below its `y`. */
+  ascent: number;
   color: Rgba;
+  /** Fills the element's box. */
   background?: Rgba;
+  /** A box behind each line (style 011), `border` pixels around the glyphs. */
+  lineBox?: { color: Rgba; border: number };
   outline?: { color: Rgba; width: number };
   shadow?: { color: Rgba; offset: number };
+  /** Where the text sits (bounds) and, without pieces, what is drawn. */
   lines: TextLine[];
+  /** Drawn instead of the lines when the style animates words or letters. */
+  pieces?: TextPiece[];
 }
 
 export type LayerSource =

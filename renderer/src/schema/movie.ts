@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseColour } from './colour';
+import { TEXT_STYLES } from '../text/styles';
 
 export const RESOLUTIONS = {
   sd: [640, 360],
@@ -113,12 +114,14 @@ export const textSettingsSchema = z.looseObject({
   'shadow-offset': cssSize.optional(),
   padding: cssSize.optional(),
 });
-export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.string().optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
+export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
 export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), ...common, ...audible });
 export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), opacity: z.number().min(0).max(1).optional(), amplitude: z.number().min(0).max(10).optional(), ...common, ...visual });
+/** JSON2Video's subtitle styles (see subtitles/ass.ts for how each is drawn). */
+export const SUBTITLE_STYLES = ['classic', 'classic-progressive', 'classic-one-word', 'boxed-line', 'boxed-word'] as const;
 export const subtitlesSettingsSchema = z.looseObject({
-  style: z.string().optional(),
+  style: z.enum(SUBTITLE_STYLES).optional(),
   'font-family': z.string().optional(),
   'font-size': cssSize.optional(),
   'word-color': colour.optional(),

@@ -6,8 +6,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseColour } from '../schema/colour';
 import type { TextSettings } from '../schema/movie';
-import type { TextLayout } from '../normalise/plan';
+import type { TextLayout, TextPiece } from '../normalise/plan';
 import { loadFontMetrics, wrapText } from './font-metrics';
+import { splitLine, type TextStyleEffect } from './styles';
 
 export function cssPixels(v: string | number | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -24,7 +25,13 @@ export interface LayoutInput {
   canvasHeight: number;
   /** Prefix for the line files, unique per element. */
   filePrefix: string;
+  /** The element's `style` preset and how long the element lasts (pieces are timed within it). */
+  style?: TextStyleEffect;
+  duration?: number;
 }
+
+/** Reveals finish by this share of the element's duration, however long the text. */
+const REVEAL_WITHIN = 0.8;
 
 export async function layoutText(input: LayoutInput): Promise<TextLayout> {
   const s = input.settings;
@@ -54,15 +61,45 @@ export async function layoutText(input: LayoutInput): Promise<TextLayout> {
   }
   const outlineWidth = cssPixels(s['outline-width'], s['outline-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
   const shadowOffset = cssPixels(s['shadow-offset'], s['shadow-color'] ? Math.max(1, Math.round(fontSize / 20)) : 0);
-  return {
+  const style = input.style ?? {};
+  const background = s['background-color'] ? parseColour(s['background-color']) : undefined;
+  const layout: TextLayout = {
     fontFile: input.fontFile,
     fontSize,
+    ascent: Math.round((metrics.ascender * fontSize) / metrics.unitsPerEm),
     color: parseColour(s.color ?? '#ffffff')!,
-    background: s['background-color'] ? parseColour(s['background-color']) : undefined,
+    background: style.lineBoxes ? undefined : background,
+    lineBox: style.lineBoxes ? { color: background ?? parseColour('#000000')!, border: Math.max(2, Math.round(fontSize * 0.15)) } : undefined,
     outline: outlineWidth > 0 ? { color: parseColour(s['outline-color'] ?? '#000000')!, width: outlineWidth } : undefined,
     shadow: shadowOffset > 0 ? { color: parseColour(s['shadow-color'] ?? '#000000')!, offset: shadowOffset } : undefined,
     lines: out,
   };
+  if (style.revealIn || style.revealOut) layout.pieces = await timedPieces(out, lines, style, input.duration ?? 0, measure, input.filePrefix);
+  return layout;
+}
+
+/** Words or letters of every line, each in its own file, timed by the style within the duration. */
+async function timedPieces(
+  placed: TextLayout['lines'], lines: string[], style: TextStyleEffect, duration: number, measure: (s: string) => number, filePrefix: string,
+): Promise<TextPiece[]> {
+  const unit = style.revealIn?.unit ?? 'letter';
+  const drawn = lines.filter((l) => l !== '');
+  const split = placed.flatMap((line, i) => splitLine(drawn[i], unit, measure).map((u) => ({ ...u, line })));
+  const n = split.length;
+  const pieces: TextPiece[] = [];
+  for (let k = 0; k < n; k++) {
+    const { text, dx, line } = split[k];
+    const textFile = `${filePrefix}-p${k}.txt`;
+    await fs.writeFile(textFile, text);
+    const piece: TextPiece = { textFile, x: Math.round(line.x + dx), y: line.y, from: 0 };
+    if (style.revealIn) piece.from = k * Math.min(style.revealIn.stagger, (duration * REVEAL_WITHIN) / n);
+    if (style.revealOut) {
+      const over = Math.min(style.revealOut.over, duration / 2);
+      piece.until = duration - over + (k * over) / n;
+    }
+    pieces.push(piece);
+  }
+  return pieces;
 }
 
 export const textFileDir = (workDir: string) => path.join(workDir, 'text');
@@ -74,7 +111,7 @@ export const textFileDir = (workDir: string) => path.join(workDir, 'text');
  */
 export function textBounds(t: TextLayout, boxWidth: number, boxHeight: number): { x: number; y: number; width: number; height: number } | undefined {
   if (t.lines.length === 0) return undefined;
-  const margin = 2 + (t.outline?.width ?? 0) + (t.shadow?.offset ?? 0);
+  const margin = 2 + (t.outline?.width ?? 0) + (t.shadow?.offset ?? 0) + (t.lineBox?.border ?? 0);
   const x0 = Math.max(0, Math.min(...t.lines.map((l) => l.x)) - margin);
   const y0 = Math.max(0, Math.min(...t.lines.map((l) => l.y)) - margin);
   const x1 = Math.min(boxWidth, Math.max(...t.lines.map((l) => l.x + l.width)) + margin);
