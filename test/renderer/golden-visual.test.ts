@@ -296,6 +296,13 @@ test('movie-level elements span every scene (a watermark)', async () => {
   expectColour(frameAt(r.file, 1.5), 20, 20, 'yellow');
 });
 
+test('iterate renders one scene per array item', async () => {
+  const r = await h.render(movie([{ iterate: 'colours', duration: 0.5, 'background-color': '{{item}}' }], { variables: { colours: ['#ff0000', '#0000ff'] } }));
+  expect(Math.abs(ffprobe(r.file).duration - 1)).toBeLessThanOrEqual(0.1);
+  expectColour(frameAt(r.file, 0.2), 80, 45, 'red');
+  expectColour(frameAt(r.file, 0.7), 80, 45, 'blue');
+});
+
 test('conditions and variables choose what is drawn', async () => {
   const r = await h.render(movie([{
     duration: 1,

@@ -97,6 +97,32 @@ describe('variables and conditions', () => {
     expect(ok.ok && ok.movie.scenes[0].elements.map((e) => (e as { text: string }).text)).toEqual(['b']);
   });
 
+  test('iterate repeats a scene per array item: item fields as variables, the item under iterate-as, conditions per copy', () => {
+    const r = validateMovie({
+      variables: { slides: [{ title: 'One', d: 2, skip: false }, { title: 'Two', d: 3, skip: true }, { title: 'Three', d: 4, skip: false }], listing: { rooms: ['hall', 'kitchen'] } },
+      scenes: [
+        scene([{ type: 'text', text: '{{title}} / {{slide.title}}' }], { iterate: 'slides', 'iterate-as': 'slide', duration: '{{d}}', condition: '{{!slide.skip}}' }),
+        scene([{ type: 'text', text: 'room: {{item}}' }], { iterate: 'listing.rooms' }),
+      ],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.movie.scenes.map((s) => [s.duration, (s.elements[0] as { text: string }).text])).toEqual([
+      [2, 'One / One'], [4, 'Three / Three'], [undefined, 'room: hall'], [undefined, 'room: kitchen'],
+    ]);
+    expect(r.movie.scenes[0]).not.toHaveProperty('iterate');
+  });
+
+  test('iterate over something that is not an array, or a missing one, names the scene', () => {
+    const r = validateMovie({ variables: { n: 3 }, scenes: [scene([], { iterate: 'n' }), scene([], { iterate: 'nothing' }), scene([], { iterate: 'a b' })] });
+    expect(r.issues).toEqual([
+      { path: 'scenes[0].iterate', message: "'n' is not an array" },
+      { path: 'scenes[1].iterate', message: "variable 'nothing' is not defined" },
+      { path: 'scenes[2].iterate', message: 'must name an array variable (e.g. "products" or "product.images")' },
+      { path: 'scenes', message: 'a movie needs at least one scene' },
+    ]);
+  });
+
   test('a missing variable is an error naming its path', () => {
     const r = validateMovie({ scenes: [scene([{ type: 'text', text: 'Hi {{nobody}}' }])] });
     expect(r.issues).toEqual([{ path: 'scenes[0].elements[0].text', message: "variable 'nobody' is not defined" }]);

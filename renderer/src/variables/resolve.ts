@@ -12,6 +12,8 @@ type Json = unknown;
 type Scope = Record<string, unknown>[];
 
 const WHOLE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
+/** One iterating scene expands to at most this many (a movie is one ffmpeg graph). */
+const MAX_ITERATIONS = 200;
 const PART = /\{\{([\s\S]+?)\}\}/g;
 
 function lookupIn(scopes: Scope): Lookup {
@@ -78,6 +80,41 @@ class Resolver {
     return truthy(c);
   }
 
+  /**
+   * JSON2Video's `iterate`: the scene once per item of an array variable (a name or dotted path),
+   * each copy seeing the item as `item` (or the `iterate-as` name) and, when the item is an object,
+   * its fields as variables of their own (`{{title}}`). Without `iterate`: one pass, no item scope.
+   */
+  iterations(scene: Record<string, unknown>, scopes: Scope, path: (string | number)[]): (Record<string, unknown> | undefined)[] {
+    if (scene.iterate === undefined) return [undefined];
+    const at = formatPath([...path, 'iterate']);
+    if (typeof scene.iterate !== 'string' || !/^\s*[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*\s*$/.test(scene.iterate)) {
+      this.issues.push({ path: at, message: 'must name an array variable (e.g. "products" or "product.images")' });
+      return [];
+    }
+    const as = scene['iterate-as'] ?? 'item';
+    if (typeof as !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(as)) {
+      this.issues.push({ path: formatPath([...path, 'iterate-as']), message: 'must be a variable name' });
+      return [];
+    }
+    let items: unknown;
+    try {
+      items = evaluateExpression(scene.iterate, lookupIn(scopes));
+    } catch (err) {
+      this.issues.push({ path: at, message: err instanceof ExpressionError ? err.message : 'invalid variable' });
+      return [];
+    }
+    if (!Array.isArray(items)) {
+      this.issues.push({ path: at, message: `'${scene.iterate.trim()}' is not an array` });
+      return [];
+    }
+    if (items.length > MAX_ITERATIONS) {
+      this.issues.push({ path: at, message: `'${scene.iterate.trim()}' has ${items.length} items; at most ${MAX_ITERATIONS} scenes come from one` });
+      return [];
+    }
+    return items.map((item) => ({ ...(isObject(item) ? item : {}), [as]: item }));
+  }
+
   element(el: Json, parent: Scope, path: (string | number)[]): Json | undefined {
     if (!isObject(el)) return el;
     const scopes = [this.scopeOf(el, path), ...parent];
@@ -140,17 +177,20 @@ export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue
           origin.sceneElements.push([]);
           return;
         }
-        const scopes = [r.scopeOf(scene, ['scenes', s]), ...movieScope];
-        if (!r.keep(scene, scopes, ['scenes', s])) return;
-        const elementOrigin: number[] = [];
-        const sc: Record<string, unknown> = {};
-        for (const [sk, sv] of Object.entries(scene)) {
-          if (sk === 'variables' || sk === 'condition') continue;
-          sc[sk] = sk === 'elements' ? r.elements(sv, scopes, ['scenes', s, 'elements'], elementOrigin) : r.value(sv, scopes, ['scenes', s, sk]);
+        const sceneScopes = [r.scopeOf(scene, ['scenes', s]), ...movieScope];
+        for (const item of r.iterations(scene, sceneScopes, ['scenes', s])) {
+          const scopes = item ? [item, ...sceneScopes] : sceneScopes;
+          if (!r.keep(scene, scopes, ['scenes', s])) continue;
+          const elementOrigin: number[] = [];
+          const sc: Record<string, unknown> = {};
+          for (const [sk, sv] of Object.entries(scene)) {
+            if (sk === 'variables' || sk === 'condition' || sk === 'iterate' || sk === 'iterate-as') continue;
+            sc[sk] = sk === 'elements' ? r.elements(sv, scopes, ['scenes', s, 'elements'], elementOrigin) : r.value(sv, scopes, ['scenes', s, sk]);
+          }
+          scenes.push(sc);
+          origin.scenes.push(s);
+          origin.sceneElements.push(elementOrigin);
         }
-        scenes.push(sc);
-        origin.scenes.push(s);
-        origin.sceneElements.push(elementOrigin);
       });
       out.scenes = scenes;
     } else if (k === 'elements') {
