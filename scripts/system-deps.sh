@@ -12,10 +12,27 @@ reelay_system_deps() {
     command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
     command -v g++ >/dev/null 2>&1 || need+=(build-essential python3)
   fi
-  [ ${#need[@]} -eq 0 ] && return 0
+  # JSON2Video's default and most used families (Inter, Roboto, Open Sans, Lato): nice to have, as
+  # fontconfig falls back to DejaVu without them, so they never fail a start.
+  local fonts=()
+  [ -f /usr/share/fonts/opentype/inter/Inter-Regular.otf ] || fonts+=(fonts-inter)
+  [ -d /usr/share/fonts/truetype/roboto ] || fonts+=(fonts-roboto-unhinted)
+  [ -d /usr/share/fonts/truetype/open-sans ] || fonts+=(fonts-open-sans)
+  [ -d /usr/share/fonts/truetype/lato ] || fonts+=(fonts-lato)
+  [ ${#need[@]} -eq 0 ] && [ ${#fonts[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "reelay: installing ${need[*]} (apt-get)" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    echo "reelay: installing ${need[*]} ${fonts[*]} (apt-get)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    if [ ${#need[@]} -gt 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || return 1
+    fi
+    # A release without one of the font packages must not stop the rest.
+    if [ ${#fonts[@]} -gt 0 ] && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${fonts[@]}" >/dev/null 2>&1; then
+      echo "reelay: optional fonts not installed (${fonts[*]}); text falls back to DejaVu Sans" >&2
+    fi
+    return 0
+  elif [ ${#need[@]} -eq 0 ]; then
+    echo "reelay: optional fonts missing (${fonts[*]}); text falls back to DejaVu Sans" >&2
   else
     echo "reelay: missing ${need[*]}; install them (Debian/Ubuntu: sudo apt-get install -y ${need[*]}; macOS: brew install ffmpeg espeak-ng)" >&2
     return 1
