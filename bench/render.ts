@@ -1,17 +1,20 @@
 /**
  * `npm run bench:render`: Reelay's renderer against a hand-written single ffmpeg command that draws
  * the same picture with the same encoder settings (libx264 veryfast CRF 20, AAC 192k), and against
- * editly on movie (a) when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run;
+ * editly on the same movies when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run;
  * REELAY_EDITLY_NODE picks the Node its canvas/gl modules were built for — editly 0.14 under Node 24
  * exits 0 with most frames missing, so we installed it under Debian's Node 20 for the comparison).
- * Median of 3 runs each, interleaved; wall time, CPU seconds (user+sys of the process tree: the steady
+ * Reelay and the hand-written command: 5 back-to-back pairs (ratios are medians of the pairs);
+ * editly: median of 3 runs; wall time, CPU seconds (user+sys of the process tree: the steady
  * measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
- * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_CASES=abc and BENCH_EDITLY=0 narrow a run.
+ * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_EDITLY_RUNS, BENCH_CASES=abc and BENCH_EDITLY=0 narrow a run.
  *
  * (a) 3 scenes × 5 s at full-hd 30 fps: image with slow zoom + title; trimmed video + lower third;
  *     colour background with two lines; 1 s fade transitions; music with fade-out.
  * (b) 60 s slideshow at hd 30 fps: 12 images with captions, 0.5 s fades, music.
  * (c) four video clips at hd 30 fps with wipe/circle/slide transitions and music.
+ * editly renders all three with the same encoder settings (its own defaults are slower: preset
+ * medium, CRF 18), so the comparison is of the engines, not of x264 presets.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,10 +27,14 @@ const WORK = path.join(os.tmpdir(), 'reelay-bench-render');
 const MEDIA = path.join(WORK, 'media');
 const OUT = path.join(WORK, 'out');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** editly takes 3–7× longer than the others: fewer runs of it. */
+const EDITLY_RUNS = Number(process.env.BENCH_EDITLY_RUNS ?? 3);
 const EDITLY_DIR = process.env.REELAY_EDITLY_DIR ?? '/opt/editly';
 /** editly's native modules (canvas, gl) are built for one Node ABI; run it with that Node. */
 const EDITLY_NODE = process.env.REELAY_EDITLY_NODE ?? process.execPath;
+/** editly gets the same encoder settings (its own default is preset medium, CRF 18: slower). */
+const EDITLY_ENCODE = ['-vf', 'format=yuv420p', '-c:v', 'libx264', '-preset:v', 'veryfast', '-crf', '20', '-c:a', 'aac', '-b:a', '192k', '-movflags', 'faststart'];
 const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-movflags', '+faststart'];
 
 // ---------------------------------------------------------------- child mode: one Reelay render
@@ -122,7 +129,7 @@ const caseA: Case = {
       { duration: 5, layers: [{ type: 'fill-color', color: '#1e3a8a' }, { type: 'title', text: 'Two lines of text\nfor the final scene', fontPath: FONT }] },
     ],
     audioTracks: [{ path: m('music.m4a'), mixVolume: 0.8 }],
-    customOutputArgs: ['-vf', 'format=yuv420p', '-c:v', 'libx264', '-preset:v', 'veryfast', '-crf', '20', '-c:a', 'aac', '-b:a', '192k', '-movflags', 'faststart'],
+    customOutputArgs: EDITLY_ENCODE,
   }),
 };
 
@@ -157,6 +164,20 @@ const caseB: Case = {
     const inputs = Array.from({ length: SLIDES }, (_, i) => ['-i', m(`img${String(i + 1).padStart(2, '0')}.jpg`)]).flat();
     return [...inputs, '-t', '60.5', '-i', m('music.m4a'), '-filter_complex', chains.join(';'), '-map', '[vout]', '-map', '[aout]', '-t', '60.5', '-r', '30', ...ENCODE, out];
   },
+  // editly clips overlap by their transition, as Reelay scenes do: 12 × 5.5 − 11 × 0.5 = 60.5 s
+  editly: (out) => ({
+    outPath: out, width: 1280, height: 720, fps: 30, keepSourceAudio: false, allowRemoteRequests: false,
+    defaults: { transition: { name: 'fade', duration: 0.5 } },
+    clips: Array.from({ length: SLIDES }, (_, i) => ({
+      duration: 5.5,
+      layers: [
+        { type: 'image', path: m(`img${String(i + 1).padStart(2, '0')}.jpg`), resizeMode: 'cover', zoomDirection: null },
+        { type: 'subtitle', text: `Slide number ${i + 1}`, fontPath: FONT },
+      ],
+    })),
+    audioTracks: [{ path: m('music.m4a'), mixVolume: 0.8 }],
+    customOutputArgs: EDITLY_ENCODE,
+  }),
 };
 
 const STYLES = ['wipeleft', 'circleopen', 'slideup'];
@@ -177,6 +198,17 @@ const caseC: Case = {
     const inputs = [1, 2, 3, 4].flatMap((i) => ['-ss', '1', '-t', '5', '-i', m(`clip${i}.mp4`)]);
     return [...inputs, '-t', '17', '-i', m('music.m4a'), '-filter_complex', chains.join(';'), '-map', '[vout]', '-map', '[aout]', '-t', '17', '-r', '30', ...ENCODE, out];
   },
+  // gl-transitions closest to xfade's wipeleft / circleopen / slideup
+  editly: (out) => ({
+    outPath: out, width: 1280, height: 720, fps: 30, keepSourceAudio: false, allowRemoteRequests: false,
+    clips: [1, 2, 3, 4].map((i) => ({
+      duration: 5,
+      ...(i < 4 ? { transition: { name: ['wipeLeft', 'circleopen', 'directional-up'][i - 1], duration: 1 } } : {}),
+      layers: [{ type: 'video', path: m(`clip${i}.mp4`), cutFrom: 1, cutTo: 6, resizeMode: 'cover' }],
+    })),
+    audioTracks: [{ path: m('music.m4a'), mixVolume: 0.8 }],
+    customOutputArgs: EDITLY_ENCODE,
+  }),
 };
 
 // ---------------------------------------------------------------- measuring
@@ -233,6 +265,11 @@ function runEditly(c: Case, i: number): Sample {
   return sample;
 }
 
+function settle(): void {
+  spawnSync('sync');
+  spawnSync('sleep', ['1']);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const mb = (kb: number) => (kb / 1024).toFixed(0);
@@ -248,32 +285,46 @@ async function main(): Promise<void> {
     const reelay: Sample[] = [];
     const hand: Sample[] = [];
     const editly: Sample[] = [];
-    runReelay(c, 0); // warm-up: probes, font cache, page cache
+    const cold = runReelay(c, 0); // warm-up: page cache, font cache, and the probe cache (reported as cold prepare)
+    let editlyFailed = !withEditly || !c.editly;
     for (let i = 0; i < RUNS; i++) {
-      reelay.push(runReelay(c, i));
-      hand.push(runHand(c, i));
-      if (withEditly && c.editly) {
+      // Reelay and the hand-written command run back to back, in alternating order, and are compared
+      // pair by pair: this machine's speed drifts by ±15% over tens of seconds (same command, same
+      // input), which a pair shares but medians of separate runs do not cancel. The disk settles first.
+      const pair = [() => reelay.push(runReelay(c, i)), () => hand.push(runHand(c, i))];
+      if (i % 2 === 1) pair.reverse();
+      for (const run of pair) {
+        settle();
+        run();
+      }
+      if (!editlyFailed && i < EDITLY_RUNS) {
+        settle();
         try {
           editly.push(runEditly(c, i));
         } catch (err) {
           lines.push(`editly failed on ${c.name}: ${(err as Error).message.split('\n')[0]}`);
-          break;
+          editlyFailed = true;
         }
       }
     }
+    const paired = (f: (r: Sample, h: Sample) => number) => median(reelay.map((r, i) => f(r, hand[i])));
     const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => Number(x[k])));
     const r = {
       wall: med(reelay, 'wallMs'), render: med(reelay, 'renderMs'), encode: med(reelay, 'encodeMs'), prepare: med(reelay, 'prepareMs'), finish: med(reelay, 'finishMs'),
       cpu: med(reelay, 'cpuS'), tree: med(reelay, 'treeRssKb'), node: Math.max(...reelay.map((s) => s.nodeRssKb!)),
     };
     const h = { wall: med(hand, 'wallMs'), cpu: med(hand, 'cpuS'), tree: med(hand, 'treeRssKb') };
+    const ratios = {
+      render: paired((x, y) => x.renderMs! / y.wallMs), encode: paired((x, y) => x.encodeMs! / y.wallMs),
+      startup: paired((x, y) => x.wallMs / y.wallMs), cpu: paired((x, y) => x.cpuS / y.cpuS),
+    };
     lines.push(
       `${c.name}`,
       `  hand-written ffmpeg: ${secs(h.wall)} s wall, ${h.cpu.toFixed(1)} CPU-s, peak RSS ${mb(h.tree)} MB`,
-      `  reelay:              ${secs(r.render)} s render = ${secs(r.prepare)} prepare + ${secs(r.encode)} ffmpeg + ${secs(r.finish)} probe/poster (${secs(r.wall)} s with Node start-up), ${r.cpu.toFixed(1)} CPU-s, peak RSS ffmpeg ${mb(r.tree)} MB, Node ${mb(r.node)} MB`,
-      `  ratio reelay/hand:   ${(r.render / h.wall).toFixed(2)}× wall (ffmpeg alone ${(r.encode / h.wall).toFixed(2)}×, with start-up ${(r.wall / h.wall).toFixed(2)}×), ${(r.cpu / h.cpu).toFixed(2)}× CPU`,
+      `  reelay:              ${secs(r.render)} s render = ${secs(r.prepare)} prepare (${secs(cold.prepareMs!)} on first sight of the assets) + ${secs(r.encode)} ffmpeg + ${secs(r.finish)} output probe (${secs(r.wall)} s with Node start-up), ${r.cpu.toFixed(1)} CPU-s, peak RSS ffmpeg ${mb(r.tree)} MB, Node ${mb(r.node)} MB`,
+      `  ratio reelay/hand (median of ${RUNS} back-to-back pairs): ${ratios.render.toFixed(2)}× wall (ffmpeg alone ${ratios.encode.toFixed(2)}×, with Node start-up ${ratios.startup.toFixed(2)}×), ${ratios.cpu.toFixed(2)}× CPU`,
     );
-    const entry: Record<string, unknown> = { reelay: r, hand: h, runs: { reelay, hand } };
+    const entry: Record<string, unknown> = { reelay: { ...r, coldPrepare: cold.prepareMs }, hand: h, ratios, runs: { reelay, hand } };
     if (editly.length > 0) {
       const e = { wall: med(editly, 'wallMs'), cpu: med(editly, 'cpuS'), tree: med(editly, 'treeRssKb') };
       lines.push(`  editly:              ${secs(e.wall)} s wall, ${e.cpu.toFixed(1)} CPU-s, peak RSS ${mb(e.tree)} MB → reelay is ${(e.wall / r.render).toFixed(1)}× faster (${(e.wall / r.wall).toFixed(1)}× with start-up), ${(e.cpu / r.cpu).toFixed(1)}× less CPU`);
