@@ -15,7 +15,7 @@ import { CliError, renderThroughBridge } from './movies/cli-render';
 import { renderDemo } from './movies/demo';
 import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
-import { createLogger } from './logger';
+import { createLogger, syncStdout } from './logger';
 import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
 import { replacePrimaryKey } from './keys/primary';
@@ -85,7 +85,7 @@ async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {})
 /** `reelay renderer`: a render worker only (needs Redis and the shared storage, not the store). */
 async function startRenderer(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, syncStdout());
   const worker = await startRenderWorker(config, logger);
   out(`reelay: renderer consuming queue "${config.queuePrefix}:render" (concurrency ${config.pipeline.renderConcurrency})`);
   const stop = async () => {

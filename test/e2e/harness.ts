@@ -56,7 +56,7 @@ export interface Install {
   stop(): Promise<void>;
 }
 
-function waitForLine(proc: ReelayProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+export function waitForLine(proc: ReelayProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${proc.name} did not print ${pattern} within ${timeoutMs} ms:\n${proc.output.join('').slice(-3000)}`)), timeoutMs);
     const check = () => {
