@@ -21,6 +21,7 @@ import {
   claimDelivery,
   dueDeliveries,
   findDelivery,
+  insertAttempt,
 } from './store';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -163,7 +164,10 @@ export class DeliveryQueue {
     if (now.getTime() - this.lastPrune < 3600_000) return;
     this.lastPrune = now.getTime();
     const before = new Date(now.getTime() - DELIVERY_LOG_RETENTION_MS).toISOString();
-    await this.options.db.deleteFrom('webhook_deliveries').where('status', 'in', ['succeeded', 'failed']).where('created_at', '<', before).execute();
+    const { db } = this.options;
+    const old = db.selectFrom('webhook_deliveries').select('id').where('status', 'in', ['succeeded', 'failed']).where('created_at', '<', before);
+    await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', old).execute();
+    await db.deleteFrom('webhook_deliveries').where('status', 'in', ['succeeded', 'failed']).where('created_at', '<', before).execute();
   }
 
   /** One attempt of one delivery. Exported for the processor; never throws for a receiver's failure. */
@@ -246,6 +250,15 @@ export class DeliveryQueue {
       last_error: outcome.error,
       last_attempt_at: now.toISOString(),
     };
+    await insertAttempt(db, {
+      delivery_id: row.id,
+      attempt: attempts,
+      account_id: row.account_id,
+      attempted_at: now.toISOString(),
+      status_code: outcome.status,
+      latency_ms: outcome.latencyMs,
+      error: outcome.error,
+    });
 
     if (isSuccess(outcome)) {
       await db

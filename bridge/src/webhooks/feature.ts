@@ -12,12 +12,13 @@ import { DeliveryQueue } from './delivery-queue';
 import type { ConnectionResolver, SealedDestinationLookup } from './destinations';
 import { publishMovieEvent, type WebhookEventsDeps } from './events';
 import type { SecretCipher } from './secrets';
-import type { WebhookDb, WebhookDeliveriesTable, WebhookSubscriptionsTable } from './store';
+import type { WebhookAttemptsTable, WebhookDb, WebhookDeliveriesTable, WebhookSubscriptionsTable } from './store';
 
 declare module '../store/schema' {
   interface Database {
     webhook_subscriptions: WebhookSubscriptionsTable;
     webhook_deliveries: WebhookDeliveriesTable;
+    webhook_attempts: WebhookAttemptsTable;
   }
 }
 

@@ -12,7 +12,7 @@ import type { Services } from '../services';
 import { redeliver, sendPing } from './events';
 import { webhooksOf } from './feature';
 import { SUBSCRIBABLE_EVENT_TYPES } from './payloads';
-import { type DeliveryRow, findDelivery, findSubscription } from './store';
+import { type AttemptRow, type DeliveryRow, findDelivery, findSubscription, listAttempts } from './store';
 import { createSubscription, deleteSubscription, rotateSecret, subscriptionView, updateSubscription } from './subscriptions';
 import { targetUrlProblem } from './target-url';
 
@@ -22,6 +22,7 @@ export const MAX_SUBSCRIPTIONS_PER_ACCOUNT = 100;
 const EventName = z.enum(SUBSCRIBABLE_EVENT_TYPES);
 const Url = z.string().max(2048);
 const IdParams = z.object({ id: z.string().min(1).max(100) });
+const DeliveryIdParams = z.object({ deliveryId: z.string().min(1).max(100) });
 const DeliveryParams = z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) });
 
 const CreateBody = z
@@ -71,6 +72,22 @@ const DeliveryView = z.object({
   created_at: z.string(),
 });
 
+const AttemptView = z.object({
+  attempt: z.number().describe('1 for the first try'),
+  at: z.string(),
+  status_code: z.number().nullable().describe("the receiver's answer; null when none came (refused, timed out)"),
+  latency_ms: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+const attemptView = (row: AttemptRow): z.infer<typeof AttemptView> => ({
+  attempt: Number(row.attempt),
+  at: row.attempted_at,
+  status_code: row.status_code === null ? null : Number(row.status_code),
+  latency_ms: row.latency_ms === null ? null : Number(row.latency_ms),
+  error: row.error,
+});
+
 const OneWebhook = z.object({ success: z.literal(true), webhook: WebhookView });
 const WithSecret = z.object({
   success: z.literal(true),
@@ -79,6 +96,7 @@ const WithSecret = z.object({
   webhook: WebhookView,
 });
 const OneDelivery = z.object({ success: z.literal(true), delivery: DeliveryView });
+const DeliveryWithAttempts = z.object({ success: z.literal(true), delivery: DeliveryView, attempts: z.array(AttemptView) });
 const DeliveryPage = z.object({ success: z.literal(true), deliveries: z.array(DeliveryView), nextCursor: z.string().nullable() });
 
 function deliveryView(row: DeliveryRow): z.infer<typeof DeliveryView> {
@@ -183,6 +201,22 @@ export const webhookRoutes = [
       success: true as const,
       ...(await deliveryPage(services, { accountId: principal.account.id, project: query.project }, query)),
     }),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/v2/webhooks/deliveries/:deliveryId',
+    scope: 'webhooks:read',
+    rateClass: 'read',
+    summary: 'One delivery with every attempt: when, the status code or error, and the latency',
+    request: { params: DeliveryIdParams },
+    responses: { 200: DeliveryWithAttempts },
+    handler: async ({ params, principal, services }) => {
+      const { db } = webhooksOf(services);
+      const row = await findDelivery(db, params.deliveryId);
+      if (!row || row.account_id !== principal.account.id) throw notFound('Delivery');
+      return { success: true as const, delivery: deliveryView(row), attempts: (await listAttempts(db, row.id)).map(attemptView) };
+    },
   }),
 
   defineRoute({

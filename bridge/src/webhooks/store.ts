@@ -47,14 +47,27 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** One attempt of a delivery (migration 0007_webhook_attempts). */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  account_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+}
+
 export interface WebhookTables {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type WebhookDb = Kysely<WebhookTables>;
 export type SubscriptionRow = WebhookSubscriptionsTable;
 export type DeliveryRow = WebhookDeliveriesTable;
+export type AttemptRow = WebhookAttemptsTable;
 
 /** Where a destination delivery goes; credentials of a saved connection are looked up at send time. */
 export interface DestinationTarget {
@@ -75,6 +88,24 @@ export async function findSubscription(db: WebhookDb, accountId: string, id: str
 
 export async function findDelivery(db: WebhookDb, id: string): Promise<DeliveryRow | undefined> {
   return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A delivery's attempts, first to last. */
+export async function listAttempts(db: WebhookDb, deliveryId: string): Promise<AttemptRow[]> {
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+}
+
+/**
+ * Records one attempt (status code and latency, or the error when no answer came). An attempt number
+ * seen again (its process died before moving the row on, and another sent it anew) keeps the newer outcome.
+ */
+export async function insertAttempt(db: WebhookDb, row: AttemptRow): Promise<void> {
+  const { attempted_at, status_code, latency_ms, error } = row;
+  await db
+    .insertInto('webhook_attempts')
+    .values(row)
+    .onConflict((oc) => oc.columns(['delivery_id', 'attempt']).doUpdateSet({ attempted_at, status_code, latency_ms, error }))
+    .execute();
 }
 
 /** Inserts deliveries, skipping any whose dedupe key exists; returns the rows actually inserted. */

@@ -118,6 +118,8 @@ export async function deleteSubscription(db: WebhookDb, accountId: string, id: s
   const current = await findSubscription(db, accountId, id);
   if (!current) return false;
   await db.transaction().execute(async (trx) => {
+    const log = trx.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', id).where('account_id', '=', accountId);
+    await trx.deleteFrom('webhook_attempts').where('delivery_id', 'in', log).execute();
     await trx.deleteFrom('webhook_deliveries').where('subscription_id', '=', id).where('account_id', '=', accountId).execute();
     await trx.deleteFrom('webhook_subscriptions').where('id', '=', id).where('account_id', '=', accountId).execute();
   });

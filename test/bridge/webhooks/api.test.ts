@@ -64,6 +64,10 @@ describe.each(['sqlite', 'postgres'] as const)('webhooks API (%s)', (db) => {
       message_id: receiver.requests[0].headers['webhook-id'],
     });
     expect(log.body.deliveries[0].last_latency_ms).toEqual(expect.any(Number));
+    const detail = await bridge.request('GET', `/v2/webhooks/deliveries/${ping.body.delivery.id}`, { key: key() });
+    expect(detail.status).toBe(200);
+    expect(detail.body.delivery).toMatchObject({ id: ping.body.delivery.id, status: 'succeeded' });
+    expect(detail.body.attempts).toEqual([{ attempt: 1, at: expect.any(String), status_code: 204, latency_ms: expect.any(Number), error: null }]);
     expect(bridge.logs.join('\n')).not.toContain(secret.slice(6));
   });
 
@@ -155,6 +159,7 @@ describe.each(['sqlite', 'postgres'] as const)('webhooks API (%s)', (db) => {
       ['POST', `/v2/webhooks/${mine.id}/test`],
       ['GET', `/v2/webhooks/${mine.id}/deliveries`],
       ['POST', `/v2/webhooks/${mine.id}/deliveries/${delivery.id}/redeliver`],
+      ['GET', `/v2/webhooks/deliveries/${delivery.id}`],
       ['POST', `/v2/webhooks/${theirs.id}/deliveries/${delivery.id}/redeliver`],
     ] as const;
     for (const [method, path] of attempts) {

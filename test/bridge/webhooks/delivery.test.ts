@@ -4,7 +4,7 @@
  */
 import { publishMovieEvent, redeliver, sendPing } from '../../../bridge/src/webhooks/events';
 import { createSubscription, rotateSecret } from '../../../bridge/src/webhooks/subscriptions';
-import { findDelivery, findSubscription } from '../../../bridge/src/webhooks/store';
+import { findDelivery, findSubscription, listAttempts } from '../../../bridge/src/webhooks/store';
 import { type EngineHarness, deleteRedisPrefix, movieData, startEngine, waitUntil } from './harness';
 import { Receiver, uniqueIds, verifies } from './receiver';
 
@@ -72,6 +72,11 @@ describe('webhook delivery engine', () => {
     const delivery = await h.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(delivery.status).toBe('succeeded');
     expect(delivery.attempts).toBeGreaterThanOrEqual(3);
+    // Every attempt is in the history: the answers in order, and an error where none came.
+    const history = await listAttempts(h.db, delivery.id);
+    expect(history.map((a) => Number(a.attempt))).toEqual(Array.from({ length: delivery.attempts }, (_, i) => i + 1));
+    expect(history.filter((a) => a.status_code !== null).map((a) => Number(a.status_code))).toEqual([500, 500, 200]);
+    for (const a of history.filter((x) => x.status_code === null)) expect(a.error).toMatch(/\w/);
   });
 
   test('the schedule running out marks the delivery failed; redeliver sends the same message again', async () => {
@@ -212,12 +217,14 @@ describe('webhook delivery engine', () => {
     receiver.respond = () => ({ status: 500 });
     const [old] = await publishMovieEvent(deps(), { accountId: ACCOUNT, type: 'movie.done', data: movieData('OLD') });
     await waitUntil(async () => (await findDelivery(h.db, old.id))?.status === 'failed');
+    expect(await listAttempts(h.db, old.id)).toHaveLength(6);
     const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString();
     await h.db.updateTable('webhook_deliveries').set({ created_at: longAgo }).execute();
     await h.db.insertInto('webhook_deliveries').values({ ...old, id: 'whd_stuck', dedupe_key: 'stuck', status: 'pending', next_attempt_at: new Date(Date.now() + 3600_000).toISOString() }).execute();
     await h.restart(); // its first sweep prunes
     const left = await h.db.selectFrom('webhook_deliveries').select(['id', 'status']).where('subscription_id', '=', row.id).execute();
     expect(left).toEqual([{ id: 'whd_stuck', status: 'pending' }]);
+    expect(await listAttempts(h.db, old.id)).toEqual([]);
   });
 
   test('a bridge restart: deliveries pending in the store are sent by the next process', async () => {

@@ -1,6 +1,6 @@
 /**
- * The delivery engine on its own: a fresh SQLite store with migration 0004_webhooks, a Bull queue under
- * a random prefix on the real Redis, and a short retry schedule. Used by the engine tests, which need
+ * The delivery engine on its own: a fresh SQLite store with migrations 0004_webhooks and
+ * 0007_webhook_attempts, a Bull queue under a random prefix on the real Redis, and a short retry schedule. Used by the engine tests, which need
  * no HTTP API; the API tests go through the bridge's own test helpers.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import pino from 'pino';
 import { KeyRing } from '../../../renderer/src/vault';
 import { up } from '../../../bridge/src/store/migrations/0004_webhooks';
+import { up as upAttempts } from '../../../bridge/src/store/migrations/0007_webhook_attempts';
 import { DeliveryQueue, type DeliveryQueueOptions } from '../../../bridge/src/webhooks/delivery-queue';
 import type { WebhookTables } from '../../../bridge/src/webhooks/store';
 
@@ -35,6 +36,7 @@ export async function startEngine(overrides: Partial<DeliveryQueueOptions> = {})
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-webhooks-'));
   const db = new Kysely<WebhookTables>({ dialect: new SqliteDialect({ database: new Database(path.join(dir, 'store.db')) }) });
   await up(db);
+  await upAttempts(db);
   const cipher = new KeyRing([{ kid: 'k1', key: randomBytes(32) }]);
   const prefix = `reelay-test-${randomBytes(6).toString('hex')}`;
   const audits: unknown[] = [];

@@ -15,6 +15,7 @@ import * as m0002 from './0002_renders';
 import * as m0004 from './0004_webhooks';
 import * as m0005 from './0005_render_batch_index';
 import * as m0006 from './0006_render_exports';
+import * as m0007 from './0007_webhook_attempts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0004_webhooks': m0004,
   '0005_render_batch_index': m0005,
   '0006_render_exports': m0006,
+  '0007_webhook_attempts': m0007,
 };
