@@ -1,7 +1,7 @@
 /**
- * The delivery engine on its own: a fresh SQLite store with migrations 0004_webhooks and
- * 0007_webhook_attempts, a Bull queue under a random prefix on the real Redis, and a short retry schedule. Used by the engine tests, which need
- * no HTTP API; the API tests go through the bridge's own test helpers.
+ * The delivery engine on its own: a fresh SQLite store with every migration, a Bull queue under a
+ * random prefix on the real Redis, and a short retry schedule. Used by the engine tests, which need no
+ * HTTP API; the API tests go through the bridge's own test helpers.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -9,13 +9,11 @@ import https from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import IORedis from 'ioredis';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { KeyRing } from '../../../renderer/src/vault';
-import { up } from '../../../bridge/src/store/migrations/0004_webhooks';
-import { up as upAttempts } from '../../../bridge/src/store/migrations/0007_webhook_attempts';
+import { migrateToLatest, openDb } from '../../../bridge/src/store/db';
 import { DeliveryQueue, type DeliveryQueueOptions } from '../../../bridge/src/webhooks/delivery-queue';
 import type { WebhookTables } from '../../../bridge/src/webhooks/store';
 
@@ -34,9 +32,10 @@ export interface EngineHarness {
 
 export async function startEngine(overrides: Partial<DeliveryQueueOptions> = {}): Promise<EngineHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-webhooks-'));
-  const db = new Kysely<WebhookTables>({ dialect: new SqliteDialect({ database: new Database(path.join(dir, 'store.db')) }) });
-  await up(db);
-  await upAttempts(db);
+  const database = { kind: 'sqlite' as const, file: path.join(dir, 'store.db') };
+  const store = openDb(database);
+  await migrateToLatest(store, database);
+  const db = store as unknown as Kysely<WebhookTables>;
   const cipher = new KeyRing([{ kid: 'k1', key: randomBytes(32) }]);
   const prefix = `reelay-test-${randomBytes(6).toString('hex')}`;
   const audits: unknown[] = [];
