@@ -17,8 +17,14 @@ import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './signature';
 interface SubscriptionState extends IDataObject {
 	webhookId?: string;
 	secret?: string;
+	/** The subscription's secret version when the secret was stored (absent from older Reelay servers). */
+	secretVersion?: number;
 	url?: string;
 	events?: string[];
+}
+
+function forgetSubscription(state: SubscriptionState): void {
+	for (const field of ['webhookId', 'secret', 'secretVersion', 'url', 'events'] as const) delete state[field];
 }
 
 function headerValue(headers: IDataObject, name: string): string | undefined {
@@ -122,24 +128,28 @@ export class ReelayTrigger implements INodeType {
 						this.logger.info('Reelay webhook subscription is gone; it will be created again', {
 							webhookId: state.webhookId,
 						});
-						delete state.webhookId;
-						delete state.secret;
+						forgetSubscription(state);
 						return false;
 					}
 					throw new NodeApiError(this.getNode(), error as JsonObject);
 				}
 				const current = (subscription.url ?? subscription.target_url) as string | undefined;
-				if (current === url && sameEvents(subscription.events, events) && state.secret && subscription.disabled !== true) {
+				// A secret rotated elsewhere (API, another tool) would fail every signature check once the
+				// overlap ends: the stored one is only trusted while the versions agree.
+				const rotatedElsewhere =
+					typeof subscription.secret_version === 'number' &&
+					typeof state.secretVersion === 'number' &&
+					subscription.secret_version !== state.secretVersion;
+				if (current === url && sameEvents(subscription.events, events) && state.secret && subscription.disabled !== true && !rotatedElsewhere) {
 					return true;
 				}
-				// URL or events changed since it was made, or Reelay disabled it after failed deliveries:
-				// replace it rather than leave a stale one behind.
+				// URL or events changed since it was made, its secret was rotated, or Reelay disabled it after
+				// failed deliveries: replace it rather than leave a stale one behind.
 				await reelayApiRequest.call(this, {
 					method: 'DELETE',
 					endpoint: `/v2/webhooks/${encodeURIComponent(state.webhookId)}`,
 				});
-				delete state.webhookId;
-				delete state.secret;
+				forgetSubscription(state);
 				return false;
 			},
 
@@ -161,6 +171,7 @@ export class ReelayTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as SubscriptionState;
 				state.webhookId = String(subscription.id);
 				state.secret = secret;
+				if (typeof subscription.secret_version === 'number') state.secretVersion = subscription.secret_version;
 				state.url = url;
 				state.events = events;
 				return true;
@@ -181,10 +192,7 @@ export class ReelayTrigger implements INodeType {
 						this.logger.info('Reelay webhook subscription was already gone', { webhookId: state.webhookId });
 					}
 				}
-				delete state.webhookId;
-				delete state.secret;
-				delete state.url;
-				delete state.events;
+				forgetSubscription(state);
 				return true;
 			},
 		},

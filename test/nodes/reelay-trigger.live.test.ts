@@ -103,3 +103,36 @@ test('lifecycle, a signed movie.done accepted (with the video), a forged deliver
   expect(h.staticData()).toEqual({});
   expect((await bridge.request('GET', `/v2/webhooks/${webhookId}`, { key })).status).toBe(404);
 }, 120_000);
+
+test('a secret rotated elsewhere: on the next check (n8n restart) the trigger replaces its subscription and verifies again', async () => {
+  const { key } = await bridge.keyWithRole('editor');
+  const h = triggerHarness({ events: ['movie.done'] }, { credentials: { '1': { baseUrl: bridge.url, apiKey: key } }, webhookBaseUrl: receiverUrl });
+  expect(await h.create()).toBe(true);
+  const before = { ...h.staticData() } as { webhookId: string; secret: string; secretVersion: number };
+  expect(before.secretVersion).toBe(1);
+  expect(await h.checkExists()).toBe(true);
+
+  // Someone rotates the secret through the API: the trigger never sees the new one.
+  const rotated = await bridge.request('POST', `/v2/webhooks/${before.webhookId}/rotate-secret`, { key });
+  expect(rotated.status).toBe(200);
+  expect(await h.checkExists()).toBe(false);
+  expect((await bridge.request('GET', `/v2/webhooks/${before.webhookId}`, { key })).status).toBe(404);
+  expect(await h.create()).toBe(true);
+  const after = h.staticData() as { webhookId: string; secret: string; secretVersion: number };
+  expect(after.webhookId).not.toBe(before.webhookId);
+  expect(after.secret).not.toBe(before.secret);
+  expect(await h.checkExists()).toBe(true);
+
+  // A ping from the new subscription verifies with the secret the trigger now holds.
+  const statuses: number[] = [];
+  onDelivery = async (req, res) => {
+    const raw = req.body as Buffer;
+    res.on('finish', () => statuses.push(res.statusCode));
+    const result = await h.webhook({ body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} }, res);
+    if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? {});
+  };
+  expect((await bridge.request('POST', `/v2/webhooks/${after.webhookId}/test`, { key })).status).toBe(202);
+  await waitFor('the ping', () => statuses[0]);
+  expect(statuses).toEqual([200]);
+  expect(await h.delete()).toBe(true);
+}, 60_000);

@@ -51,6 +51,7 @@ const WebhookView = z.object({
   disabled_reason: z.string().nullable(),
   failing_since: z.string().nullable(),
   secret_rotating_until: z.string().nullable().describe('until then deliveries carry the old and the new signature'),
+  secret_version: z.number().describe('1 at creation, one more on every rotation: a receiver holding an older version must get the new secret'),
   created_at: z.string(),
   updated_at: z.string(),
 });

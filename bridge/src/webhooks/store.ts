@@ -14,6 +14,8 @@ export interface WebhookSubscriptionsTable {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: string | null;
+  /** 1 at creation, +1 per rotation (migration 0008). */
+  secret_version: number;
   disabled_at: string | null;
   disabled_reason: string | null;
   failing_since: string | null;

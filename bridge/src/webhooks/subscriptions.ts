@@ -27,6 +27,7 @@ export interface SubscriptionView {
   disabled_reason: string | null;
   failing_since: string | null;
   secret_rotating_until: string | null;
+  secret_version: number;
   created_at: string;
   updated_at: string;
 }
@@ -43,6 +44,7 @@ export function subscriptionView(row: SubscriptionRow, now = new Date()): Subscr
     disabled_reason: row.disabled_reason,
     failing_since: row.failing_since,
     secret_rotating_until: overlap,
+    secret_version: Number(row.secret_version),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -61,6 +63,7 @@ export async function createSubscription(db: WebhookDb, cipher: SecretCipher, in
     secret: sealSecret(cipher, input.accountId, id, secret),
     previous_secret: null,
     previous_secret_expires_at: null,
+    secret_version: 1,
     disabled_at: null,
     disabled_reason: null,
     failing_since: null,
@@ -104,6 +107,7 @@ export async function rotateSecret(db: WebhookDb, cipher: SecretCipher, accountI
       secret: sealSecret(cipher, accountId, id, secret),
       previous_secret: current.secret,
       previous_secret_expires_at: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
+      secret_version: (eb) => eb('secret_version', '+', 1),
       updated_at: now.toISOString(),
     })
     .where('id', '=', id)

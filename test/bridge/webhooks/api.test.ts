@@ -133,6 +133,7 @@ describe.each(['sqlite', 'postgres'] as const)('webhooks API (%s)', (db) => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.webhook.secret_rotating_until).toEqual(expect.any(String));
+    expect([sub.webhook.secret_version, rotated.body.webhook.secret_version]).toEqual([1, 2]);
     await bridge.request('PATCH', `/v2/webhooks/${sub.id}`, { key: key(), body: { disabled: false } });
     const [first] = (await bridge.request('GET', `/v2/webhooks/${sub.id}/deliveries`, { key: key() })).body.deliveries;
     const again = await bridge.request('POST', `/v2/webhooks/${sub.id}/deliveries/${first.id}/redeliver`, { key: key() });
