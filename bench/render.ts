@@ -14,7 +14,8 @@
  * (b) 60 s slideshow at hd 30 fps: 12 images with captions, 0.5 s fades, music.
  * (c) four video clips at hd 30 fps with wipe/circle/slide transitions and music.
  * editly renders all three with the same encoder settings (its own defaults are slower: preset
- * medium, CRF 18), so the comparison is of the engines, not of x264 presets.
+ * medium, CRF 18), so the comparison is of the engines, not of x264 presets; (a) is also rendered
+ * with editly's own defaults, reported apart.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,11 @@ const EDITLY_RUNS = Number(process.env.BENCH_EDITLY_RUNS ?? 3);
 const EDITLY_DIR = process.env.REELAY_EDITLY_DIR ?? '/opt/editly';
 /** editly's native modules (canvas, gl) are built for one Node ABI; run it with that Node. */
 const EDITLY_NODE = process.env.REELAY_EDITLY_NODE ?? process.execPath;
+/**
+ * Movies editly also renders with its own encoder defaults (BENCH_EDITLY_OWN_DEFAULTS, default "a"):
+ * informational, to show where a "ten times" figure against editly as shipped comes from.
+ */
+const EDITLY_OWN_DEFAULTS = process.env.BENCH_EDITLY_OWN_DEFAULTS ?? 'a';
 /** editly gets the same encoder settings (its own default is preset medium, CRF 18: slower). */
 const EDITLY_ENCODE = ['-vf', 'format=yuv420p', '-c:v', 'libx264', '-preset:v', 'veryfast', '-crf', '20', '-c:a', 'aac', '-b:a', '192k', '-movflags', 'faststart'];
 const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-movflags', '+faststart'];
@@ -253,10 +259,12 @@ function editlyAvailable(): boolean {
   return existsSync(path.join(EDITLY_DIR, 'node_modules/editly/cli.js')) && existsSync('/usr/bin/xvfb-run');
 }
 
-function runEditly(c: Case, i: number): Sample {
+/** `ownDefaults`: editly's own encoder settings (libx264 medium, CRF 18) instead of ours. */
+function runEditly(c: Case, i: number, ownDefaults = false): Sample {
   const spec = path.join(WORK, `editly-${c.name.slice(1, 2)}.json`);
   const out = path.join(OUT, `editly-${c.name.slice(1, 2)}-${i}.mp4`);
-  writeFileSync(spec, JSON.stringify(c.editly!(out)));
+  const { customOutputArgs, ...withoutOurs } = c.editly!(out) as { customOutputArgs?: string[] };
+  writeFileSync(spec, JSON.stringify(ownDefaults ? withoutOurs : { ...withoutOurs, customOutputArgs }));
   const sample = timed('xvfb-run', ['-a', '-s', '-ac -screen 0 1280x1024x24', EDITLY_NODE, path.join(EDITLY_DIR, 'node_modules/editly/cli.js'), '--json', spec]).sample;
   // editly can exit 0 with frames missing (seen under Node 24): a short file is not a valid sample.
   const frames = Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out], { encoding: 'utf8' }).trim());
@@ -285,6 +293,7 @@ async function main(): Promise<void> {
     const reelay: Sample[] = [];
     const hand: Sample[] = [];
     const editly: Sample[] = [];
+    const editlyOwn: Sample[] = [];
     const cold = runReelay(c, 0); // warm-up: page cache, font cache, and the probe cache (reported as cold prepare)
     let editlyFailed = !withEditly || !c.editly;
     for (let i = 0; i < RUNS; i++) {
@@ -301,6 +310,10 @@ async function main(): Promise<void> {
         settle();
         try {
           editly.push(runEditly(c, i));
+          if (EDITLY_OWN_DEFAULTS.includes(c.name[1])) {
+            settle();
+            editlyOwn.push(runEditly(c, i, true));
+          }
         } catch (err) {
           lines.push(`editly failed on ${c.name}: ${(err as Error).message.split('\n')[0]}`);
           editlyFailed = true;
@@ -329,6 +342,11 @@ async function main(): Promise<void> {
       const e = { wall: med(editly, 'wallMs'), cpu: med(editly, 'cpuS'), tree: med(editly, 'treeRssKb') };
       lines.push(`  editly:              ${secs(e.wall)} s wall, ${e.cpu.toFixed(1)} CPU-s, peak RSS ${mb(e.tree)} MB → reelay is ${(e.wall / r.render).toFixed(1)}× faster (${(e.wall / r.wall).toFixed(1)}× with start-up), ${(e.cpu / r.cpu).toFixed(1)}× less CPU`);
       entry.editly = { ...e, runs: editly };
+    }
+    if (editlyOwn.length > 0) {
+      const e = { wall: med(editlyOwn, 'wallMs'), cpu: med(editlyOwn, 'cpuS') };
+      lines.push(`  editly, own defaults (x264 medium CRF 18, a different encode): ${secs(e.wall)} s wall → ${(e.wall / h.wall).toFixed(1)}× the hand-written command, ${(e.wall / r.render).toFixed(1)}× Reelay`);
+      entry.editlyOwnDefaults = { ...e, runs: editlyOwn };
     }
     results[c.name] = entry;
     process.stdout.write(lines.splice(0).join('\n') + '\n');
