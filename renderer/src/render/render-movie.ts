@@ -11,7 +11,7 @@ import { RenderError } from '../errors';
 import { getDestination, type DestinationResultFile, type OpenedConnections } from '../jobs/connections';
 import { silentLogger, type Logger } from '../logger';
 import { normalise } from '../normalise/normalise';
-import { extractFrame, probe, runFfmpeg } from '../run/ffmpeg';
+import { extractFrame, probe, runFfmpeg, warmUpFfmpeg } from '../run/ffmpeg';
 import type { Movie } from '../schema/movie';
 import { validateMovie } from '../schema/validate';
 
@@ -59,6 +59,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const checked = validateMovie(opts.movie);
   if (!checked.ok) throw invalidMovieError(checked.issues);
+  void warmUpFfmpeg(); // while the assets are prepared
   const movie: Movie = checked.movie;
   await fs.mkdir(opts.outputDir, { recursive: true });
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `reelay-render-${randomBytes(3).toString('hex')}-`));

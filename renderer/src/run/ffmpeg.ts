@@ -26,7 +26,28 @@ export function stderrTail(stderr: string, lines = 8): string {
     .join('\n');
 }
 
-export function runFfmpeg(cmd: FfmpegCommand, opts: RunOptions = {}): Promise<void> {
+let capabilities: Promise<void> | undefined;
+
+/**
+ * fluent-ffmpeg runs `ffmpeg -formats` and then `ffmpeg -encoders` before the first command of a
+ * process (0.35 s on our CI machine) and caches the answers. This asks for both at once, early: a
+ * worker calls it at start-up, a render while it prepares its assets. Failures are left to the real
+ * command, which reports them with ffmpeg's own words.
+ */
+export function warmUpFfmpeg(): Promise<void> {
+  capabilities ??= Promise.all([
+    new Promise<void>((resolve) => ffmpeg.getAvailableFormats(() => resolve())),
+    new Promise<void>((resolve) => ffmpeg.getAvailableEncoders(() => resolve())),
+  ]).then(() => undefined);
+  return capabilities;
+}
+
+export async function runFfmpeg(cmd: FfmpegCommand, opts: RunOptions = {}): Promise<void> {
+  await warmUpFfmpeg();
+  return runWarm(cmd, opts);
+}
+
+function runWarm(cmd: FfmpegCommand, opts: RunOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new RenderError('cancelled', 'cancelled'));
     const command = ffmpeg({ stdoutLines: 60 });

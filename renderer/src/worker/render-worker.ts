@@ -13,6 +13,7 @@ import { runInJobContext } from '../jobs/job-context';
 import { cancelChannel, DEFAULT_QUEUE_PREFIX, RENDER_EVENTS_QUEUE, RENDER_QUEUE, type RenderEvent, type RenderJobData } from '../jobs/contract';
 import { silentLogger, type Logger } from '../logger';
 import { renderMovie } from '../render/render-movie';
+import { warmUpFfmpeg } from '../run/ffmpeg';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 
@@ -56,6 +57,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
   const queueOpts = typeof opts.redis === 'string' ? { prefix } : { prefix, redis: opts.redis };
   const queue = typeof opts.redis === 'string' ? new Queue<RenderJobData>(RENDER_QUEUE, opts.redis, queueOpts) : new Queue<RenderJobData>(RENDER_QUEUE, queueOpts);
   const events = typeof opts.redis === 'string' ? new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, opts.redis, queueOpts) : new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, queueOpts);
+  void warmUpFfmpeg(); // the first render then starts ffmpeg at once
   const running = new Map<string, AbortController>();
   const cancelledEarly = new Map<string, number>();
 
