@@ -15,7 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status_code', 'integer')
     .addColumn('latency_ms', 'integer')
     .addColumn('error', 'text')
-    // A redelivery is a new delivery row; within one row an attempt number is written once.
+    // One row per attempt number of a delivery (a redelivery is a delivery of its own).
     .addPrimaryKeyConstraint('webhook_attempts_pk', ['delivery_id', 'attempt'])
     .execute();
 }
