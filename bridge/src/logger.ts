@@ -35,19 +35,56 @@ export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
 });
 
 /**
- * Default destination: stdout, buffered (a write syscall per request log line cost about a tenth of
- * an authenticated request). Flushed every 250 ms and, by pino, at exit.
+ * Collects log lines and hands them on in batches of about `batchChars`: one write per batch instead
+ * of one per line. (sonic-boom buffers too, but measures its whole pending buffer again on every line:
+ * with a 4 KB buffer that cost 5 µs per request line, a twentieth of an authenticated request.)
+ */
+export class LineBatch implements DestinationStream {
+  private lines: string[] = [];
+  private chars = 0;
+
+  constructor(
+    private readonly out: (chunk: string) => void,
+    private readonly batchChars = 16_000,
+  ) {}
+
+  write(line: string): void {
+    this.lines.push(line);
+    this.chars += line.length;
+    if (this.chars >= this.batchChars) this.drain();
+  }
+
+  /** Writes out what is pending. */
+  drain(): void {
+    if (this.lines.length === 0) return;
+    const chunk = this.lines.join('');
+    this.lines = [];
+    this.chars = 0;
+    this.out(chunk);
+  }
+
+  /** pino's `logger.flush(cb)`. */
+  flush(cb?: (err?: Error) => void): void {
+    this.drain();
+    cb?.();
+  }
+}
+
+let stdoutBatch: LineBatch | undefined;
+
+/**
+ * Default destination: stdout, batched (a write syscall per request log line cost about a tenth of
+ * an authenticated request). One batch per process, written synchronously (as pino's own default
+ * destination writes each line), every 250 ms, when 16 KB are pending, and at exit.
  */
 function bufferedStdout(): DestinationStream {
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => {
-    try {
-      dest.flush();
-    } catch {
-      // a flush while a write is in flight is retried on the next tick of the interval
-    }
-  }, 250).unref();
-  return dest;
+  if (!stdoutBatch) {
+    const stdout = pino.destination({ dest: 1, sync: true });
+    const batch = (stdoutBatch = new LineBatch((chunk) => stdout.write(chunk)));
+    setInterval(() => batch.drain(), 250).unref();
+    process.once('exit', () => batch.drain());
+  }
+  return stdoutBatch;
 }
 
 /**

@@ -4,8 +4,11 @@ import { formatJsonPath } from '../../bridge/src/errors';
 import { allRoutes } from '../../bridge/src/routes';
 import { assertRouteDeclarations } from '../../bridge/src/http/mount';
 import { openApiPath } from '../../bridge/src/http/openapi';
-import { createLogger } from '../../bridge/src/logger';
+import { createLogger, LineBatch } from '../../bridge/src/logger';
 import { generateKey } from '../../bridge/src/keys/format';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
 describe.each(['sqlite', 'postgres'] as const)('framework on %s', (db) => {
   let bridge: TestBridge;
@@ -117,6 +120,30 @@ describe('logs', () => {
     expect(lines[0]).not.toContain(key);
     expect(lines[0]).not.toContain('hunter2');
     expect(lines[0]).toContain('[redacted]');
+  });
+
+  test('a line batch writes lines in order, one write per batch, and the rest on drain', () => {
+    const writes: string[] = [];
+    const batch = new LineBatch((chunk) => writes.push(chunk), 100);
+    const lines = Array.from({ length: 25 }, (_, i) => `{"n":${String(i).padStart(2, '0')},"pad":"${'x'.repeat(20)}"}\n`); // 38 chars each
+    for (const line of lines) batch.write(line);
+    expect(writes.map((w) => w.length)).toEqual(Array(8).fill(38 * 3)); // 3 lines reach 100 chars; the 25th waits
+    batch.flush();
+    expect(writes.join('')).toBe(lines.join(''));
+    batch.drain(); // nothing pending: nothing written
+    expect(writes).toHaveLength(9);
+  });
+
+  test.each([
+    ['ends on its own', ''],
+    ['calls process.exit', 'process.exit(3);'],
+  ])('a process that logs to stdout by default loses no line when it %s', async (_name, end) => {
+    const script = `require('tsx/cjs'); const log = require(${JSON.stringify(require.resolve('../../bridge/src/logger'))}).createLogger('info');
+      for (let i = 0; i < 2000; i++) log.info({ i }, 'line'); ${end}`;
+    const child = await promisify(execFile)(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), maxBuffer: 1 << 24 }).catch((e: { code: number; stdout: string }) => e);
+    expect(child).toMatchObject({ ...(end ? { code: 3 } : {}) });
+    const numbers = String(child.stdout).trim().split('\n').map((l) => JSON.parse(l).i);
+    expect(numbers).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 
   test('request logs carry the path, never the query string or headers', async () => {
