@@ -3,9 +3,11 @@
  *   A: GET /v2/auth/verify with a valid key (auth lookup in SQLite, Redis token bucket + usage,
  *      scope check, credits read, JSON response, request log at info level, buffered, to /dev/null)
  *   B: a bare Express route that does nothing but answer {ok:true}
+ *   F: the same bare route after one Redis PING: the floor for any design that asks Redis on every
+ *      request, as revocation on every instance and shared rate limits need (reported, not a goal)
  * Each is measured with 10 connections (throughput) and 1 connection (latency).
  * Goal (issue 2): A ≥ 50% of B's requests/s, A's p99 < 10 ms at 1 connection.
- * Each pair (bare, verify) runs back to back, 4 pairs per connection count; figures are medians.
+ * Each pair (bare, verify) runs back to back, then F; 4 rounds per connection count; figures are medians.
  * Env: BENCH_SECONDS (default 4 per run), BENCH_ROUNDS (4), DATABASE_URL (postgres://… uses a throw-away schema), REDIS_URL.
  */
 import { fork } from 'node:child_process';
@@ -64,6 +66,9 @@ async function serve() {
   bare.get('/bare', (_req, res) => {
     res.json({ ok: true });
   });
+  bare.get('/bare-redis', (_req, res, next) => {
+    services.redis.ping().then(() => res.json({ ok: true }), next);
+  });
   const bareServer = await listen(bare);
   const port = (s: Server) => (s.address() as { port: number }).port;
   process.send!({ bridge: port(bridge), bare: port(bareServer), key: primaryKey, store: config.database.kind });
@@ -101,6 +106,7 @@ async function main() {
     });
   const verifyUrl = `http://127.0.0.1:${ready.bridge}/v2/auth/verify`;
   const bareUrl = `http://127.0.0.1:${ready.bare}/bare`;
+  const floorUrl = `http://127.0.0.1:${ready.bare}/bare-redis`;
   const key = { 'x-api-key': ready.key };
   try {
     await run(verifyUrl, 4, key); // warm-up (JIT, connections, SQLite page cache)
@@ -109,19 +115,25 @@ async function main() {
     // pairs (alternating order) and each figure is the median over the pairs, ratios pair by pair.
     type Result = Awaited<ReturnType<typeof run>>;
     const rows: Array<[string, Result]> = [];
-    const ratios: Record<number, { rps: number; cpu: number }> = {};
+    const ratios: Record<number, { rps: number; cpu: number; floor: number }> = {};
     for (const c of [10, 1]) {
       const bare: Result[] = [];
       const verify: Result[] = [];
+      const floor: Result[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         const pair = [async () => bare.push(await run(bareUrl, c)), async () => verify.push(await run(verifyUrl, c, key))];
         if (i % 2 === 1) pair.reverse();
         for (const go of pair) await go();
+        floor.push(await run(floorUrl, c));
       }
       const med = (xs: Result[], k: keyof Result) => median(xs.map((x) => x[k]));
       const summary = (xs: Result[]): Result => ({ rps: med(xs, 'rps'), p50: med(xs, 'p50'), p99: med(xs, 'p99'), cpuUs: med(xs, 'cpuUs') });
-      rows.push([`bare express       c=${c}`, summary(bare)], [`GET /v2/auth/verify c=${c}`, summary(verify)]);
-      ratios[c] = { rps: median(verify.map((v, i) => v.rps / bare[i].rps)), cpu: median(verify.map((v, i) => bare[i].cpuUs / v.cpuUs)) };
+      rows.push([`bare express       c=${c}`, summary(bare)], [`bare + Redis PING   c=${c}`, summary(floor)], [`GET /v2/auth/verify c=${c}`, summary(verify)]);
+      ratios[c] = {
+        rps: median(verify.map((v, i) => v.rps / bare[i].rps)),
+        cpu: median(verify.map((v, i) => bare[i].cpuUs / v.cpuUs)),
+        floor: median(floor.map((f, i) => f.rps / bare[i].rps)),
+      };
     }
     console.log(`bridge benchmark (${ROUNDS} back-to-back pairs of ${SECONDS}s runs, medians; store: ${ready.store}, node ${process.version}, servers in a child process)`);
     console.log('run                        req/s     p50 ms  p99 ms  server CPU µs/req');
@@ -131,7 +143,7 @@ async function main() {
     for (const c of [10, 1]) {
       const v = rows.find(([n]) => n.startsWith('GET') && n.endsWith(`c=${c}`))![1];
       console.log(
-        `ratio verify/bare c=${c}: ${ratios[c].rps.toFixed(2)} req/s (goal ≥ 0.50), CPU per request ${ratios[c].cpu.toFixed(2)}${c === 1 ? `; verify p99 ${v.p99} ms (goal < 10)` : ''}`,
+        `ratio verify/bare c=${c}: ${ratios[c].rps.toFixed(2)} req/s (goal ≥ 0.50), CPU per request ${ratios[c].cpu.toFixed(2)}${c === 1 ? `; verify p99 ${v.p99} ms (goal < 10)` : ''}; bare + one Redis round trip: ${ratios[c].floor.toFixed(2)}`,
       );
     }
   } finally {
