@@ -1,9 +1,10 @@
 /**
  * `npm run bench:render`: Reelay's renderer against a hand-written single ffmpeg command that draws
  * the same picture with the same encoder settings (libx264 veryfast CRF 20, AAC 192k), and against
- * editly on the same movies when it is installed (REELAY_EDITLY_DIR, default /opt/editly; it needs xvfb-run;
- * REELAY_EDITLY_NODE picks the Node its canvas/gl modules were built for — editly 0.14 under Node 24
- * exits 0 with most frames missing, so we installed it under Debian's Node 20 for the comparison).
+ * editly on the same movies when it is installed (`bash scripts/install-editly.sh`; REELAY_EDITLY_DIR,
+ * default /opt/editly; it needs xvfb-run; REELAY_EDITLY_NODE picks the Node its canvas/gl modules were
+ * built for — editly 0.14 under Node 24 exits 0 with most frames missing, so it is installed under
+ * Debian's Node 20 for the comparison).
  * Reelay and the hand-written command: 5 back-to-back pairs (ratios are medians of the pairs);
  * editly: median of 3 runs; wall time, CPU seconds (user+sys of the process tree: the steady
  * measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
