@@ -16,6 +16,7 @@ import { renderDemo } from './movies/demo';
 import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
 import { createLogger, syncStdout } from './logger';
+import { Generations } from './generations';
 import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
 import { replacePrimaryKey } from './keys/primary';
@@ -146,13 +147,20 @@ export function buildCli(): Command {
     .action((id: string, opts: { set?: number | 'unlimited'; add?: number }) =>
       withDb(async (db) => {
         if ((opts.set === undefined) === (opts.add === undefined)) throw new ConfigError('give exactly one of --set N or --add N');
-        const credits = createCreditsService(db);
-        const before = await credits.balance(id);
-        if (opts.set !== undefined) await credits.set(id, opts.set === 'unlimited' ? null : opts.set);
-        else await credits.add(id, opts.add!);
-        const after = await credits.balance(id);
-        await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });
-        out(`account ${id}: credits ${before ?? 'unlimited'} → ${after ?? 'unlimited'}`);
+        const config = loadConfig();
+        // running bridges cache balances: the change must reach them through Redis
+        const redis = await connectRedis(config.redisUrl);
+        try {
+          const credits = createCreditsService(db, new Generations(redis, config.queuePrefix));
+          const before = await credits.balance(id);
+          if (opts.set !== undefined) await credits.set(id, opts.set === 'unlimited' ? null : opts.set);
+          else await credits.add(id, opts.add!);
+          const after = await credits.balance(id);
+          await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });
+          out(`account ${id}: credits ${before ?? 'unlimited'} → ${after ?? 'unlimited'}`);
+        } finally {
+          redis.disconnect();
+        }
       }).catch(failOneLine),
     );
 
@@ -166,7 +174,7 @@ export function buildCli(): Command {
         const redis = await connectRedis(config.redisUrl);
         try {
           if (!(await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst())) throw new ConfigError(`no account ${id}`);
-          const made = await replacePrimaryKey(db, new KeyCache(redis, config.queuePrefix), id, null);
+          const made = await replacePrimaryKey(db, new KeyCache(new Generations(redis, config.queuePrefix)), id, null);
           await createAuditLog(db).record({ event: 'key.primary_reset', accountId: id, keyId: made.row.id, details: { previousKeyIds: made.previousKeyIds, via: 'cli' } });
           out(`account ${id}: new primary key (shown once, store it now): ${made.secret}`);
         } finally {

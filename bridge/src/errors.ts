@@ -76,6 +76,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Keys, limits and cached rows can not be checked without Redis: answer 503 (retry later), not an opaque 500. */
+export async function unavailableWithoutRedis<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw new ApiError(503, 'service_unavailable', 'Redis does not answer, so keys and limits can not be checked; retry shortly', null, { 'Retry-After': '5' }, err);
+  }
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `['scenes', 1, 'elements', 0, 'src']` → `scenes[1].elements[0].src`; odd keys → `["client-data"]`. */

@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { createAuditLog, type AuditLog } from './audit/log';
 import { createCreditsService, type CreditsService } from './credits';
 import { features } from './features';
+import { Generations } from './generations';
 import { KeyCache } from './keys/cache';
 import { RateLimiter } from './limits/rate-limit';
 import { createLogger, type Logger } from './logger';
@@ -30,6 +31,8 @@ export interface CoreServices {
   redis: Redis;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** Redis counters that tell instances whether what they cached is current (keys, balances). */
+  generations: Generations;
   /** Key rows by hash; wrap every write to api_keys in `keyCache.change(() => …)`. */
   keyCache: KeyCache;
   credits: CreditsService;
@@ -95,14 +98,16 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     await Promise.allSettled(closers.map((c) => c()));
     throw err;
   }
+  const generations = new Generations(redis, config.queuePrefix);
   const core: CoreServices = {
     config,
     db,
     redis,
     logger,
-    rateLimiter: new RateLimiter(redis, config.queuePrefix),
-    keyCache: new KeyCache(redis, config.queuePrefix),
-    credits: createCreditsService(db),
+    rateLimiter: new RateLimiter(redis, config.queuePrefix, generations),
+    generations,
+    keyCache: new KeyCache(generations),
+    credits: createCreditsService(db, generations),
     audit: createAuditLog(db),
     redisKey: (...parts) => [config.queuePrefix, ...parts].join(':'),
     onClose: (fn) => void closers.push(fn),

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startBridge, type TestBridge } from '../helpers/bridge';
+import Redis from 'ioredis';
+import { startBridge, testPrefix, type TestBridge } from '../helpers/bridge';
 import { bootstrapDefaultAccount } from '../../bridge/src/bootstrap';
 import { generateKey, hashKey } from '../../bridge/src/keys/format';
 import { findKeyByHash } from '../../bridge/src/keys/repository';
@@ -12,7 +13,8 @@ import { openDb } from '../../bridge/src/store/db';
 
 const BIN = path.resolve(__dirname, '../../bridge/bin/reelay.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-cli-'));
-const env = { ...process.env, REELAY_DATA_DIR: dir, DATABASE_URL: '', REELAY_BOOTSTRAP_KEY: '' };
+const prefix = testPrefix();
+const env = { ...process.env, REELAY_DATA_DIR: dir, DATABASE_URL: '', REELAY_BOOTSTRAP_KEY: '', REELAY_QUEUE_PREFIX: prefix };
 
 async function reelay(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -24,7 +26,13 @@ async function reelay(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}:*`); // what `accounts credits` bumped
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
 
 test('accounts create prints the id and the primary key once; credits --add/--set', async () => {
   const created = await reelay('accounts', 'create', '--name', 'acme', '--credits', '5');
@@ -76,6 +84,22 @@ test('accounts reset-primary replaces a lost primary; a running bridge refuses t
     expect(fresh.body.key).toMatchObject({ isPrimary: true });
     const audit = await bridge.request('GET', '/v2/audit?event=key.primary_reset', { key });
     expect(audit.body.entries[0].details).toMatchObject({ via: 'cli', previousKeyIds: [bridge.primaryKeyId] });
+  } finally {
+    await bridge.stop();
+  }
+});
+
+test('accounts credits on a running bridge: its next request shows the new balance (cached balances are invalidated)', async () => {
+  const bridge = await startBridge();
+  try {
+    const account = async () => (await bridge.request('GET', '/v2/account', { key: bridge.primaryKey })).body.account.credits;
+    expect(await account()).toBeNull(); // unlimited, and now cached
+    const res = await promisify(execFile)(process.execPath, [BIN, 'accounts', 'credits', bridge.account.id, '--set', '7'], {
+      env: { ...env, REELAY_DATA_DIR: bridge.config.dataDir, REELAY_QUEUE_PREFIX: bridge.config.queuePrefix },
+      timeout: 30000,
+    });
+    expect(res.stdout.trim()).toBe(`account ${bridge.account.id}: credits unlimited → 7`);
+    expect(await account()).toBe(7);
   } finally {
     await bridge.stop();
   }

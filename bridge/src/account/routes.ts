@@ -26,9 +26,9 @@ const verify = (method: 'get' | 'post') =>
     summary: 'Who am I: the account, this key (without its secret) and the credit balance',
     description: 'Any valid key may call it (n8n credential tests use it), whatever its scopes.',
     responses: { 200: VerifyResponse },
-    handler: async ({ principal, services }) => {
-      const balance = await services.credits.balance(principal.account.id);
-      return { success: true as const, account: await accountView(principal, balance), key: keyView(principal.key), credits: balance };
+    handler: async ({ principal, balance }) => {
+      const credits = await balance();
+      return { success: true as const, account: await accountView(principal, credits), key: keyView(principal.key), credits };
     },
   });
 
@@ -42,9 +42,9 @@ export const accountRoutes = [
     rateClass: 'read',
     summary: 'The account and its credit balance',
     responses: { 200: z.object({ success: z.literal(true), account: AccountView }) },
-    handler: async ({ principal, services }) => ({
+    handler: async ({ principal, balance }) => ({
       success: true as const,
-      account: await accountView(principal, await services.credits.balance(principal.account.id)),
+      account: await accountView(principal, await balance()),
     }),
   }),
 ];

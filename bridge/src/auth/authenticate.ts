@@ -15,7 +15,7 @@ import type { Services } from '../services';
 import { nowIso } from '../ids';
 import type { RateClass } from '../config';
 import type { KeyRecord } from '../keys/cache';
-import type { RateDecision } from '../limits/rate-limit';
+import type { Admitted } from '../limits/rate-limit';
 
 /** Query parameters that look like a key: refused so keys stay out of URLs, proxies and logs. */
 export const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'apiKey', 'x-api-key', 'access_token', 'token'];
@@ -79,8 +79,11 @@ async function fail(
 
 export interface Admission {
   principal: Principal;
-  /** The key's rate-limit decision for this request's class (the caller answers 429 when not allowed). */
-  decision: RateDecision;
+  /**
+   * The key's rate-limit decision for this request's class (the caller answers 429 when not
+   * allowed), with the generations read alongside (the account's credits generation for `credits.current`).
+   */
+  decision: Admitted;
 }
 
 /**
@@ -105,19 +108,19 @@ export async function authenticate(services: Services, req: Request, ip: string,
   if (!cached) cached = await load(services, hash, found.key, ip);
   await refuseInactive(services, cached.record, ip);
 
-  let decision: Awaited<ReturnType<typeof services.rateLimiter.admit>>;
+  let decision: Admitted;
   try {
-    decision = await services.rateLimiter.admit(cached.record.id, rateClass, services.config.rateLimits[rateClass], ip);
+    decision = await services.rateLimiter.admit(cached.record.id, cached.record.account_id, rateClass, services.config.rateLimits[rateClass], ip);
   } catch (err) {
     cache.clear(); // Redis failed: a generation bump may be missed meanwhile, so trust no cached row
     throw err;
   }
-  if (decision.keyGeneration !== cached.generation) {
+  if (decision.keysGeneration !== cached.generation) {
     // Some key changed since this row was read: read it again before trusting it.
     cache.delete(hash);
     cached = await load(services, hash, found.key, ip);
     await refuseInactive(services, cached.record, ip);
-    decision = { ...decision, keyGeneration: cached.generation };
+    decision = { ...decision, keysGeneration: cached.generation };
   }
   // The principal (with its scope set) is built once per cached row: any change to the key bumps
   // the generation, which drops the row and its principal together.

@@ -50,11 +50,13 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     const requestId = res.locals.requestId as string;
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     let principal: Principal | null = null;
+    let creditsGeneration: string | undefined;
     if (route.scope !== 'public') {
       const rateClass = route.rateClass!;
       const admitted = await authenticate(services, req, ip, rateClass);
       principal = admitted.principal;
       const decision = admitted.decision;
+      creditsGeneration = decision.creditsGeneration;
       res.locals.keyId = principal.key.id;
       const headers = rateLimitHeaders(decision);
       if (!decision.allowed) {
@@ -87,6 +89,10 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
       services,
       requestId,
       ip,
+      balance: () => {
+        if (!principal || creditsGeneration === undefined) throw new Error(`${route.method} ${route.path}: balance() needs an authenticated route`);
+        return services.credits.current(principal.account.id, creditsGeneration);
+      },
       // made on first use: most handlers never log
       get log() {
         return (log ??= services.logger.child({ requestId }));

@@ -34,6 +34,11 @@ export interface RouteContext<P, Q, B, S extends RouteScope> {
   principal: S extends 'public' ? Principal | null : Principal;
   services: Services;
   requestId: string;
+  /**
+   * The caller account's credit balance, current for this request: cached by the instance while the
+   * account's credits generation read at admission is unchanged (credits.current). Authenticated routes only.
+   */
+  balance(): Promise<number | null>;
   /** Client address (respecting REELAY_TRUST_PROXY). */
   ip: string;
   log: Logger;

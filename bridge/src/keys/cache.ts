@@ -1,13 +1,13 @@
 /**
  * In-process cache of key rows by hash, kept honest across bridge instances by a generation counter
- * in Redis: every key mutation (change, revoke, roll, reset) bumps it before and after writing, and
- * every authenticated request reads it in the same Redis round trip as its rate-limit check. A
- * cached row is used only if the generation it was read under is still current, so revocation,
- * expiry and scope changes hold on the next request on every instance, with no pub/sub race.
+ * in Redis (../generations.ts): every key mutation (change, revoke, roll, reset) bumps it before and
+ * after writing, and every authenticated request reads it in the same Redis round trip as its
+ * rate-limit check. A cached row is used only if the generation it was read under is still current,
+ * so revocation, expiry and scope changes hold on the next request on every instance, with no
+ * pub/sub race.
  * Expiry needs no invalidation: it is compared with the clock on every request.
  */
-import type Redis from 'ioredis';
-import { keyGenerationKey, unavailableWithoutRedis } from '../limits/rate-limit';
+import type { Generations } from '../generations';
 import type { Principal } from './principal';
 import type { findKeyByHash } from './repository';
 
@@ -17,26 +17,27 @@ export type KeyRecord = NonNullable<Awaited<ReturnType<typeof findKeyByHash>>>;
 export interface CachedKey {
   record: KeyRecord;
   generation: string;
+  readAt: number;
   principal?: Principal;
 }
 
 const MAX_ENTRIES = 10_000;
+/** Bounds what a change made outside Reelay (SQL by hand, say an emergency revocation) can leave stale. */
+const MAX_AGE_MS = 60_000;
 
 export class KeyCache {
   private readonly entries = new Map<string, CachedKey>();
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly generations: Generations) {}
 
   get(hash: string): CachedKey | undefined {
-    return this.entries.get(hash);
+    const entry = this.entries.get(hash);
+    return entry && Date.now() - entry.readAt < MAX_AGE_MS ? entry : undefined;
   }
 
   set(hash: string, record: KeyRecord, generation: string): CachedKey {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const entry = { record, generation };
+    const entry = { record, generation, readAt: Date.now() };
     this.entries.set(hash, entry);
     return entry;
   }
@@ -45,26 +46,21 @@ export class KeyCache {
     this.entries.delete(hash);
   }
 
-  async generation(): Promise<string> {
-    return (await unavailableWithoutRedis(this.redis.get(keyGenerationKey(this.prefix)))) ?? '0';
-  }
-
-  /** Bumps the generation (every instance re-reads its cached rows) and empties this instance's cache. */
-  async bump(): Promise<void> {
-    this.entries.clear();
-    await unavailableWithoutRedis(this.redis.incr(keyGenerationKey(this.prefix)));
+  generation(): Promise<string> {
+    return this.generations.current(this.generations.keysKey());
   }
 
   /**
-   * Runs a change to key rows between two bumps: the first makes sure Redis answers before anything
-   * changes (no change that other instances could miss), the second invalidates rows cached while
-   * the change ran. Use it for every write to api_keys.
+   * Runs a change to key rows between two generation bumps (see Generations.change): every instance
+   * reads its cached rows again. Use it for every write to api_keys.
    */
-  async change<T>(write: () => Promise<T>): Promise<T> {
-    await this.bump();
-    const result = await write();
-    await this.bump();
-    return result;
+  change<T>(write: () => Promise<T>): Promise<T> {
+    this.entries.clear();
+    return this.generations.change(this.generations.keysKey(), async () => {
+      const result = await write();
+      this.entries.clear();
+      return result;
+    });
   }
 
   /** Forget everything (e.g. after Redis failed: a bump may have been missed meanwhile). */

@@ -12,7 +12,8 @@
  */
 import type Redis from 'ioredis';
 import type { RateLimitRule } from '../config';
-import { ApiError } from '../errors';
+import { unavailableWithoutRedis } from '../errors';
+import { LUA_GENERATION, type Generations } from '../generations';
 
 const TOKEN_BUCKET = `
 local cap = tonumber(ARGV[1])
@@ -43,11 +44,12 @@ return { allowed, tostring(tokens), tostring(now) }
 
 /**
  * One round trip per authenticated request: the token bucket above, plus the key's usage counters
- * (KEYS[2] day hash, KEYS[3] recent addresses) and the key-generation counter (KEYS[4]) that tells
- * every instance whether its cached key rows are still current (see keys/cache.ts).
+ * (KEYS[2] day hash, KEYS[3] recent addresses) and two generation counters (../generations.ts) that
+ * tell this instance whether what it cached is still current: every key row (KEYS[4], keys/cache.ts)
+ * and the key's account balance (KEYS[5], credits.ts).
  * ARGV: cap, rate per ms, cost, rate class, client address, usage TTL seconds, addresses kept.
  */
-const ADMIT = TOKEN_BUCKET.replace(
+const ADMIT = LUA_GENERATION + TOKEN_BUCKET.replace(
   'return { allowed, tostring(tokens), tostring(now) }',
   `-- expiry and trimming only when something new appears: this runs on every request
 if redis.call('HINCRBY', KEYS[2], ARGV[4], 1) == 1 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6])) end
@@ -55,8 +57,7 @@ if redis.call('ZADD', KEYS[3], now, ARGV[5]) == 1 then
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
   redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]))
 end
-local gen = redis.call('GET', KEYS[4]) or '0'
-return { allowed, tostring(tokens), tostring(now), gen }`,
+return { allowed, tostring(tokens), tostring(now), generation(KEYS[4]), generation(KEYS[5]) }`,
 );
 
 
@@ -80,7 +81,8 @@ type RedisWithBucket = Redis & {
     bucket: string,
     usageDay: string,
     usageIps: string,
-    gen: string,
+    keysGeneration: string,
+    creditsGeneration: string,
     cap: number,
     ratePerMs: number,
     cost: number,
@@ -88,11 +90,17 @@ type RedisWithBucket = Redis & {
     ip: string,
     ttl: number,
     keep: number,
-  ): Promise<[number, string, string, string]>;
+  ): Promise<[number, string, string, string, string]>;
 };
 
 export const USAGE_TTL_SECONDS = 35 * 86400;
 export const USAGE_ADDRESSES_KEPT = 10;
+
+/** An admission: the rate-limit decision, and the generations of what the instance may have cached. */
+export interface Admitted extends RateDecision {
+  keysGeneration: string;
+  creditsGeneration: string;
+}
 
 export class RateLimiter {
   private readonly redis: RedisWithBucket;
@@ -100,27 +108,30 @@ export class RateLimiter {
   constructor(
     redis: Redis,
     private readonly prefix: string,
+    private readonly generations: Generations,
   ) {
     if (!(redis as unknown as Partial<RedisWithBucket>).reelayTokenBucket) {
       redis.defineCommand('reelayTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
-      redis.defineCommand('reelayAdmit', { numberOfKeys: 4, lua: ADMIT });
+      redis.defineCommand('reelayAdmit', { numberOfKeys: 5, lua: ADMIT });
     }
     this.redis = redis as unknown as RedisWithBucket;
   }
 
   /**
    * An authenticated request: takes a token from the key's bucket for this class, counts the
-   * request in the key's usage, and returns the current key generation — one Redis round trip.
+   * request in the key's usage, and reads the generations of key rows and of the account's
+   * balance — one Redis round trip.
    */
-  async admit(keyId: string, rateClass: string, rule: RateLimitRule, ip: string): Promise<RateDecision & { keyGeneration: string }> {
+  async admit(keyId: string, accountId: string, rateClass: string, rule: RateLimitRule, ip: string): Promise<Admitted> {
     const ratePerMs = rule.perMinute / 60000;
     const day = new Date().toISOString().slice(0, 10);
     const p = this.prefix;
-    const [allowed, tokensText, nowText, gen] = await unavailableWithoutRedis(this.redis.reelayAdmit(
+    const [allowed, tokensText, nowText, keysGeneration, creditsGeneration] = await unavailableWithoutRedis(this.redis.reelayAdmit(
       `${p}:rl:key:${keyId}:${rateClass}`,
       `${p}:usage:${keyId}:${day}`,
       `${p}:usage:${keyId}:ips`,
-      keyGenerationKey(p),
+      this.generations.keysKey(),
+      this.generations.creditsKey(accountId),
       rule.burst,
       ratePerMs,
       1,
@@ -129,7 +140,7 @@ export class RateLimiter {
       USAGE_TTL_SECONDS,
       USAGE_ADDRESSES_KEPT,
     ));
-    return { ...this.decide(rule, rateClass, 1, allowed, tokensText, nowText), keyGeneration: gen };
+    return { ...this.decide(rule, rateClass, 1, allowed, tokensText, nowText), keysGeneration, creditsGeneration };
   }
 
   /** Takes `cost` tokens from bucket `name` (e.g. `key:<id>:read`) if it holds them. */
@@ -158,20 +169,6 @@ export class RateLimiter {
       windowSeconds: Math.ceil(rule.burst / ratePerMs / 1000),
     };
   }
-}
-
-/** Limits can not be enforced without Redis: answer 503 (retry later) rather than an opaque 500. */
-export async function unavailableWithoutRedis<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (err) {
-    throw new ApiError(503, 'service_unavailable', 'Redis does not answer, so keys and limits can not be checked; retry shortly', null, { 'Retry-After': '5' }, err);
-  }
-}
-
-/** Redis counter bumped by every key mutation; instances compare it to drop cached key rows. */
-export function keyGenerationKey(prefix: string): string {
-  return `${prefix}:keys:gen`;
 }
 
 export function rateLimitHeaders(d: RateDecision): Record<string, string> {

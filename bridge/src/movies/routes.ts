@@ -81,13 +81,13 @@ export const movieRoutes = [
     tags: ['movies'],
     request: { query: statusQuery },
     responses: { 200: statusResponse.or(listResponse) },
-    handler: async ({ query, principal, services }) => {
+    handler: async ({ query, principal, services, balance }) => {
       if (query.project) {
         const row = await ownRender(services, principal, query.project);
         return {
           success: true as const,
           movie: await movieStatus(services.config, row),
-          remaining_quota: { credits: await services.credits.balance(principal.account.id) },
+          remaining_quota: { credits: await balance() },
         };
       }
       const page = await listRenders(services.db, principal.account.id, {
