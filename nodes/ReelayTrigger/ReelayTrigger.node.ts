@@ -21,10 +21,40 @@ interface SubscriptionState extends IDataObject {
 	secretVersion?: number;
 	url?: string;
 	events?: string[];
+	/** When a refused delivery last made the trigger look for a secret rotated elsewhere (ms). */
+	secretCheckedAt?: number;
 }
 
 function forgetSubscription(state: SubscriptionState): void {
-	for (const field of ['webhookId', 'secret', 'secretVersion', 'url', 'events'] as const) delete state[field];
+	for (const field of ['webhookId', 'secret', 'secretVersion', 'url', 'events', 'secretCheckedAt'] as const) delete state[field];
+}
+
+/** A refused delivery asks Reelay about the secret at most this often (forged requests cost little). */
+const SECRET_CHECK_INTERVAL_MS = 60_000;
+
+/**
+ * After a delivery failed verification: when the subscription's secret was rotated elsewhere (API,
+ * another tool) and the old one no longer signs, n8n would otherwise refuse every delivery until
+ * the workflow is re-activated. The trigger rotates the secret again to learn a new one (shown
+ * only to the rotator), and n8n saves static data after each webhook call. Returns true when the
+ * stored secret was renewed.
+ */
+async function renewSecretRotatedElsewhere(this: IWebhookFunctions, state: SubscriptionState): Promise<boolean> {
+	const now = Date.now();
+	if (!state.webhookId || typeof state.secretVersion !== 'number') return false;
+	if (state.secretCheckedAt && now - state.secretCheckedAt < SECRET_CHECK_INTERVAL_MS) return false;
+	state.secretCheckedAt = now;
+	const endpoint = `/v2/webhooks/${encodeURIComponent(state.webhookId)}`;
+	const response = await reelayApiRequest.call(this, { method: 'GET', endpoint });
+	const subscription = (response.webhook ?? response) as IDataObject;
+	if (typeof subscription.secret_version !== 'number' || subscription.secret_version === state.secretVersion) return false;
+	const rotated = await reelayApiRequest.call(this, { method: 'POST', endpoint: `${endpoint}/rotate-secret` });
+	const renewed = (rotated.webhook ?? rotated) as IDataObject;
+	if (typeof rotated.secret !== 'string' || typeof renewed.secret_version !== 'number') return false;
+	state.secret = rotated.secret;
+	state.secretVersion = renewed.secret_version;
+	this.logger.info('Reelay Trigger renewed a webhook secret that was rotated elsewhere', { webhookId: state.webhookId });
+	return true;
 }
 
 function headerValue(headers: IDataObject, name: string): string | undefined {
@@ -219,6 +249,17 @@ export class ReelayTrigger implements INodeType {
 				)
 			: { ok: false as const, reason: 'this trigger has no active subscription' };
 		if (!verdict.ok) {
+			let renewed = false;
+			try {
+				renewed = await renewSecretRotatedElsewhere.call(this, state);
+			} catch (error) {
+				this.logger.warn(`Reelay Trigger could not check its webhook secret: ${(error as Error).message}`);
+			}
+			if (renewed) {
+				// Reelay retries after Retry-After, signed with the secret this trigger now holds.
+				this.getResponseObject().status(503).set('Retry-After', '1').json({ success: false, error: 'Signing secret renewed; send again' });
+				return { noWebhookResponse: true };
+			}
 			this.logger.warn(`Reelay Trigger refused a delivery: ${verdict.reason}`);
 			this.getResponseObject().status(401).json({ success: false, error: 'Invalid webhook signature' });
 			return { noWebhookResponse: true };

@@ -136,3 +136,46 @@ test('a secret rotated elsewhere: on the next check (n8n restart) the trigger re
   expect(statuses).toEqual([200]);
   expect(await h.delete()).toBe(true);
 }, 60_000);
+
+test('a secret rotated elsewhere whose overlap is over: the next delivery renews it, and Reelay\'s retry is accepted', async () => {
+  const { key } = await bridge.keyWithRole('editor');
+  const h = triggerHarness({ events: ['movie.done'] }, { credentials: { '1': { baseUrl: bridge.url, apiKey: key } }, webhookBaseUrl: receiverUrl });
+  expect(await h.create()).toBe(true);
+  const { webhookId, secret } = { ...h.staticData() } as { webhookId: string; secret: string };
+  const statuses: number[] = [];
+  onDelivery = async (req, res) => {
+    const raw = req.body as Buffer;
+    res.on('finish', () => statuses.push(res.statusCode));
+    const result = await h.webhook({ body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} }, res);
+    if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? {});
+  };
+
+  // Rotated through the API, and the old secret's 24 h overlap already over: deliveries carry only
+  // a signature the trigger can not check, and n8n does not re-check subscriptions on its own.
+  expect((await bridge.request('POST', `/v2/webhooks/${webhookId}/rotate-secret`, { key })).status).toBe(200);
+  await bridge.services.db
+    .updateTable('webhook_subscriptions')
+    .set({ previous_secret_expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where('id', '=', webhookId)
+    .execute();
+
+  const ping = await bridge.request('POST', `/v2/webhooks/${webhookId}/test`, { key });
+  expect(ping.status).toBe(202);
+  await waitFor('the retried ping', () => (statuses.length >= 2 ? statuses : undefined), 20_000);
+  expect(statuses).toEqual([503, 200]); // refused once while renewing, then verified
+  const state = h.staticData() as { webhookId: string; secret: string; secretVersion: number };
+  expect(state).toMatchObject({ webhookId, secretVersion: 3 });
+  expect(state.secret).not.toBe(secret);
+  const attempts = await bridge.request('GET', `/v2/webhooks/deliveries/${ping.body.delivery.id}`, { key });
+  expect(attempts.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 200]);
+
+  // A forged delivery right after is refused without another look at the subscription.
+  const forged = await fetch(h.webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': 'msg_x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+    body: JSON.stringify({ type: 'ping', data: {} }),
+  });
+  expect(forged.status).toBe(401);
+  expect((h.staticData() as { secretVersion: number }).secretVersion).toBe(3);
+  expect(await h.delete()).toBe(true);
+}, 60_000);
