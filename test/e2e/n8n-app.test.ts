@@ -188,7 +188,7 @@ describeWithN8n('real n8n app', () => {
     expect((await bridge.request('GET', '/v2/auth/verify', { key: rolled.json.key as string })).status).toBe(200);
   }, 120_000);
 
-  test('n8n start: a published Reelay Trigger receives movie.done for a render started afterwards', async () => {
+  test('n8n start: a published Reelay Trigger receives movie.done for a render started afterwards, and renews a secret rotated elsewhere', async () => {
     // Where the example's "Notify" step posts: a loopback receiver standing in for Slack or email.
     const notes: Array<Record<string, unknown>> = [];
     const notify: Server = createServer((req, res) => {
@@ -227,6 +227,26 @@ describeWithN8n('real n8n app', () => {
       const note = notes.find((n) => n.project === render.body.project)!;
       expect(note).toMatchObject({ event: 'movie.done', status: 'done', url: expect.any(String) });
       expect(Number(note.bytes)).toBeGreaterThan(1000);
+
+      // The secret is rotated through the API and the old one stops signing (its overlap ended): the
+      // first delivery makes the trigger renew the secret (503 Retry-After 1), and Reelay's retry runs
+      // the workflow. n8n keeps the renewed secret in the workflow's saved static data.
+      const list = await bridge.request('GET', '/v2/webhooks', { key: bridge.primaryKey });
+      const subscription = (list.body.webhooks as Array<{ id: string; url: string }>).find((w) => w.url.includes(`127.0.0.1:${port}/webhook/`))!;
+      expect((await bridge.request('POST', `/v2/webhooks/${subscription.id}/rotate-secret`, { key: bridge.primaryKey })).status).toBe(200);
+      await bridge.services.db
+        .updateTable('webhook_subscriptions')
+        .set({ previous_secret_expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', subscription.id)
+        .execute();
+      const second = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: TINY_MOVIE });
+      await until('the workflow to notify after the secret was renewed', async () => notes.some((n) => n.project === second.body.project), () => log);
+      const deliveries = await bridge.request('GET', `/v2/webhooks/${subscription.id}/deliveries`, { key: bridge.primaryKey });
+      const done = (deliveries.body.deliveries as Array<{ id: string; project: string | null }>).find((d) => d.project === second.body.project)!;
+      const attempts = await bridge.request('GET', `/v2/webhooks/deliveries/${done.id}`, { key: bridge.primaryKey });
+      expect(attempts.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 200]);
+      const exported = (await n8n(['export:workflow', '--id=reelayExampleNotify'])).stdout;
+      expect(JSON.stringify(JSON.parse(exported.slice(exported.indexOf('[')))[0].staticData)).toContain('"secretVersion":3');
 
       // The same production webhook URL refuses an unsigned and a forged delivery.
       const hook = `http://127.0.0.1:${port}/webhook/${JSON.parse(example).nodes.find((n: { name: string }) => n.name === 'Reelay Trigger').webhookId}/webhook`;
