@@ -46,6 +46,16 @@ async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 
   }
 }
 
+/** Hands each delivery to the trigger's webhook() and records the status n8n would answer with. */
+function answerWith(h: ReturnType<typeof triggerHarness>, statuses: number[]): typeof onDelivery {
+  return async (req, res) => {
+    const raw = req.body as Buffer;
+    res.on('finish', () => statuses.push(res.statusCode));
+    const result = await h.webhook({ body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} }, res);
+    if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? {});
+  };
+}
+
 test('lifecycle, a signed movie.done accepted (with the video), a forged delivery refused', async () => {
   const { key } = await bridge.keyWithRole('editor');
   const h = triggerHarness(
@@ -125,12 +135,7 @@ test('a secret rotated elsewhere: on the next check (n8n restart) the trigger re
 
   // A ping from the new subscription verifies with the secret the trigger now holds.
   const statuses: number[] = [];
-  onDelivery = async (req, res) => {
-    const raw = req.body as Buffer;
-    res.on('finish', () => statuses.push(res.statusCode));
-    const result = await h.webhook({ body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} }, res);
-    if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? {});
-  };
+  onDelivery = answerWith(h, statuses);
   expect((await bridge.request('POST', `/v2/webhooks/${after.webhookId}/test`, { key })).status).toBe(202);
   await waitFor('the ping', () => statuses[0]);
   expect(statuses).toEqual([200]);
@@ -143,12 +148,7 @@ test('a secret rotated elsewhere whose overlap is over: the next delivery renews
   expect(await h.create()).toBe(true);
   const { webhookId, secret } = { ...h.staticData() } as { webhookId: string; secret: string };
   const statuses: number[] = [];
-  onDelivery = async (req, res) => {
-    const raw = req.body as Buffer;
-    res.on('finish', () => statuses.push(res.statusCode));
-    const result = await h.webhook({ body: JSON.parse(raw.toString('utf8')) as IDataObject, rawBody: raw, headers: req.headers, params: {}, query: {} }, res);
-    if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? {});
-  };
+  onDelivery = answerWith(h, statuses);
 
   // Rotated through the API, and the old secret's 24 h overlap already over: deliveries carry only
   // a signature the trigger can not check, and n8n does not re-check subscriptions on its own.
