@@ -57,6 +57,17 @@ async function withDb<T>(fn: (db: ReturnType<typeof openDb>) => Promise<T>): Pro
   }
 }
 
+/** Running bridges cache key rows and balances: a change made here reaches them through Redis. */
+async function withGenerations<T>(fn: (generations: Generations) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const redis = await connectRedis(config.redisUrl);
+  try {
+    return await fn(new Generations(redis, config.queuePrefix));
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function onShutdown(services: Services, extra?: () => Promise<void>) {
   let stopping = false;
   const stop = async () => {
@@ -147,20 +158,15 @@ export function buildCli(): Command {
     .action((id: string, opts: { set?: number | 'unlimited'; add?: number }) =>
       withDb(async (db) => {
         if ((opts.set === undefined) === (opts.add === undefined)) throw new ConfigError('give exactly one of --set N or --add N');
-        const config = loadConfig();
-        // running bridges cache balances: the change must reach them through Redis
-        const redis = await connectRedis(config.redisUrl);
-        try {
-          const credits = createCreditsService(db, new Generations(redis, config.queuePrefix));
+        await withGenerations(async (generations) => {
+          const credits = createCreditsService(db, generations);
           const before = await credits.balance(id);
           if (opts.set !== undefined) await credits.set(id, opts.set === 'unlimited' ? null : opts.set);
           else await credits.add(id, opts.add!);
           const after = await credits.balance(id);
           await createAuditLog(db).record({ event: 'account.credits_changed', accountId: id, details: { before, after, via: 'cli' } });
           out(`account ${id}: credits ${before ?? 'unlimited'} → ${after ?? 'unlimited'}`);
-        } finally {
-          redis.disconnect();
-        }
+        });
       }).catch(failOneLine),
     );
 
@@ -169,17 +175,12 @@ export function buildCli(): Command {
     .description('replace the account primary key (e.g. when it is lost or leaked); prints the new key once, the old one stops at once')
     .action((id: string) =>
       withDb(async (db) => {
-        const config = loadConfig();
-        // running bridges cache key rows: the change must reach them through Redis
-        const redis = await connectRedis(config.redisUrl);
-        try {
+        await withGenerations(async (generations) => {
           if (!(await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst())) throw new ConfigError(`no account ${id}`);
-          const made = await replacePrimaryKey(db, new KeyCache(new Generations(redis, config.queuePrefix)), id, null);
+          const made = await replacePrimaryKey(db, new KeyCache(generations), id, null);
           await createAuditLog(db).record({ event: 'key.primary_reset', accountId: id, keyId: made.row.id, details: { previousKeyIds: made.previousKeyIds, via: 'cli' } });
           out(`account ${id}: new primary key (shown once, store it now): ${made.secret}`);
-        } finally {
-          redis.disconnect();
-        }
+        });
       }).catch(failOneLine),
     );
 
