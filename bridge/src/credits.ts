@@ -5,9 +5,9 @@
  *
  * Every change bumps the account's credits generation in Redis (../generations.ts), so an
  * authenticated request may show the balance this instance cached (`current`) while the generation
- * it read during admission is the one the balance was read under: a store round trip saved on
- * /v2/auth/verify, /v2/account and status polls (on PostgreSQL, 40% of /v2/auth/verify's CPU), and changes made anywhere
- * through Reelay still show on the next request on every instance.
+ * it read during admission is the one the balance was read under. That saves a store round trip on
+ * /v2/auth/verify, /v2/account and status polls (on PostgreSQL, 40% of /v2/auth/verify's CPU), and
+ * changes made anywhere through Reelay still show on the next request on every instance.
  */
 import { sql, type CompiledQuery } from 'kysely';
 import { ApiError } from './errors';

@@ -35,7 +35,7 @@ export class Generations {
 
   constructor(
     redis: Redis,
-    readonly prefix: string,
+    private readonly prefix: string,
   ) {
     if (!(redis as unknown as Partial<RedisWithGenerations>).reelayGeneration) {
       redis.defineCommand('reelayGeneration', { numberOfKeys: 1, lua: `${LUA_GENERATION}\nreturn generation(KEYS[1])` });
