@@ -100,3 +100,24 @@ test('an opaque full-canvas layer becomes the scene base instead of a blend over
   expect(graph).not.toContain('overlay');
   expect(based.filterGraph).toMatchSnapshot('base layer');
 });
+
+test('transitions: scenes are cut into body and short head/tail pieces, xfaded piecewise and concatenated once; too short a scene falls back to chained xfades', () => {
+  const still = (path: string, duration: number) => layer({ path, duration, coversContainer: true, geometry: { ...geometry, x: 0, y: 0, width: 320, height: 180 } });
+  const scene = (k: number, start: number, duration: number, transition?: number) => ({
+    path: `scenes[${k}]`, start, duration, background: black, layers: [still(`scenes[${k}].elements[0]`, duration)],
+    ...(transition ? { transition: { style: 'fade', duration: transition } } : {}),
+  });
+  const graph = (scenes: Plan['scenes']) => compile({ ...plan, overlays: [], subtitles: undefined, audio: [], scenes }).filterGraph;
+  // 2 s + 2 s (fade 0.4 s) + 2 s (no transition) at 25 fps: 50, 50, 50 frames; the fade is 10 frames
+  const pieces = graph([scene(0, 0, 2), scene(1, 1.6, 2, 0.4), scene(2, 3.6, 2)]);
+  expect(pieces).toContain('[s0tailin]trim=start_frame=40,setpts=PTS-STARTPTS[s0tail]');
+  expect(pieces).toContain('[s1headin]trim=end_frame=10,setpts=PTS-STARTPTS[s1head]');
+  expect(pieces).toContain('[s0tail][s1head]xfade=transition=fade:duration=0.4:offset=0[s1blend]');
+  expect(pieces).toContain('[s0body][s1blend][s1body][s2body]concat=n=4:v=1:a=0,settb=1/25[scenes]');
+  expect(pieces.filter((c) => c.includes('xfade'))).toHaveLength(1);
+  // the middle scene (0.5 s) is shorter than its two 0.3 s transitions: no body to cut
+  const nested = graph([scene(0, 0, 2), scene(1, 1.7, 0.5, 0.3), scene(2, 1.9, 2, 0.3)]);
+  expect(nested).toContain('[scene0][scene1]xfade=transition=fade:duration=0.3:offset=1.7[join1]');
+  expect(nested).toContain('[join1][scene2]xfade=transition=fade:duration=0.3:offset=1.9[scenes]');
+  expect(nested.some((c) => c.includes('split'))).toBe(false);
+});
