@@ -1,7 +1,7 @@
 /**
  * Stage 3: each scene → its background plus its layers overlaid in z order → `[scene<k>]`, then the
- * scenes joined into `[scenes]`: xfade where a scene has a transition (it starts that much earlier,
- * overlapping the previous one), concat where it does not.
+ * scenes joined into `[scenes]`: a scene with a transition starts that much earlier, overlapping the
+ * previous one, and only the overlapping frames go through xfade; everything is concatenated once.
  */
 import type { Plan, VisualLayer } from '../normalise/plan';
 import { ffmpegColour } from '../schema/colour';
