@@ -324,7 +324,8 @@ async function main(): Promise<void> {
         settle();
         run();
       }
-      if (i < EDITLY_RUNS) {
+      // at least once: BENCH_EDITLY_RUNS=0 still reports the floor
+      if (i < Math.max(1, EDITLY_RUNS)) {
         settle();
         encoderFloor.push(runEncoderFloor(c, i).encodeMs);
       }
