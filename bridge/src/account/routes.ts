@@ -28,7 +28,7 @@ const verify = (method: 'get' | 'post') =>
     responses: { 200: VerifyResponse },
     handler: async ({ principal, balance }) => {
       const credits = await balance();
-      return { success: true as const, account: await accountView(principal, credits), key: keyView(principal.key), credits };
+      return { success: true as const, account: await accountView(principal, credits), key: keyView(principal.key, principal.scopes), credits };
     },
   });
 

@@ -13,7 +13,7 @@ import { RATE_CLASSES } from '../config';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { z } from 'zod';
-import type { Route, RouteScope } from './route';
+import type { Route, RouteContext, RouteScope } from './route';
 
 /** Throws when a route is missing its scope or rate class, or two routes collide. */
 export function assertRouteDeclarations(routes: readonly Route[]): void {
@@ -42,6 +42,35 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: Validat
 function successStatus(route: Route): number {
   const codes = Object.keys(route.responses).map(Number).filter((c) => c >= 200 && c < 300).sort();
   return codes[0] ?? 200;
+}
+
+/**
+ * What a handler receives. A class so that `log` is a getter on the prototype: a getter in an object
+ * literal makes V8 build the object in dictionary mode, and with such a context per request every
+ * request's objects (req, res, principal, closures) outlived the young-generation GC: 7 KB promoted
+ * per /v2/auth/verify, scavenges ten times longer, a quarter of its CPU.
+ */
+class HandlerContext implements RouteContext<unknown, unknown, unknown, RouteScope> {
+  private logger: Logger | undefined;
+
+  constructor(
+    readonly params: unknown,
+    readonly query: unknown,
+    readonly body: unknown,
+    readonly principal: Principal | null,
+    readonly services: Services,
+    readonly requestId: string,
+    readonly ip: string,
+    readonly req: Request,
+    readonly res: Response,
+    readonly balance: () => Promise<number | null>,
+    readonly status: (code: number) => void,
+  ) {}
+
+  /** Made on first use: most handlers never log. */
+  get log(): Logger {
+    return (this.logger ??= this.services.logger.child({ requestId: this.requestId }));
+  }
 }
 
 export function mountRoute(router: Router, route: Route, services: Services): void {
@@ -80,27 +109,12 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     if (problems.length) throw validationError(problems);
 
     let status = defaultStatus;
-    let log: Logger | undefined;
-    const result = await route.handler({
-      params,
-      query,
-      body,
-      principal,
-      services,
-      requestId,
-      ip,
-      balance: () => {
+    const result = await route.handler(
+      new HandlerContext(params, query, body, principal, services, requestId, ip, req, res, () => {
         if (!principal || creditsGeneration === undefined) throw new Error(`${route.method} ${route.path}: balance() needs an authenticated route`);
         return services.credits.current(principal.account.id, creditsGeneration);
-      },
-      // made on first use: most handlers never log
-      get log() {
-        return (log ??= services.logger.child({ requestId }));
-      },
-      req,
-      res,
-      status: (code) => void (status = code),
-    });
+      }, (code) => void (status = code)),
+    );
     if (res.headersSent) return;
     if (result === undefined) {
       res.status(status === 200 ? 204 : status).end();

@@ -135,7 +135,7 @@ export const keyRoutes = [
       // Status is computed from dates, so filter after reading (key lists are short).
       const rows = (await q.execute()).filter((r) => !query.status || keyStatus(r) === query.status);
       const { items, nextCursor } = page(rows.slice(0, query.limit + 1), query.limit);
-      return { success: true as const, keys: items.map(keyView), nextCursor };
+      return { success: true as const, keys: items.map((row) => keyView(row)), nextCursor };
     },
   }),
 

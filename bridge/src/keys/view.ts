@@ -23,8 +23,9 @@ export const KeyView = z.object({
 });
 export type KeyView = z.infer<typeof KeyView>;
 
-export function keyView(row: ApiKeysTable): KeyView {
-  const scopes = [...effectiveScopes(row)] as Scope[];
+/** `effective`: the scopes already worked out for this row (an authenticated request's principal). */
+export function keyView(row: ApiKeysTable, effective: ReadonlySet<Scope> = effectiveScopes(row)): KeyView {
+  const scopes = [...effective];
   return {
     id: row.id,
     name: row.name,
