@@ -14,6 +14,7 @@ import type Redis from 'ioredis';
 import type { RateLimitRule } from '../config';
 import { unavailableWithoutRedis } from '../errors';
 import { LUA_GENERATION, type Generations } from '../generations';
+import { WriteCoalescer } from './write-coalescing';
 
 const TOKEN_BUCKET = `
 local cap = tonumber(ARGV[1])
@@ -104,6 +105,7 @@ export interface Admitted extends RateDecision {
 
 export class RateLimiter {
   private readonly redis: RedisWithBucket;
+  private readonly writes: WriteCoalescer;
 
   constructor(
     redis: Redis,
@@ -115,6 +117,7 @@ export class RateLimiter {
       redis.defineCommand('reelayAdmit', { numberOfKeys: 5, lua: ADMIT });
     }
     this.redis = redis as unknown as RedisWithBucket;
+    this.writes = new WriteCoalescer(redis);
   }
 
   /**
@@ -126,6 +129,7 @@ export class RateLimiter {
     const ratePerMs = rule.perMinute / 60000;
     const day = new Date().toISOString().slice(0, 10);
     const p = this.prefix;
+    this.writes.beforeSend();
     const [allowed, tokensText, nowText, keysGeneration, creditsGeneration] = await unavailableWithoutRedis(this.redis.reelayAdmit(
       `${p}:rl:key:${keyId}:${rateClass}`,
       `${p}:usage:${keyId}:${day}`,
@@ -146,6 +150,7 @@ export class RateLimiter {
   /** Takes `cost` tokens from bucket `name` (e.g. `key:<id>:read`) if it holds them. */
   async take(name: string, rule: RateLimitRule, policyName: string, cost = 1): Promise<RateDecision> {
     const ratePerMs = rule.perMinute / 60000;
+    this.writes.beforeSend();
     const [allowed, tokensText, nowText] = await unavailableWithoutRedis(
       this.redis.reelayTokenBucket(`${this.prefix}:rl:${name}`, rule.burst, ratePerMs, cost),
     );
