@@ -55,7 +55,7 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
     next();
   });
   app.use(express.json({ limit: services.config.bodyLimit }));
-  app.use(mountRoutes(routes, services));
+  mountRoutes(app, routes, services);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

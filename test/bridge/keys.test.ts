@@ -268,6 +268,23 @@ describe('audit log and usage', () => {
     expect(res.body.days).toEqual([{ date: new Date().toISOString().slice(0, 10), total: 4, byClass: { read: 4 } }]);
     expect(res.body.lastClientAddresses[0].address).toMatch(/127\.0\.0\.1/);
   });
+
+  test('client addresses: X-Forwarded-For counts only behind a trusted proxy', async () => {
+    const spoofed = { 'x-forwarded-for': '203.0.113.7' };
+    const addresses = async (b: TestBridge) => {
+      const k = await b.keyWithRole('editor');
+      expect((await b.request('GET', '/v2/account', { key: k.key, headers: spoofed })).status).toBe(200);
+      const usage = await b.request('GET', `/v2/keys/${k.id}/usage`, { key: b.primaryKey });
+      return usage.body.lastClientAddresses.map((a: { address: string }) => a.address);
+    };
+    expect(await addresses(bridge)).toEqual([expect.stringMatching(/127\.0\.0\.1/)]);
+    const proxied = await startBridge({ env: { REELAY_TRUST_PROXY: 'loopback' } });
+    try {
+      expect(await addresses(proxied)).toEqual(['203.0.113.7']);
+    } finally {
+      await proxied.stop();
+    }
+  });
 });
 
 describe('patching grants', () => {

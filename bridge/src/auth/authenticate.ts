@@ -97,16 +97,19 @@ export async function authenticate(services: Services, req: Request, ip: string,
       ? fail(services, ip, 401, 'missing_api_key', 'An API key is required (x-api-key header or Authorization: Bearer)', {})
       : fail(services, ip, 401, 'malformed_api_key', 'The Authorization header is not a usable API key', {});
   }
-  const format = checkKeyFormat(found.key);
-  if (!format.ok) {
-    const message = format.reason === 'checksum' ? 'The API key checksum is wrong (mistyped or truncated key)' : 'The API key is malformed';
-    return fail(services, ip, 401, 'malformed_api_key', message, {});
-  }
   const hash = hashKey(found.key);
   const cache = services.keyCache;
+  // A cached row was found by this very hash, so its key passed the format check when it was read.
   let cached = cache.get(hash);
-  if (!cached) cached = await load(services, hash, found.key, ip);
-  await refuseInactive(services, cached.record, ip);
+  if (!cached) {
+    const format = checkKeyFormat(found.key);
+    if (!format.ok) {
+      const message = format.reason === 'checksum' ? 'The API key checksum is wrong (mistyped or truncated key)' : 'The API key is malformed';
+      return fail(services, ip, 401, 'malformed_api_key', message, {});
+    }
+    cached = await load(services, hash, found.key, ip);
+  }
+  if (keyStatus(cached.record) !== 'active') await refuseInactive(services, cached.record, ip);
 
   let decision: Admitted;
   try {
@@ -119,7 +122,7 @@ export async function authenticate(services: Services, req: Request, ip: string,
     // Some key changed since this row was read: read it again before trusting it.
     cache.delete(hash);
     cached = await load(services, hash, found.key, ip);
-    await refuseInactive(services, cached.record, ip);
+    if (keyStatus(cached.record) !== 'active') await refuseInactive(services, cached.record, ip);
     decision = { ...decision, keysGeneration: cached.generation };
   }
   // The principal (with its scope set) is built once per cached row: any change to the key bumps

@@ -3,7 +3,7 @@
  * handler. Rate limiting runs before the scope check so every authenticated response (403 included)
  * carries the rate-limit headers and a key can not probe for free.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { authenticate } from '../auth/authenticate';
 import { ApiError, validationError, zodProblems, type ValidationProblem } from '../errors';
 import type { Principal } from '../keys/principal';
@@ -75,9 +75,12 @@ class HandlerContext implements RouteContext<unknown, unknown, unknown, RouteSco
 
 export function mountRoute(router: Router, route: Route, services: Services): void {
   const defaultStatus = successStatus(route);
+  // Without a trusted proxy, req.ip is the socket's address; Express would still parse
+  // X-Forwarded-For into a list on every call to find that out.
+  const behindProxy = Boolean(services.config.trustProxy);
   const run = async (req: Request, res: Response) => {
     const requestId = res.locals.requestId as string;
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const ip = (behindProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown';
     let principal: Principal | null = null;
     let creditsGeneration: string | undefined;
     if (route.scope !== 'public') {
@@ -141,13 +144,12 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
   });
 }
 
-export function mountRoutes(routes: readonly Route[], services: Services): Router {
+/** Mounts the routes on `router` itself (the app: a nested router would be one more dispatch per request). */
+export function mountRoutes(router: Router, routes: readonly Route[], services: Services): void {
   assertRouteDeclarations(routes);
-  const router = express.Router();
   // Fixed paths before parameterised ones (`/v2/keys/primary/reset` before `/v2/keys/:id/roll`).
   const ordered = [...routes].sort((a, b) => paramCount(a.path) - paramCount(b.path));
   for (const r of ordered) mountRoute(router, r, services);
-  return router;
 }
 
 function paramCount(path: string): number {
