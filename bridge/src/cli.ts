@@ -1,7 +1,7 @@
 /**
  * The `reelay` command line (bin: bridge/bin/reelay.js). Thin: each command parses its options and
- * dispatches. Expected failures (bad config, Redis or the database unreachable) print one line and
- * exit 1, never a stack trace.
+ * dispatches. Expected failures (bad config, Redis or the database unreachable, no ffmpeg) print one
+ * line and exit 1, never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createAccount } from './accounts';
@@ -10,6 +10,7 @@ import { createCreditsService } from './credits';
 import { bootstrapDefaultAccount } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { runRenderCli } from '@reelay/renderer/src/cli/render-local';
+import { MediaToolsMissingError, requireMediaTools } from '@reelay/renderer/src/run/ffmpeg';
 import { startInProcessRenderer } from './inprocess-renderer';
 import { CliError, renderThroughBridge } from './movies/cli-render';
 import { renderDemo } from './movies/demo';
@@ -34,7 +35,7 @@ function int(value: string): number {
 }
 
 function failOneLine(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof CliError) {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof CliError || err instanceof MediaToolsMissingError) {
     process.stderr.write(`reelay: ${err.message}\n`);
   } else {
     const e = err as { code?: string; message?: string };
@@ -84,6 +85,8 @@ function onShutdown(services: Services, extra?: () => Promise<void>) {
 
 async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {}): Promise<void> {
   const config = loadConfig();
+  // The bridge probes uploads with ffprobe; its in-process renderer needs ffmpeg too.
+  await requireMediaTools(withRenderer ? ['ffmpeg', 'ffprobe'] : ['ffprobe']);
   const services = await createServices(config);
   await bootstrapDefaultAccount(services, config, out);
   await listen(services);
@@ -97,6 +100,7 @@ async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {})
 /** `reelay renderer`: a render worker only (needs Redis and the shared storage, not the store). */
 async function startRenderer(): Promise<void> {
   const config = loadConfig();
+  await requireMediaTools(['ffmpeg', 'ffprobe']);
   const logger = createLogger(config.logLevel, syncStdout());
   const worker = await startRenderWorker(config, logger);
   out(`reelay: renderer consuming queue "${config.queuePrefix}:render" (concurrency ${config.pipeline.renderConcurrency})`);
@@ -200,7 +204,9 @@ export function buildCli(): Command {
     .action((file: string | undefined, opts: { local?: boolean; out?: string; template?: string; var?: string[] }) => {
       if (opts.local) {
         if (!file) return failOneLine(new CliError('--local needs a movie file'));
-        return runRenderCli(file, opts).catch(failOneLine);
+        return requireMediaTools(['ffmpeg', 'ffprobe'])
+          .then(() => runRenderCli(file, opts))
+          .catch(failOneLine);
       }
       return renderThroughBridge(file, { template: opts.template, vars: opts.var, out: opts.out })
         .then((saved) => out(`reelay: saved ${saved}`))

@@ -69,6 +69,23 @@ test('a missing Redis is one line that says how to start one', async () => {
   expect(lines[0]).toMatch(/^reelay: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*redis-server/);
 }, 40000);
 
+test('a missing ffmpeg is one line that says how to get it, before anything starts', async () => {
+  // a PATH with no ffmpeg or ffprobe on it (the CLI itself runs on process.execPath)
+  const noTools = mkdtempSync(path.join(os.tmpdir(), 'reelay-no-ffmpeg-'));
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...env, PATH: noTools, FFMPEG_PATH: '', FFPROBE_PATH: '' }, timeout: 30000 }).catch((e) => e);
+  try {
+    for (const [args, missing] of [[['start'], 'ffmpeg and ffprobe'], [['renderer'], 'ffmpeg and ffprobe'], [['bridge'], 'ffprobe'], [['render', '--local', 'movie.json'], 'ffmpeg and ffprobe']] as const) {
+      const res = await run(...args);
+      expect([args.join(' '), res.code]).toEqual([args.join(' '), 1]);
+      expect(String(res.stdout)).toBe(''); // nothing started: no key printed, no listening line
+      expect(String(res.stderr)).toBe(`reelay: ${missing} not found on PATH; install ffmpeg (Debian/Ubuntu: sudo apt-get install -y ffmpeg; macOS: brew install ffmpeg) or set ${missing === 'ffprobe' ? 'FFPROBE_PATH' : 'FFMPEG_PATH / FFPROBE_PATH'}\n`);
+    }
+  } finally {
+    rmSync(noTools, { recursive: true, force: true });
+  }
+}, 60000);
+
 test('accounts reset-primary replaces a lost primary; a running bridge refuses the old one at once', async () => {
   const bridge = await startBridge();
   try {

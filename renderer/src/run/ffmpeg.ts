@@ -2,9 +2,39 @@
  * The only place that starts ffmpeg/ffprobe (through fluent-ffmpeg). ffmpeg runs as a child process,
  * so Node's event loop (and Bull's lock renewal) stays free while it encodes.
  */
+import { execFile } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
 import { RenderError } from '../errors';
 import type { FfmpegCommand } from '../compile/command';
+
+export type MediaTool = 'ffmpeg' | 'ffprobe';
+
+/** A process that renders or probes media found no ffmpeg/ffprobe: its message is one line saying how to get them. */
+export class MediaToolsMissingError extends Error {}
+
+function answers(bin: string): Promise<boolean> {
+  return new Promise((resolve) => execFile(bin, ['-version'], { timeout: 10_000 }, (err) => resolve(!err)));
+}
+
+/**
+ * Start-up check of the `reelay` commands that render or probe: without it the process starts and
+ * every render fails later with fluent-ffmpeg's "Cannot find ffmpeg". Looks where fluent-ffmpeg
+ * does: FFMPEG_PATH / FFPROBE_PATH first, then PATH.
+ */
+export async function requireMediaTools(tools: readonly MediaTool[]): Promise<void> {
+  const found = await Promise.all(
+    tools.map(async (tool) => {
+      const configured = process.env[`${tool.toUpperCase()}_PATH`];
+      return (configured !== undefined && configured !== '' && (await answers(configured))) || answers(tool);
+    }),
+  );
+  const missing = tools.filter((_, i) => !found[i]);
+  if (missing.length > 0) {
+    throw new MediaToolsMissingError(
+      `${missing.join(' and ')} not found on PATH; install ffmpeg (Debian/Ubuntu: sudo apt-get install -y ffmpeg; macOS: brew install ffmpeg) or set ${missing.map((t) => `${t.toUpperCase()}_PATH`).join(' / ')}`,
+    );
+  }
+}
 
 export interface RunOptions {
   signal?: AbortSignal;
