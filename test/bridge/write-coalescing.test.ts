@@ -57,3 +57,20 @@ test('admissions sent while a reply is pending leave in one write, each counted 
   expect(result.every((d) => d.allowed)).toBe(true);
   expect(bridge.services.redis.stream.writableCorked).toBe(0);
 });
+
+test('a connection lost while admissions wait in the corked socket: each is answered after the reconnect', async () => {
+  const redis = bridge.services.redis;
+  const first = admit('key_drop');
+  const held = Array.from({ length: 4 }, () => admit('key_drop'));
+  expect(redis.stream.writableCorked).toBe(1);
+  const lost = redis.stream;
+  lost.destroy(); // before the loop turn ends: the held commands never reached Redis
+  const decisions = await Promise.all([first, ...held]);
+  expect(redis.stream).not.toBe(lost);
+  expect(decisions.every((d) => d.allowed)).toBe(true);
+  // ioredis sends unanswered commands again on the new connection; the first may have been counted
+  // before the drop and then again, never less than once
+  const after = await admit('key_drop');
+  expect(after.remaining).toBeLessThanOrEqual(100 - 6);
+  expect(redis.stream.writableCorked).toBe(0);
+});
