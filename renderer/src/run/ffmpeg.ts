@@ -1,6 +1,7 @@
 /**
- * The only place that starts ffmpeg/ffprobe (through fluent-ffmpeg). ffmpeg runs as a child process,
- * so Node's event loop (and Bull's lock renewal) stays free while it encodes.
+ * The only place in the renderer that starts ffmpeg/ffprobe (through fluent-ffmpeg; the start-up
+ * check below runs their `-version`). ffmpeg runs as a child process, so Node's event loop (and
+ * Bull's lock renewal) stays free while it encodes.
  */
 import { execFile } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
