@@ -109,7 +109,8 @@ export async function authenticate(services: Services, req: Request, ip: string,
     }
     cached = await load(services, hash, found.key, ip);
   }
-  if (keyStatus(cached.record) !== 'active') await refuseInactive(services, cached.record, ip);
+  let status = keyStatus(cached.record);
+  if (status !== 'active') await refuseInactive(services, cached.record, status, ip);
 
   let decision: Admitted;
   try {
@@ -122,7 +123,8 @@ export async function authenticate(services: Services, req: Request, ip: string,
     // Some key changed since this row was read: read it again before trusting it.
     cache.delete(hash);
     cached = await load(services, hash, found.key, ip);
-    if (keyStatus(cached.record) !== 'active') await refuseInactive(services, cached.record, ip);
+    status = keyStatus(cached.record);
+    if (status !== 'active') await refuseInactive(services, cached.record, status, ip);
     decision = { ...decision, keysGeneration: cached.generation };
   }
   // The principal (with its scope set) is built once per cached row: any change to the key bumps
@@ -153,13 +155,10 @@ async function load(services: Services, hash: string, key: string, ip: string) {
   return services.keyCache.set(hash, record, generation);
 }
 
-async function refuseInactive(services: Services, row: KeyRecord, ip: string): Promise<void> {
-  const status = keyStatus(row);
-  if (status === 'revoked') {
-    await fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
-  }
-  if (status === 'expired') {
-    const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
-    await fail(services, ip, 401, 'expired_api_key', message, { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true });
-  }
+/** Refuses a revoked or expired key (callers check the status first, so an active key skips an await). */
+function refuseInactive(services: Services, row: KeyRecord, status: 'revoked' | 'expired', ip: string): Promise<never> {
+  const audit = { accountId: row.account_id, keyId: row.id, prefix: row.prefix, lookedUp: true };
+  if (status === 'revoked') return fail(services, ip, 401, 'revoked_api_key', 'The API key has been revoked', audit);
+  const message = row.replaced_by ? 'The API key was rolled and its grace period is over' : 'The API key has expired';
+  return fail(services, ip, 401, 'expired_api_key', message, audit);
 }
