@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'auth_rate_limited',
   'insufficient_credits',
+  'limit_exceeded',
   // idempotency
   'idempotency_conflict',
   'idempotency_in_flight',

@@ -19,6 +19,8 @@ export type RenderErrorCode =
 export interface MovieIssue {
   path: string;
   message: string;
+  /** Set when the problem is a cap on what a movie may hold (schema/limits.ts), not a mistake in it. */
+  code?: 'limit_exceeded';
 }
 
 export class RenderError extends Error {

@@ -73,6 +73,11 @@ export async function prepareMovie(
   const result = validateMovie(input);
   if (!result.ok) {
     const problems: ValidationProblem[] = result.issues.map((i) => ({ path: `${pathPrefix}${i.path}`, message: i.message, in: 'body' }));
+    // A cap on what a movie may hold (README "Limits") is answered apart from a mistake in the movie.
+    if (result.issues.some((i) => i.code === 'limit_exceeded')) {
+      const first = problems[0];
+      throw new ApiError(400, 'limit_exceeded', `The movie is over a limit: ${first.path ? `${first.path}: ` : ''}${first.message}`, problems);
+    }
     throw validationError(problems);
   }
   const movie = result.movie;

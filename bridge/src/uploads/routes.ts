@@ -7,12 +7,13 @@
  */
 import express from 'express';
 import { z } from 'zod';
+import { MOVIE_LIMITS } from '@reelay/renderer/src/schema/limits';
 import { ApiError, notFound } from '../errors';
 import { defineRoute } from '../http/route';
 import { newId, nowIso } from '../ids';
 import type { Services } from '../services';
 import { signFileUrl } from '../storage/signed-urls';
-import { probeMedia } from './probe';
+import { probeMedia, type MediaInfo } from './probe';
 import type { UploadsTable } from './table';
 import './table';
 
@@ -58,6 +59,21 @@ async function usedBytes(services: Services, accountId: string): Promise<number>
 }
 
 /** The file bytes and a client-given name, from a raw or a multipart body. */
+/**
+ * An image or video whose size ffprobe can not read (a header claiming 100000×100000 reads as 0×0)
+ * or that is larger than a render may decode is refused now, not when a movie fails on it.
+ */
+function refuseUnusableSize(media: MediaInfo): void {
+  const { width, height } = media;
+  if (!width || !height) throw new ApiError(415, 'unsupported_upload', `The ${media.kind}'s width and height could not be read`, { width: width ?? null, height: height ?? null });
+  const { maxSourceSide, maxSourcePixels } = MOVIE_LIMITS;
+  if (width > maxSourceSide || height > maxSourceSide || width * height > maxSourcePixels) {
+    throw new ApiError(400, 'limit_exceeded', `The ${media.kind} is ${width}×${height}; at most ${maxSourceSide} pixels a side and ${maxSourcePixels / 1e6} megapixels`, [
+      { path: width > maxSourceSide || width * height > maxSourcePixels ? 'width' : 'height', message: `${width}×${height} is over the limit`, in: 'body' },
+    ]);
+  }
+}
+
 /** Reads the raw request body, refusing it (413) as soon as it passes `limit` bytes. */
 function readBody(req: express.Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -150,6 +166,7 @@ export const uploadRoutes = [
         throw new ApiError(415, 'unsupported_upload', 'The file is not an image, video or audio file Reelay can use', {
           accepted: ['png', 'jpeg', 'webp', 'gif', 'mp4', 'webm', 'mp3', 'wav', 'ogg', 'flac', 'aac'],
         });
+      if (media.kind !== 'audio') refuseUnusableSize(media);
       const id = newId('upl');
       const storageKey = `uploads/${accountId}/${id}.${media.extension}`;
       await services.pipeline.storage.put(storageKey, data);

@@ -13,6 +13,7 @@ import { getImageProvider } from '../images/registry';
 import type { OpenedConnections } from '../jobs/connections';
 import type { ProbeResult } from '../run/ffmpeg';
 import { parseColour } from '../schema/colour';
+import { checkRenderBudget } from '../schema/limits';
 import { movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
 import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
@@ -189,6 +190,9 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
   };
   const sceneDurations = movie.scenes.map((scene) => fitDuration(scene.elements.map(timed), scene.duration));
   const { slots, total } = layoutScenes(movie.scenes.map((scene, i) => ({ duration: sceneDurations[i], transition: scene.transition })));
+  // The JSON's own lengths were checked at submit; the assets' lengths are known only now.
+  const [overBudget] = checkRenderBudget({ width, height, fps: movie.fps, seconds: total });
+  if (overBudget) throw new RenderError('invalid_movie', `the movie is over a limit: ${overBudget.message}`, { issues: [overBudget] });
 
   const inputs: PlanInput[] = [];
   const audio: AudioLayer[] = [];

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseColour } from './colour';
+import { MOVIE_LIMITS } from './limits';
 import { TEXT_STYLES } from '../text/styles';
 
 export const RESOLUTIONS = {
@@ -36,13 +37,22 @@ export const POSITIONS = [
 ] as const;
 
 const colour = z.string().refine((s) => parseColour(s) !== undefined, { message: 'not a colour (use #RRGGBB, #RRGGBBAA or a CSS name)' });
-/** -1 = the asset's own length, -2 = the container's length. */
-const elementDuration = z.number().refine((n) => n === -1 || n === -2 || n > 0, { message: 'must be > 0, -1 (asset length) or -2 (container)' });
-const seconds = z.number().min(0);
+const MAX_SECONDS = MOVIE_LIMITS.maxSeconds;
+/** -1 = the asset's own length, -2 = the container's length. (At least one frame: checked with the movie's fps below.) */
+const elementDuration = z.number().max(MAX_SECONDS).refine((n) => n === -1 || n === -2 || n > 0, { message: 'must be > 0, -1 (asset length) or -2 (container)' });
+const seconds = z.number().min(0).max(MAX_SECONDS);
+/** Where to start reading a source: it may be longer than any movie. */
+const seekSeconds = z.number().min(0).max(86_400);
+/** Pixels on the canvas: far outside it is a typo, and ffmpeg's expressions lose precision. */
+const coordinate = z.number().min(-100_000).max(100_000);
 const condition = z.union([z.string(), z.boolean(), z.number()]);
 const variables = z.record(z.string(), z.unknown());
-/** CSS-like sizes: 72, "72px", "72". */
-const cssSize = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')]);
+/** CSS-like sizes: 72, "72px", "72", at most `max` pixels (a font of 1e308 px is a mistake, not a design). */
+const cssSize = (max: number) =>
+  z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')])
+    .refine((v) => Math.abs(typeof v === 'number' ? v : parseFloat(v)) <= max, { message: `at most ${max} pixels` });
+const fontSize = cssSize(2_000);
+const strokeSize = cssSize(1_000);
 
 const common = {
   id: z.string().optional(),
@@ -62,17 +72,17 @@ const common = {
 
 const visual = {
   position: z.enum(POSITIONS).optional(),
-  x: z.number().optional(),
-  y: z.number().optional(),
+  x: coordinate.optional(),
+  y: coordinate.optional(),
   // Capped so a typo cannot make ffmpeg allocate gigabytes for one layer.
-  width: z.number().max(7680).refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
-  height: z.number().max(7680).refine((n) => n === -1 || n > 0, 'must be > 0 or -1').optional(),
+  width: z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1').optional(),
+  height: z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1').optional(),
   resize: z.enum(['cover', 'fill', 'fit', 'contain']).optional(),
   zoom: z.number().min(-10).max(10).optional(),
   pan: z.enum(['left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
   'pan-distance': z.number().min(0).max(0.5).optional(),
-  crop: z.looseObject({ x: z.number().min(0).optional(), y: z.number().min(0).optional(), width: z.number().positive(), height: z.number().positive() }).optional(),
-  rotate: z.looseObject({ angle: z.number().optional(), speed: z.number().optional() }).optional(),
+  crop: z.looseObject({ x: coordinate.min(0).optional(), y: coordinate.min(0).optional(), width: coordinate.min(1), height: coordinate.min(1) }).optional(),
+  rotate: z.looseObject({ angle: z.number().min(-36_000).max(36_000).optional(), speed: z.number().min(-3_600).max(3_600).optional() }).optional(),
   'flip-horizontal': z.boolean().optional(),
   'flip-vertical': z.boolean().optional(),
   'chroma-key': z.looseObject({ color: colour, tolerance: z.number().min(1).max(100).optional() }).optional(),
@@ -88,8 +98,8 @@ const audible = {
   volume: z.number().min(0).max(10).optional(),
   muted: z.boolean().optional(),
   /** Number of extra plays; -1 = loop for as long as the element lasts. */
-  loop: z.number().int().min(-1).optional(),
-  seek: seconds.optional(),
+  loop: z.number().int().min(-1).max(1_000).optional(),
+  seek: seekSeconds.optional(),
 };
 
 const url = z.string().min(1, 'required');
@@ -101,18 +111,18 @@ export const videoElementSchema = z.looseObject({ type: z.literal('video'), src:
 export const textSettingsSchema = z.looseObject({
   'font-family': z.string().optional(),
   'font-url': z.string().optional(),
-  'font-size': cssSize.optional(),
+  'font-size': fontSize.optional(),
   'font-weight': z.union([z.string(), z.number()]).optional(),
   color: colour.optional(),
   'background-color': colour.optional(),
   'text-align': z.enum(['left', 'center', 'right', 'justify']).optional(),
   'vertical-align': z.enum(['top', 'center', 'middle', 'bottom']).optional(),
-  'line-height': z.union([z.number(), z.string()]).optional(),
+  'line-height': z.union([z.number().min(0).max(100), z.string()]).optional(),
   'outline-color': colour.optional(),
-  'outline-width': cssSize.optional(),
+  'outline-width': strokeSize.optional(),
   'shadow-color': colour.optional(),
-  'shadow-offset': cssSize.optional(),
-  padding: cssSize.optional(),
+  'shadow-offset': strokeSize.optional(),
+  padding: strokeSize.optional(),
 });
 export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
@@ -123,13 +133,13 @@ export const SUBTITLE_STYLES = ['classic', 'classic-progressive', 'classic-one-w
 export const subtitlesSettingsSchema = z.looseObject({
   style: z.enum(SUBTITLE_STYLES).optional(),
   'font-family': z.string().optional(),
-  'font-size': cssSize.optional(),
+  'font-size': fontSize.optional(),
   'word-color': colour.optional(),
   'line-color': colour.optional(),
   'box-color': colour.optional(),
   'outline-color': colour.optional(),
-  'outline-width': z.number().min(0).optional(),
-  'shadow-offset': z.number().min(0).optional(),
+  'outline-width': z.number().min(0).max(1_000).optional(),
+  'shadow-offset': z.number().min(0).max(1_000).optional(),
   position: z.enum(['top', 'center', 'bottom', 'top-center', 'center-center', 'bottom-center', 'mid-top-center', 'mid-bottom-center']).optional(),
   'max-words-per-line': z.number().int().min(1).max(30).optional(),
   'all-caps': z.boolean().optional(),
@@ -149,7 +159,7 @@ export const elementSchema = z.discriminatedUnion('type', [
 export const sceneSchema = z.looseObject({
   id: z.string().optional(),
   'background-color': colour.optional(),
-  duration: z.number().refine((n) => n === -1 || n > 0, 'must be > 0 or -1 (fit its elements)').optional(),
+  duration: z.number().max(MAX_SECONDS).refine((n) => n === -1 || n > 0, 'must be > 0 or -1 (fit its elements)').optional(),
   transition: z.looseObject({ style: z.enum(TRANSITION_STYLES).default('fade'), duration: z.number().positive().max(10).default(1) }).optional(),
   elements: z.array(elementSchema).default([]),
   variables: variables.optional(),
@@ -191,9 +201,17 @@ export const movieSchema = z.looseObject({
   movie.elements.forEach((el, i) => {
     if (el.type === 'subtitles' && ++subtitles > 1) ctx.addIssue({ code: 'custom', path: ['elements', i], message: 'only one subtitles element per movie' });
   });
+  // At least one frame: ffmpeg asked for less writes nothing and never ends (a duration of 1e-9).
+  const frame = 1 / movie.fps;
+  const atLeastAFrame = (d: number | undefined, path: PropertyKey[]) => {
+    if (d !== undefined && d > 0 && d < frame) ctx.addIssue({ code: 'custom', path, message: `shorter than one frame (${frame.toFixed(4)} s at ${movie.fps} fps)` });
+  };
+  movie.elements.forEach((el, i) => atLeastAFrame(el.duration, ['elements', i, 'duration']));
   movie.scenes.forEach((scene, s) => {
+    atLeastAFrame(scene.duration, ['scenes', s, 'duration']);
     scene.elements.forEach((el, e) => {
       if (el.type === 'subtitles') ctx.addIssue({ code: 'custom', path: ['scenes', s, 'elements', e, 'type'], message: 'subtitles belong to the movie-level elements' });
+      atLeastAFrame(el.duration, ['scenes', s, 'elements', e, 'duration']);
     });
   });
 });

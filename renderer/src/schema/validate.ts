@@ -5,7 +5,11 @@
  */
 import { formatPath, type MovieIssue } from '../errors';
 import { resolveVariables, type Origin } from '../variables/resolve';
-import { movieSchema, type Movie } from './movie';
+import { checkMovieCounts, checkMovieShape, checkRenderBudget } from './limits';
+import { movieSchema, movieSize, type Movie } from './movie';
+
+/** Problems listed in one answer; a movie of 2,000 broken elements says how many more there are. */
+export const MAX_LISTED_ISSUES = 100;
 
 export type ValidationResult =
   | { ok: true; movie: Movie; issues: []; /** where kept scenes/elements sat before conditions dropped others */ origin: Origin }
@@ -28,17 +32,43 @@ export function validateMovie(json: unknown): ValidationResult {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, issues: [{ path: '', message: 'the movie must be a JSON object' }] };
   }
+  // Caps first: everything after this walks the JSON recursively, some of it more than once.
+  const tooLarge = checkMovieShape(json);
+  if (tooLarge.length > 0) return { ok: false, issues: tooLarge };
   const resolved = resolveVariables(json);
+  const overCaps = resolved.issues.filter((i) => i.code !== undefined);
+  if (overCaps.length > 0) return { ok: false, issues: overCaps };
+  const grown = checkMovieCounts(resolved.movie, (path) => originalPath(path, resolved.origin));
+  if (grown.length > 0) return { ok: false, issues: grown };
   const parsed = movieSchema.safeParse(resolved.movie);
   const issues: MovieIssue[] = [...resolved.issues];
   if (!parsed.success) {
+    // Variable errors already explain the field; don't repeat a type error for the same path.
+    const seen = new Set(issues.map((i) => i.path));
     for (const issue of parsed.error.issues) {
       const message = issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'required' : issue.message;
       const path = formatPath(originalPath(issue.path, resolved.origin));
-      // Variable errors already explain the field; don't repeat a type error for the same path.
-      if (!issues.some((i) => i.path === path)) issues.push({ path, message });
+      if (seen.has(path)) continue;
+      seen.add(path);
+      issues.push({ path, message });
     }
   }
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: capped(issues) };
+  const overBudget = checkRenderBudget({ ...movieSize(parsed.data), fps: parsed.data.fps, seconds: statedSeconds(parsed.data) });
+  if (overBudget.length > 0) return { ok: false, issues: overBudget };
   return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin };
 }
+
+/** The length the JSON itself fixes (assets of unknown length count 0 here; checked again once probed). */
+function statedSeconds(movie: Movie): number {
+  const end = (elements: Movie['elements']) =>
+    elements.reduce((e, el) => (el.duration !== undefined && el.duration > 0 ? Math.max(e, (el.start ?? 0) + el.duration + (el['extra-time'] ?? 0)) : e), 0);
+  const scenes = movie.scenes.reduce((sum, scene) => sum + (scene.duration !== undefined && scene.duration > 0 ? scene.duration : end(scene.elements)), 0);
+  return Math.max(scenes, end(movie.elements));
+}
+
+function capped(issues: MovieIssue[]): MovieIssue[] {
+  if (issues.length <= MAX_LISTED_ISSUES) return issues;
+  return [...issues.slice(0, MAX_LISTED_ISSUES), { path: '', message: `and ${issues.length - MAX_LISTED_ISSUES} more problems` }];
+}
+

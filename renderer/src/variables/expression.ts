@@ -4,7 +4,11 @@
  * tree and interpreted here — never `eval`/`Function` — so a movie cannot reach anything but its own
  * variables. Object field access only reads own properties (no prototype walk).
  */
+import { MOVIE_LIMITS } from '../schema/limits';
+
 export class ExpressionError extends Error {}
+/** An expression over a cap of schema/limits.ts (length, nesting, size of a string it builds). */
+export class ExpressionLimitError extends ExpressionError {}
 
 type Node =
   | { k: 'lit'; v: unknown }
@@ -64,6 +68,16 @@ const BINARY: Record<string, number> = {
 
 function parse(tokens: Token[]): Node {
   let pos = 0;
+  // The parser is recursive: nesting is capped so no expression can exhaust the call stack.
+  let depth = 0;
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MOVIE_LIMITS.maxExpressionDepth) throw new ExpressionLimitError(`nested deeper than ${MOVIE_LIMITS.maxExpressionDepth} levels`);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => tokens[pos];
   const isOp = (v: string) => peek()?.t === 'op' && peek()!.v === v;
   const expect = (v: string) => {
@@ -81,7 +95,7 @@ function parse(tokens: Token[]): Node {
         pos++;
         const args: Node[] = [];
         if (!isOp(')')) {
-          do args.push(ternary()); while (isOp(',') && ++pos);
+          do args.push(nested(ternary)); while (isOp(',') && ++pos);
         }
         expect(')');
         return { k: 'call', fn: tok.v, args };
@@ -89,11 +103,11 @@ function parse(tokens: Token[]): Node {
       return { k: 'name', parts: tok.v.split('.') };
     }
     if (tok.v === '(') {
-      const e = ternary();
+      const e = nested(ternary);
       expect(')');
       return e;
     }
-    if (tok.v === '-' || tok.v === '!' || tok.v === '+') return { k: 'un', op: tok.v, a: unary() };
+    if (tok.v === '-' || tok.v === '!' || tok.v === '+') return { k: 'un', op: tok.v, a: nested(unary) };
     throw new ExpressionError(`unexpected '${tok.v}'`);
   };
   const unary = (): Node => primary();
@@ -103,7 +117,7 @@ function parse(tokens: Token[]): Node {
       const tok = peek();
       if (tok?.t !== 'op' || BINARY[tok.v] === undefined || BINARY[tok.v] < minPrec) return left;
       pos++;
-      const right = binary(BINARY[tok.v] + 1);
+      const right = nested(() => binary(BINARY[tok.v] + 1));
       left = { k: 'bin', op: tok.v, a: left, b: right };
     }
   };
@@ -111,9 +125,9 @@ function parse(tokens: Token[]): Node {
     const c = binary(1);
     if (!isOp('?')) return c;
     pos++;
-    const a = ternary();
+    const a = nested(ternary);
     expect(':');
-    const b = ternary();
+    const b = nested(ternary);
     return { k: 'cond', c, a, b };
   };
   const tree = ternary();
@@ -132,6 +146,12 @@ const FUNCTIONS: Record<string, (...a: unknown[]) => unknown> = {
   lower: (s) => String(s).toLowerCase(),
   length: (s) => (Array.isArray(s) ? s.length : String(s).length),
 };
+
+/** `a + a + a…` over a long variable must not build a string of gigabytes. */
+function concat(a: string, b: string): string {
+  if (a.length + b.length > MOVIE_LIMITS.maxStringLength) throw new ExpressionLimitError(`the text grows past ${MOVIE_LIMITS.maxStringLength} characters`);
+  return a + b;
+}
 
 export type Lookup = (name: string) => { found: true; value: unknown } | { found: false };
 
@@ -171,7 +191,7 @@ function evaluate(node: Node, lookup: Lookup): unknown {
       const a = evaluate(node.a, lookup) as never;
       const b = evaluate(node.b, lookup) as never;
       switch (node.op) {
-        case '+': return typeof a === 'string' || typeof b === 'string' ? String(a) + String(b) : Number(a) + Number(b);
+        case '+': return typeof a === 'string' || typeof b === 'string' ? concat(String(a), String(b)) : Number(a) + Number(b);
         case '-': return a - b;
         case '*': return a * b;
         case '/': return a / b;
@@ -190,5 +210,6 @@ function evaluate(node: Node, lookup: Lookup): unknown {
 }
 
 export function evaluateExpression(src: string, lookup: Lookup): unknown {
+  if (src.length > MOVIE_LIMITS.maxExpressionLength) throw new ExpressionLimitError(`${src.length} characters; at most ${MOVIE_LIMITS.maxExpressionLength} in one expression`);
   return evaluate(parse(tokenize(src)), lookup);
 }

@@ -6,15 +6,48 @@
  * Works on raw JSON before schema validation, so every problem carries its JSON path.
  */
 import { formatPath, type MovieIssue } from '../errors';
-import { evaluateExpression, ExpressionError, type Lookup } from './expression';
+import { limitIssue, MOVIE_LIMITS } from '../schema/limits';
+import { evaluateExpression, ExpressionError, ExpressionLimitError, type Lookup } from './expression';
 
 type Json = unknown;
 type Scope = Record<string, unknown>[];
 
-const WHOLE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
-/** One iterating scene expands to at most this many (a movie is one ffmpeg graph). */
-const MAX_ITERATIONS = 200;
-const PART = /\{\{([\s\S]+?)\}\}/g;
+/**
+ * What resolving may produce in all, so `iterate` copies of a large scene or a variable repeated by
+ * interpolation can not grow a 5 MB request into gigabytes: values made, characters interpolated.
+ */
+const MAX_RESOLVED_VALUES = 1_000_000;
+const MAX_RESOLVED_CHARS = 20_000_000;
+
+/** Thrown when a budget above runs out: resolution stops at once and reports one limit problem. */
+class OverBudget extends Error {
+  constructor(readonly path: (string | number)[], message: string) {
+    super(message);
+  }
+}
+
+type Piece = { text: string } | { expr: string };
+
+/**
+ * `"Hi {{name}}!"` → text and expression pieces, in one pass: each `{{` looks for the first `}}` after
+ * it (as the lazy `\{\{(.+?)\}\}` did), and once no `}}` is left the rest is text. A regex scan
+ * restarted at every `{{` of a string with no `}}` took minutes for a 1 MB string.
+ */
+function pieces(s: string): Piece[] {
+  const out: Piece[] = [];
+  let at = 0;
+  for (;;) {
+    const open = s.indexOf('{{', at);
+    if (open < 0) break;
+    const close = s.indexOf('}}', open + 3);
+    if (close < 0) break;
+    if (open > at) out.push({ text: s.slice(at, open) });
+    out.push({ expr: s.slice(open + 2, close) });
+    at = close + 2;
+  }
+  if (at < s.length) out.push({ text: s.slice(at) });
+  return out;
+}
 
 function lookupIn(scopes: Scope): Lookup {
   return (name) => {
@@ -31,8 +64,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 class Resolver {
   issues: MovieIssue[] = [];
+  private values = MAX_RESOLVED_VALUES;
+  private chars = MAX_RESOLVED_CHARS;
+  private sceneCopies = 0;
 
   value(v: Json, scopes: Scope, path: (string | number)[]): Json {
+    if (--this.values < 0) throw new OverBudget([], `the movie grows past ${MAX_RESOLVED_VALUES} values once its variables and iterate are applied`);
     if (typeof v === 'string') return this.string(v, scopes, path);
     if (Array.isArray(v)) return v.map((x, i) => this.value(x, scopes, [...path, i]));
     if (isObject(v)) {
@@ -45,17 +82,33 @@ class Resolver {
 
   string(s: string, scopes: Scope, path: (string | number)[]): Json {
     if (!s.includes('{{')) return s;
+    const parts = pieces(s);
+    const exprs = parts.filter((p): p is { expr: string } => 'expr' in p);
+    if (exprs.length === 0) return s;
+    const long = exprs.find((p) => p.expr.length > MOVIE_LIMITS.maxExpressionLength);
+    if (long) {
+      this.issues.push(limitIssue(path, `an expression of ${long.expr.length} characters; at most ${MOVIE_LIMITS.maxExpressionLength} between {{ and }}`));
+      return s;
+    }
     const lookup = lookupIn(scopes);
     try {
-      const whole = WHOLE.exec(s);
-      if (whole && !whole[1].includes('}}')) return evaluateExpression(whole[1], lookup);
-      return s.replace(PART, (_, expr: string) => {
-        const r = evaluateExpression(expr, lookup);
-        return r === null || r === undefined ? '' : typeof r === 'object' ? JSON.stringify(r) : String(r);
-      });
+      // A string that is exactly one expression takes its value with its type.
+      if (exprs.length === 1 && parts.every((p) => 'expr' in p || p.text.trim() === '')) return evaluateExpression(exprs[0].expr, lookup);
+      let out = '';
+      for (const p of parts) {
+        if ('text' in p) out += p.text;
+        else {
+          const r = evaluateExpression(p.expr, lookup);
+          out += r === null || r === undefined ? '' : typeof r === 'object' ? JSON.stringify(r) : String(r);
+        }
+        if (out.length > MOVIE_LIMITS.maxStringLength) throw new ExpressionLimitError(`the text grows past ${MOVIE_LIMITS.maxStringLength} characters`);
+      }
+      if ((this.chars -= out.length) < 0) throw new OverBudget(path, `the movie's texts grow past ${MAX_RESOLVED_CHARS} characters once its variables are applied`);
+      return out;
     } catch (err) {
-      const message = err instanceof ExpressionError ? err.message : 'invalid expression';
-      this.issues.push({ path: formatPath(path), message });
+      if (err instanceof OverBudget) throw err;
+      if (err instanceof ExpressionLimitError) this.issues.push(limitIssue(path, err.message));
+      else this.issues.push({ path: formatPath(path), message: err instanceof ExpressionError ? err.message : 'invalid expression' });
       return s;
     }
   }
@@ -108,8 +161,12 @@ class Resolver {
       this.issues.push({ path: at, message: `'${scene.iterate.trim()}' is not an array` });
       return [];
     }
-    if (items.length > MAX_ITERATIONS) {
-      this.issues.push({ path: at, message: `'${scene.iterate.trim()}' has ${items.length} items; at most ${MAX_ITERATIONS} scenes come from one` });
+    if (items.length > MOVIE_LIMITS.maxIterationsPerScene) {
+      this.issues.push(limitIssue([...path, 'iterate'], `'${scene.iterate.trim()}' has ${items.length} items; at most ${MOVIE_LIMITS.maxIterationsPerScene} scenes come from one`));
+      return [];
+    }
+    if ((this.sceneCopies += items.length) > MOVIE_LIMITS.maxScenes) {
+      this.issues.push(limitIssue([...path, 'iterate'], `the movie's scenes come to more than ${MOVIE_LIMITS.maxScenes} with this one's ${items.length} copies`));
       return [];
     }
     return items.map((item) => ({ ...(isObject(item) ? item : {}), [as]: item }));
@@ -164,8 +221,18 @@ export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue
   const r = new Resolver();
   const origin: Origin = { scenes: [], sceneElements: [], elements: [] };
   if (!isObject(movie)) return { movie, issues: [], origin };
-  const movieScope = [r.scopeOf(movie, [])];
   const out: Record<string, unknown> = {};
+  try {
+    resolveInto(r, movie, out, origin);
+  } catch (err) {
+    if (!(err instanceof OverBudget)) throw err;
+    return { movie: out, issues: [limitIssue(err.path, err.message)], origin };
+  }
+  return { movie: out, issues: r.issues, origin };
+}
+
+function resolveInto(r: Resolver, movie: Record<string, unknown>, out: Record<string, unknown>, origin: Origin): void {
+  const movieScope = [r.scopeOf(movie, [])];
   for (const [k, v] of Object.entries(movie)) {
     if (k === 'variables') continue;
     if (k === 'scenes' && Array.isArray(v)) {
@@ -199,5 +266,4 @@ export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue
       out[k] = r.value(v, movieScope, [k]);
     }
   }
-  return { movie: out, issues: r.issues, origin };
 }
