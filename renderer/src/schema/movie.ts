@@ -36,20 +36,28 @@ export const POSITIONS = [
   'bottom-left', 'bottom-center', 'bottom-right', 'custom',
 ] as const;
 
-const colour = z.string().refine((s) => parseColour(s) !== undefined, { message: 'not a colour (use #RRGGBB, #RRGGBBAA or a CSS name)' });
+const colour = z.string().refine((s) => parseColour(s) !== undefined, { message: 'not a colour (use #RRGGBB, #RRGGBBAA, rgba(), hsl() or a CSS name)' });
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+/**
+ * JSON2Video reads `"duration": "100"` as 100 (templates fill numbers from text variables, and
+ * spreadsheets send everything as text), so a number may come as a string of one. Only a string
+ * that is a plain decimal number: `""`, `"0x10"` or `true` stay wrong (`z.coerce` would take them).
+ */
+const num = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && NUMERIC.test(v) ? Number(v) : v), schema);
+
 const MAX_SECONDS = MOVIE_LIMITS.maxSeconds;
 /** -1 = the asset's own length, -2 = the container's length. (At least one frame: checked with the movie's fps below.) */
-const elementDuration = z.number().max(MAX_SECONDS).refine((n) => n === -1 || n === -2 || n > 0, { message: 'must be > 0, -1 (asset length) or -2 (container)' });
-const seconds = z.number().min(0).max(MAX_SECONDS);
+const elementDuration = num(z.number().max(MAX_SECONDS).refine((n) => n === -1 || n === -2 || n > 0, { message: 'must be > 0, -1 (asset length) or -2 (container)' }));
+const seconds = num(z.number().min(0).max(MAX_SECONDS));
 /** Where to start reading a source: it may be longer than any movie. */
-const seekSeconds = z.number().min(0).max(86_400);
+const seekSeconds = num(z.number().min(0).max(86_400));
 /** Pixels on the canvas: far outside it is a typo, and ffmpeg's expressions lose precision. */
-const coordinate = z.number().min(-100_000).max(100_000);
+const coordinate = (min = -100_000) => num(z.number().min(min).max(100_000));
 const condition = z.union([z.string(), z.boolean(), z.number()]);
 const variables = z.record(z.string(), z.unknown());
 /** CSS-like sizes: 72, "72px", "72", at most `max` pixels (a font of 1e308 px is a mistake, not a design). */
 const cssSize = (max: number) =>
-  z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')])
+  z.union([num(z.number()), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')])
     .refine((v) => Math.abs(typeof v === 'number' ? v : parseFloat(v)) <= max, { message: `at most ${max} pixels` });
 const fontSize = cssSize(2_000);
 const strokeSize = cssSize(1_000);
@@ -59,7 +67,7 @@ const common = {
   start: seconds.optional(),
   duration: elementDuration.optional(),
   'extra-time': seconds.optional(),
-  'z-index': z.number().int().min(-99).max(99).optional(),
+  'z-index': num(z.number().int().min(-99).max(99)).optional(),
   'fade-in': seconds.optional(),
   'fade-out': seconds.optional(),
   condition: condition.optional(),
@@ -72,33 +80,33 @@ const common = {
 
 const visual = {
   position: z.enum(POSITIONS).optional(),
-  x: coordinate.optional(),
-  y: coordinate.optional(),
+  x: coordinate().optional(),
+  y: coordinate().optional(),
   // Capped so a typo cannot make ffmpeg allocate gigabytes for one layer.
-  width: z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1').optional(),
-  height: z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1').optional(),
+  width: num(z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1')).optional(),
+  height: num(z.number().max(7680).refine((n) => n === -1 || n >= 1, 'must be at least 1 (pixel) or -1')).optional(),
   resize: z.enum(['cover', 'fill', 'fit', 'contain']).optional(),
-  zoom: z.number().min(-10).max(10).optional(),
+  zoom: num(z.number().min(-10).max(10)).optional(),
   pan: z.enum(['left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right']).optional(),
-  'pan-distance': z.number().min(0).max(0.5).optional(),
-  crop: z.looseObject({ x: coordinate.min(0).optional(), y: coordinate.min(0).optional(), width: coordinate.min(1), height: coordinate.min(1) }).optional(),
-  rotate: z.looseObject({ angle: z.number().min(-36_000).max(36_000).optional(), speed: z.number().min(-3_600).max(3_600).optional() }).optional(),
+  'pan-distance': num(z.number().min(0).max(0.5)).optional(),
+  crop: z.looseObject({ x: coordinate(0).optional(), y: coordinate(0).optional(), width: coordinate(1), height: coordinate(1) }).optional(),
+  rotate: z.looseObject({ angle: num(z.number().min(-36_000).max(36_000)).optional(), speed: num(z.number().min(-3_600).max(3_600)).optional() }).optional(),
   'flip-horizontal': z.boolean().optional(),
   'flip-vertical': z.boolean().optional(),
-  'chroma-key': z.looseObject({ color: colour, tolerance: z.number().min(1).max(100).optional() }).optional(),
+  'chroma-key': z.looseObject({ color: colour, tolerance: num(z.number().min(1).max(100)).optional() }).optional(),
   correction: z.looseObject({
-    brightness: z.number().min(-1).max(1).optional(),
-    contrast: z.number().min(-2).max(2).optional(),
-    gamma: z.number().min(0.1).max(10).optional(),
-    saturation: z.number().min(0).max(3).optional(),
+    brightness: num(z.number().min(-1).max(1)).optional(),
+    contrast: num(z.number().min(-2).max(2)).optional(),
+    gamma: num(z.number().min(0.1).max(10)).optional(),
+    saturation: num(z.number().min(0).max(3)).optional(),
   }).optional(),
 };
 
 const audible = {
-  volume: z.number().min(0).max(10).optional(),
+  volume: num(z.number().min(0).max(10)).optional(),
   muted: z.boolean().optional(),
   /** Number of extra plays; -1 = loop for as long as the element lasts. */
-  loop: z.number().int().min(-1).max(1_000).optional(),
+  loop: num(z.number().int().min(-1).max(1_000)).optional(),
   seek: seekSeconds.optional(),
 };
 
@@ -117,7 +125,7 @@ export const textSettingsSchema = z.looseObject({
   'background-color': colour.optional(),
   'text-align': z.enum(['left', 'center', 'right', 'justify']).optional(),
   'vertical-align': z.enum(['top', 'center', 'middle', 'bottom']).optional(),
-  'line-height': z.union([z.number().min(0).max(100), z.string()]).optional(),
+  'line-height': z.union([num(z.number().min(0).max(100)), z.string()]).optional(),
   'outline-color': colour.optional(),
   'outline-width': strokeSize.optional(),
   'shadow-color': colour.optional(),
@@ -127,7 +135,7 @@ export const textSettingsSchema = z.looseObject({
 export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
 export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), ...common, ...audible });
-export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), opacity: z.number().min(0).max(1).optional(), amplitude: z.number().min(0).max(10).optional(), ...common, ...visual });
+export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), opacity: num(z.number().min(0).max(1)).optional(), amplitude: num(z.number().min(0).max(10)).optional(), ...common, ...visual });
 /** JSON2Video's subtitle styles (see subtitles/ass.ts for how each is drawn). */
 export const SUBTITLE_STYLES = ['classic', 'classic-progressive', 'classic-one-word', 'boxed-line', 'boxed-word'] as const;
 export const subtitlesSettingsSchema = z.looseObject({
@@ -138,10 +146,10 @@ export const subtitlesSettingsSchema = z.looseObject({
   'line-color': colour.optional(),
   'box-color': colour.optional(),
   'outline-color': colour.optional(),
-  'outline-width': z.number().min(0).max(1_000).optional(),
-  'shadow-offset': z.number().min(0).max(1_000).optional(),
+  'outline-width': num(z.number().min(0).max(1_000)).optional(),
+  'shadow-offset': num(z.number().min(0).max(1_000)).optional(),
   position: z.enum(['top', 'center', 'bottom', 'top-center', 'center-center', 'bottom-center', 'mid-top-center', 'mid-bottom-center']).optional(),
-  'max-words-per-line': z.number().int().min(1).max(30).optional(),
+  'max-words-per-line': num(z.number().int().min(1).max(30)).optional(),
   'all-caps': z.boolean().optional(),
 });
 export const subtitlesElementSchema = z.looseObject({ type: z.literal('subtitles'), captions: z.string().optional(), language: z.string().optional(), model: z.string().optional(), settings: subtitlesSettingsSchema.optional(), ...common });
@@ -159,8 +167,8 @@ export const elementSchema = z.discriminatedUnion('type', [
 export const sceneSchema = z.looseObject({
   id: z.string().optional(),
   'background-color': colour.optional(),
-  duration: z.number().max(MAX_SECONDS).refine((n) => n === -1 || n > 0, 'must be > 0 or -1 (fit its elements)').optional(),
-  transition: z.looseObject({ style: z.enum(TRANSITION_STYLES).default('fade'), duration: z.number().positive().max(10).default(1) }).optional(),
+  duration: num(z.number().max(MAX_SECONDS).refine((n) => n === -1 || n > 0, 'must be > 0 or -1 (fit its elements)')).optional(),
+  transition: z.looseObject({ style: z.enum(TRANSITION_STYLES).default('fade'), duration: num(z.number().positive().max(10)).default(1) }).optional(),
   elements: z.array(elementSchema).default([]),
   variables: variables.optional(),
   condition: condition.optional(),
@@ -180,9 +188,9 @@ export const movieSchema = z.looseObject({
   id: z.string().optional(),
   comment: z.string().optional(),
   resolution: z.enum(['sd', 'hd', 'full-hd', 'squared', 'instagram-feed', 'instagram-story', 'twitter-landscape', 'twitter-portrait', 'custom']).optional(),
-  width: z.number().int().min(50).max(3840).optional(),
-  height: z.number().int().min(50).max(3840).optional(),
-  fps: z.number().min(1).max(60).default(25),
+  width: num(z.number().int().min(50).max(3840)).optional(),
+  height: num(z.number().int().min(50).max(3840)).optional(),
+  fps: num(z.number().min(1).max(60)).default(25),
   quality: z.enum(['low', 'medium', 'high']).default('high'),
   format: z.enum(['mp4', 'webm', 'gif']).default('mp4'),
   draft: z.boolean().default(false),

@@ -40,7 +40,7 @@ export function validateMovie(json: unknown): ValidationResult {
   if (overCaps.length > 0) return { ok: false, issues: overCaps };
   const grown = checkMovieCounts(resolved.movie, (path) => originalPath(path, resolved.origin));
   if (grown.length > 0) return { ok: false, issues: grown };
-  const parsed = movieSchema.safeParse(resolved.movie);
+  const parsed = movieSchema.safeParse(withoutNulls(resolved.movie));
   const issues: MovieIssue[] = [...resolved.issues];
   if (!parsed.success) {
     // Variable errors already explain the field; don't repeat a type error for the same path.
@@ -65,6 +65,19 @@ function statedSeconds(movie: Movie): number {
     elements.reduce((e, el) => (el.duration !== undefined && el.duration > 0 ? Math.max(e, (el.start ?? 0) + el.duration + (el['extra-time'] ?? 0)) : e), 0);
   const scenes = movie.scenes.reduce((sum, scene) => sum + (scene.duration !== undefined && scene.duration > 0 ? scene.duration : end(scene.elements)), 0);
   return Math.max(scenes, end(movie.elements));
+}
+
+/**
+ * JSON2Video treats `"width": null` or `"pan": null` as not given (tools that fill templates write null
+ * for an empty cell), so null-valued properties are dropped before the schema; `client-data` is the
+ * caller's own and is kept as sent. Depth is bounded by the shape check, so recursion is safe here.
+ */
+function withoutNulls(value: unknown, key = ''): unknown {
+  if (key === 'client-data' || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, k);
+  return out;
 }
 
 function capped(issues: MovieIssue[]): MovieIssue[] {
