@@ -71,6 +71,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(st.body.movie).toMatchObject({ status: 'pending', project: res.body.project, progress: 0, url: null, credits: 2 });
       const job = await bridge.services.pipeline.queue.getJob(res.body.project);
       expect(job?.data.project).toBe(res.body.project);
+      // JSON2Video workflows poll with ?id=: the same status, not the list.
+      const byId = await bridge.request('GET', `/v2/movies?id=${res.body.project}`, { key: bridge.primaryKey });
+      expect(byId.status).toBe(200);
+      expect(byId.body.movie).toEqual(st.body.movie);
     });
 
     test('every problem with its JSON path', async () => {

@@ -77,13 +77,14 @@ export const movieRoutes = [
     rateClass: 'read',
     summary: 'Movie status, or the list of movies',
     description:
-      'With `project`: JSON2Video\'s status shape. Without: the account\'s movies, newest first, `limit` ≤ 100, `next_token` for the next page, optional `status` filter; each item has `id` (= project) for pollers.',
+      'With `project` (or `id`, as JSON2Video workflows send it): JSON2Video\'s status shape. Without: the account\'s movies, newest first, `limit` ≤ 100, `next_token` for the next page, optional `status` filter; each item has `id` (= project) for pollers.',
     tags: ['movies'],
     request: { query: statusQuery },
     responses: { 200: statusResponse.or(listResponse) },
     handler: async ({ query, principal, services, balance }) => {
-      if (query.project) {
-        const row = await ownRender(services, principal, query.project);
+      const project = query.project ?? query.id;
+      if (project) {
+        const row = await ownRender(services, principal, project);
         return {
           success: true as const,
           movie: await movieStatus(services.config, row),

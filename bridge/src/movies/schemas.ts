@@ -44,6 +44,8 @@ export const createMovieResponse = z.object({ success: z.literal(true), project:
 
 export const statusQuery = z.object({
   project: z.string().min(1).max(64).optional(),
+  /** What most n8n workflows polling JSON2Video send: the same as `project`. */
+  id: z.string().min(1).max(64).optional().describe('same as `project` (JSON2Video workflows poll `?id=`)'),
   status: z.enum(['pending', 'running', 'done', 'error']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   next_token: z.string().max(200).optional(),
