@@ -54,6 +54,8 @@ function elementsEnd(elements: unknown): number | undefined {
 /** Seconds of output the movie will have, as far as the JSON tells. */
 export function estimateSeconds(movie: Loose): number {
   const scenes = Array.isArray(movie.scenes) ? (movie.scenes as Loose[]) : [];
+  // Movie-level elements only: the movie lasts as long as they do.
+  if (scenes.length === 0) return elementsEnd(movie.elements) ?? UNKNOWN_SCENE_SECONDS;
   let total = 0;
   for (const scene of scenes) {
     const d = num(scene?.duration);

@@ -188,6 +188,8 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     if (duration === -1) duration = ownSeconds(el) ?? -2;
     return { start: el.start ?? 0, duration, extraTime: el['extra-time'] ?? 0 };
   };
+  // A movie of movie-level elements only (JSON2Video allows no scenes) is one empty scene as long as they are.
+  if (movie.scenes.length === 0) movie = { ...movie, scenes: [{ elements: [], duration: fitDuration(movie.elements.map(timed), undefined) }] };
   const sceneDurations = movie.scenes.map((scene) => fitDuration(scene.elements.map(timed), scene.duration));
   const { slots, total } = layoutScenes(movie.scenes.map((scene, i) => ({ duration: sceneDurations[i], transition: scene.transition })));
   // The JSON's own lengths were checked at submit; the assets' lengths are known only now.

@@ -197,13 +197,17 @@ export const movieSchema = z.looseObject({
   cache: z.boolean().default(true),
   'client-data': z.record(z.string(), z.unknown()).optional(),
   variables: variables.optional(),
-  scenes: z.array(sceneSchema).min(1, 'a movie needs at least one scene'),
+  /** None (or no key) when everything is in movie-level `elements`: the movie then lasts as long as they do. */
+  scenes: z.array(sceneSchema).default([]),
   elements: z.array(elementSchema).default([]),
   exports: z.array(exportSchema).default([]),
 }).superRefine((movie, ctx) => {
   // Sizes: presets fix them; `custom` (or no resolution with width/height) needs both.
   if (movie.resolution === 'custom' && (movie.width === undefined || movie.height === undefined)) {
     ctx.addIssue({ code: 'custom', path: [movie.width === undefined ? 'width' : 'height'], message: 'required when resolution is custom' });
+  }
+  if (movie.scenes.length === 0 && movie.elements.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'a movie needs at least one scene or one movie-level element' });
   }
   let subtitles = 0;
   movie.elements.forEach((el, i) => {
