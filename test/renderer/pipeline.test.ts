@@ -37,6 +37,18 @@ describe('errors name the scene, element and cause', () => {
     });
   });
 
+  test('every broken asset is named, not just the first; retried only if each may heal', async () => {
+    const broken = movie([{ elements: [{ type: 'image', src: src('missing.png') }, { type: 'image', src: src('red.png') }, { type: 'image', src: src('status/502') }] }], {
+      elements: [{ type: 'image', src: src('not-media.png') }],
+    });
+    await expect(h.render(broken)).rejects.toMatchObject({
+      code: 'asset_failed',
+      retryable: false,
+      message: expect.stringMatching(/^3 elements failed: Scene #1, element #1 .*\(404\); Scene #1, element #3 .*\(502\).*; Movie element #1 .*is not a media file/),
+      issues: [{ path: 'scenes[0].elements[0]' }, { path: 'scenes[0].elements[2]' }, { path: 'elements[0]' }],
+    });
+  });
+
   test('an invalid movie fails before any download, listing every problem', async () => {
     const before = server.hits.length;
     await expect(h.render(movie([{ elements: [{ type: 'image', src: src('red.png') }, { type: 'html', html: '<p>' }, { type: 'video' }] }]))).rejects.toMatchObject({

@@ -59,12 +59,35 @@ interface Resolved {
 
 const MAX_PARALLEL_DOWNLOADS = 4;
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `fn` over the items, `limit` at a time, to the end even when some fail, so a movie whose
+ * assets are broken names every one of them, not just the first; then throws (see `allFailures`).
+ */
+async function inParallel<T extends { path: string }>(items: T[], limit: number, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const failures: { index: number; path: string; err: unknown }[] = [];
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      await fn(items[index]).catch((err: unknown) => failures.push({ index, path: items[index].path, err }));
+    }
   });
   await Promise.all(workers);
+  if (failures.length > 0) throw allFailures(failures.sort((a, b) => a.index - b.index));
+}
+
+/** One failure as it is; several as one error listing each (retried only when every one may heal). */
+function allFailures(failures: { path: string; err: unknown }[]): unknown {
+  const unexpected = failures.find((f) => !(f.err instanceof RenderError));
+  if (failures.length === 1 || unexpected) return (unexpected ?? failures[0]).err;
+  const errors = failures.map((f) => ({ path: f.path, err: f.err as RenderError }));
+  const first = errors[0];
+  return new RenderError(first.err.code, `${errors.length} elements failed: ${errors.map((e) => e.err.message).join('; ')}`, {
+    path: first.path,
+    issues: errors.map((e) => ({ path: e.path, message: e.err.message })),
+    retryable: errors.every((e) => e.err.retryable),
+    cause: first.err,
+  });
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -170,7 +193,7 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
         throw new RenderError('asset_failed', `${l.label} (${l.path}): '${fontUrl ?? r.fontFile}' is not a TrueType/OpenType font`, { path: l.path });
       }
     }
-  });
+  }, opts.signal);
 
   // Durations: -1 becomes the asset's length now that everything is probed.
   const ownSeconds = (el: Element): number | undefined => {
