@@ -388,6 +388,42 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
     });
   });
 
+  describe('POST /v2/movies/validate', () => {
+    test('a valid movie: its length and price, nothing charged, nothing queued', async () => {
+      const before = await credits();
+      const rows = async () => (await bridge.services.db.selectFrom('renders').select('project').execute()).length;
+      const count = await rows();
+      const movie = tiny('ok', { resolution: 'full-hd', width: undefined, height: undefined, scenes: [{ duration: 2.5, elements: [] }, { duration: 1, elements: [] }] });
+      const res = await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body: movie });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ success: true, valid: true, errors: [], warnings: [], duration: 3.5, credits: 8 });
+      expect(await credits()).toBe(before);
+      expect(await rows()).toBe(count);
+      // The price is what POST /v2/movies then charges.
+      await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...movie, cache: false } });
+      expect(await credits()).toBe(before - 8);
+    });
+
+    test('an invalid movie, a missing template, a forbidden URL, a limit: 200 with every problem, its path and code', async () => {
+      const check = async (body: unknown) => (await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body })).body;
+      expect(await check({ scenes: [{ elements: [{ type: 'video' }, { type: 'text', text: 'x', position: 'nowhere' }] }] })).toMatchObject({
+        valid: false,
+        errors: [
+          { path: 'scenes[0].elements[0].src', message: 'required', code: 'validation_error' },
+          { path: 'scenes[0].elements[1].position', code: 'validation_error' },
+        ],
+        duration: null,
+        credits: null,
+      });
+      expect((await check({ template: 'tpl_nope' })).errors).toEqual([{ path: '', message: "Template 'tpl_nope' not found", code: 'template_not_found' }]);
+      expect((await check(tiny('x', { scenes: [{ duration: 1, elements: [{ type: 'image', src: 'http://169.254.169.254/x.png' }] }] }))).errors[0]).toMatchObject({
+        path: 'scenes[0].elements[0].src', code: 'forbidden_url',
+      });
+      expect((await check(tiny('x', { scenes: [{ duration: 1e-9, elements: [] }] }))).errors[0]).toMatchObject({ path: 'scenes[0].duration', code: 'validation_error' });
+      expect((await check({ scenes: Array.from({ length: 600 }, () => ({ duration: 1 })) })).errors[0]).toMatchObject({ path: 'scenes', code: 'limit_exceeded' });
+    });
+  });
+
   describe('another account', () => {
     test('404 on every movie route', async () => {
       const mine = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('mine', { cache: false }) });

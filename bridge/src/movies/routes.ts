@@ -12,7 +12,8 @@ import { nowIso } from '../ids';
 import { createBatch, batchStatus } from './batch';
 import { bodyFingerprint } from './fingerprint';
 import { readIdempotencyKey } from './idempotency';
-import { bindTemplate, isTemplateRequest, loadTemplate, missingVariablesError, prepareMovie } from './prepare';
+import { estimateSeconds } from './cost';
+import { bindTemplate, isTemplateRequest, loadTemplate, missingVariablesError, prepareMovie, type PreparedMovie } from './prepare';
 import {
   batchBody,
   batchCreatedResponse,
@@ -26,8 +27,24 @@ import {
   projectParams,
   statusQuery,
   statusResponse,
+  validateResponse,
 } from './schemas';
 import { acceptMovie } from './submit';
+
+/** A POST /v2/movies body (a movie, or a template and its variables) checked and priced, ready to queue. */
+async function prepareRequest(services: Services, principal: Principal, body: Record<string, unknown>): Promise<PreparedMovie> {
+  if (!body || Object.keys(body).length === 0) throw new ApiError(400, 'validation_error', 'No movie JSON received', [{ path: '', message: 'required', in: 'body' }]);
+  const accountId = principal.account.id;
+  if (!isTemplateRequest(body)) return prepareMovie(services, accountId, body, null, '', principal.scopes);
+  const { template: id, variables, ...extra } = body as { template: string; variables?: unknown } & Record<string, unknown>;
+  if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) {
+    throw validationError([{ path: 'variables', message: 'must be an object', in: 'body' }]);
+  }
+  const template = await loadTemplate(services, accountId, id);
+  const bound = bindTemplate(template, (variables as Record<string, unknown>) ?? {}, extra);
+  if (bound.missing.length) throw missingVariablesError(bound.missing);
+  return prepareMovie(services, accountId, bound.movie, template.id, '', principal.scopes);
+}
 
 /** Status of one of the caller's renders, or 404 (another account's id is never revealed). */
 async function ownRender(services: Services, principal: Principal, project: string): Promise<RenderRow> {
@@ -49,25 +66,33 @@ export const movieRoutes = [
     request: { body: createMovieBody },
     responses: { 200: createMovieResponse },
     handler: async ({ body, principal, services, req }) => {
-      if (!body || Object.keys(body).length === 0) throw new ApiError(400, 'validation_error', 'No movie JSON received', [{ path: '', message: 'required', in: 'body' }]);
       const idempotencyKey = readIdempotencyKey(req.headers['idempotency-key']);
-      const accountId = principal.account.id;
-      let input: Record<string, unknown> = body;
-      let templateId: string | null = null;
-      if (isTemplateRequest(body)) {
-        const { template: id, variables, ...extra } = body as { template: string; variables?: unknown } & Record<string, unknown>;
-        if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) {
-          throw validationError([{ path: 'variables', message: 'must be an object', in: 'body' }]);
-        }
-        const template = await loadTemplate(services, accountId, id);
-        const bound = bindTemplate(template, (variables as Record<string, unknown>) ?? {}, extra);
-        if (bound.missing.length) throw missingVariablesError(bound.missing);
-        input = bound.movie;
-        templateId = template.id;
-      }
-      const prepared = await prepareMovie(services, accountId, input, templateId, '', principal.scopes);
-      const accepted = await acceptMovie(services, { accountId, keyId: principal.key.id }, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
+      const prepared = await prepareRequest(services, principal, body);
+      const accepted = await acceptMovie(services, { accountId: principal.account.id, keyId: principal.key.id }, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
       return { success: true as const, project: accepted.project, timestamp: accepted.timestamp };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v2/movies/validate',
+    scope: 'movies:create',
+    rateClass: 'other',
+    summary: 'Check a movie without rendering it',
+    description:
+      'The same checks as `POST /v2/movies` (schema, variables, template, connections, asset URL policy, limits); nothing is charged or queued. An invalid movie is a 200 with `valid: false` and every problem with its JSON path and code; `duration` and `credits` say what a valid one would cost.',
+    tags: ['movies'],
+    request: { body: createMovieBody },
+    responses: { 200: validateResponse },
+    handler: async ({ body, principal, services }) => {
+      try {
+        const prepared = await prepareRequest(services, principal, body);
+        return { success: true as const, valid: true, errors: [], warnings: [], duration: estimateSeconds(prepared.movie as unknown as Record<string, unknown>), credits: prepared.cost };
+      } catch (err) {
+        // What the caller can fix is the answer; faults of the service stay errors.
+        if (!(err instanceof ApiError) || err.status >= 500) throw err;
+        const listed = Array.isArray(err.details) ? (err.details as { path: string; message: string }[]) : [{ path: '', message: err.message }];
+        return { success: true as const, valid: false, errors: listed.map((p) => ({ path: p.path, message: p.message, code: err.code })), warnings: [], duration: null, credits: null };
+      }
     },
   }),
   defineRoute({

@@ -42,6 +42,17 @@ export const createMovieBody = z
 
 export const createMovieResponse = z.object({ success: z.literal(true), project: z.string(), timestamp: z.string() });
 
+export const validateResponse = z.object({
+  success: z.literal(true),
+  /** True when POST /v2/movies would accept the same body (credits aside). */
+  valid: z.boolean(),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** Seconds, as far as the JSON tells (assets of unknown length count 10 s), and the credits it would cost; null when invalid. */
+  duration: z.number().nullable(),
+  credits: z.number().nullable(),
+});
+
 export const statusQuery = z.object({
   project: z.string().min(1).max(64).optional(),
   /** What most n8n workflows polling JSON2Video send: the same as `project`. */
