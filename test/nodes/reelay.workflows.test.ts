@@ -230,3 +230,27 @@ test('the credential test request: 200 with a good key, 401 (a rule with a fix) 
   expect(refused.status).toBe(401);
   expect(rule?.properties.message).toMatch(/rejected the API key/);
 });
+
+test('Movie → Validate: a template with mapped variables, and a broken movie, checked by the live bridge without charging', async () => {
+  const { key } = await bridge.keyWithRole('render');
+  const template = await bridge.request('POST', '/v2/templates', {
+    key: bridge.primaryKey,
+    body: { name: 'validate-me', movie: { resolution: 'hd', scenes: [{ duration: '{{seconds}}', elements: [{ type: 'text', text: '{{title}}' }] }] } },
+  });
+  const balance = async () => (await bridge.request('GET', '/v2/account', { key: bridge.primaryKey })).body.account.credits;
+  const before = await balance();
+  const result = await runWorkflow(
+    chain([
+      ['Valid', {
+        resource: 'movie', operation: 'validate', source: 'template', template: { __rl: true, mode: 'id', value: template.body.template.id },
+        variablesMode: 'json', variablesJson: '{"title": "Hi", "seconds": 3}',
+      }],
+      ['Broken', { resource: 'movie', operation: 'validate', source: 'json', movie: '{"scenes": [{"elements": [{"type": "video"}]}]}' }],
+    ]),
+    credentialsFor(key),
+  );
+  expect(result.error).toBeUndefined();
+  expect(result.output('Valid')[0].json).toEqual({ success: true, valid: true, errors: [], warnings: [], duration: 3, credits: 3 });
+  expect(result.output('Broken')[0].json).toMatchObject({ valid: false, errors: [{ path: 'scenes[0].elements[0].src', message: 'required', code: 'validation_error' }] });
+  expect(await balance()).toBe(before);
+});

@@ -5,8 +5,9 @@ import * as deleteMovie from './delete.operation';
 import * as getMany from './getMany.operation';
 import * as getStatus from './getStatus.operation';
 import * as render from './render.operation';
+import * as validate from './validate.operation';
 
-export const operations: Record<string, OperationModule> = { render, getStatus, getMany, delete: deleteMovie };
+export const operations: Record<string, OperationModule> = { render, validate, getStatus, getMany, delete: deleteMovie };
 
 export const description: INodeProperties[] = [
 	{
@@ -25,10 +26,17 @@ export const description: INodeProperties[] = [
 				description: 'Render a movie from JSON or a template, optionally waiting for the video',
 				action: 'Render a movie',
 			},
+			{
+				name: 'Validate',
+				value: 'validate',
+				description: 'Check a movie or template without rendering it: every problem with its path, and its cost',
+				action: 'Validate a movie',
+			},
 		],
 		default: 'render',
 	},
 	...render.description,
+	...validate.description,
 	...getStatus.description,
 	...getMany.description,
 	...deleteMovie.description,

@@ -3,94 +3,17 @@
  * (backoff polling) and downloads the MP4 into binary data. Binary properties of the input item can be
  * uploaded first and referenced from the movie as "binary:<property>".
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { jsonParameter, splitList } from '../../helpers/json';
 import { DEFAULT_POLL_INTERVAL_SECONDS, waitForMovie } from '../../helpers/polling';
 import { uploadBinaryProperty } from '../../helpers/uploads';
 import { downloadFile, getBaseUrl, reelayApiRequest } from '../../transport';
-import { templateLocator } from '../common.descriptions';
-
-const EXAMPLE_MOVIE = JSON.stringify(
-	{
-		resolution: 'custom',
-		width: 640,
-		height: 360,
-		scenes: [
-			{
-				duration: 3,
-				'background-color': '#1f2937',
-				elements: [{ type: 'text', text: 'Hello from n8n' }],
-			},
-		],
-	},
-	null,
-	2,
-);
+import { movieRequestBody, movieSourceProperties } from './source';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Source',
-		name: 'source',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Movie JSON', value: 'json', description: 'Describe the whole movie in JSON' },
-			{ name: 'Template', value: 'template', description: 'Fill a saved template with variables' },
-		],
-		default: 'json',
-	},
-	{
-		displayName: 'Movie',
-		name: 'movie',
-		type: 'json',
-		default: EXAMPLE_MOVIE,
-		required: true,
-		description: 'The movie in Reelay\'s (JSON2Video-compatible) movie JSON',
-		displayOptions: { show: { source: ['json'] } },
-	},
-	{ ...templateLocator, displayOptions: { show: { source: ['template'] } } },
-	{
-		displayName: 'Variables Input',
-		name: 'variablesMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Map Each Variable', value: 'map' },
-			{ name: 'Using JSON', value: 'json' },
-		],
-		default: 'map',
-		displayOptions: { show: { source: ['template'] } },
-	},
-	{
-		displayName: 'Variables',
-		name: 'variables',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['template.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getTemplateVariables',
-				mode: 'add',
-				fieldWords: { singular: 'variable', plural: 'variables' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: true,
-			},
-		},
-		displayOptions: { show: { source: ['template'], variablesMode: ['map'] } },
-	},
-	{
-		displayName: 'Variables (JSON)',
-		name: 'variablesJson',
-		type: 'json',
-		default: '{}',
-		description: 'Template variables as one JSON object, e.g. {"title": "Hello"}',
-		displayOptions: { show: { source: ['template'], variablesMode: ['json'] } },
-	},
+	...movieSourceProperties,
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -184,15 +107,7 @@ export function substituteBinaryReferences(value: unknown, urls: Record<string, 
 	return value;
 }
 
-function templateVariables(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const mode = this.getNodeParameter('variablesMode', itemIndex, 'map') as string;
-	if (mode === 'json') return jsonParameter.call(this, 'variablesJson', itemIndex);
-	const mapped = this.getNodeParameter('variables', itemIndex, null) as ResourceMapperValue | null;
-	return (mapped?.value ?? {}) as IDataObject;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const source = this.getNodeParameter('source', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	const uploaded: Record<string, string> = {};
@@ -200,13 +115,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		uploaded[field] = (await uploadBinaryProperty.call(this, itemIndex, field)).url as string;
 	}
 
-	let body: IDataObject;
-	if (source === 'template') {
-		const template = this.getNodeParameter('template', itemIndex, '', { extractValue: true }) as string;
-		body = { template, variables: { ...uploaded, ...templateVariables.call(this, itemIndex) } };
-	} else {
-		body = jsonParameter.call(this, 'movie', itemIndex);
-	}
+	let body = movieRequestBody.call(this, itemIndex, uploaded);
 	body = substituteBinaryReferences(body, uploaded) as IDataObject;
 
 	if (options.clientData !== undefined) {
