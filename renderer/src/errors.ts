@@ -14,6 +14,12 @@ export type RenderErrorCode =
   | 'ffmpeg_failed'
   | 'cancelled'
   | 'timeout'
+  /** ffmpeg's output time stopped advancing for REELAY_RENDER_STALL_SECONDS; it was killed. */
+  | 'stalled'
+  /** ffmpeg's resident memory passed REELAY_RENDER_MEMORY_MB; it was killed. */
+  | 'memory_limit'
+  /** The job's renderer died while running it (kill -9, out of memory) POISON_STARTS - 1 times: not tried again. */
+  | 'render_crashed'
   | 'internal';
 
 export interface MovieIssue {

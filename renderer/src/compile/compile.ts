@@ -7,10 +7,28 @@ import { compileAudio } from './audio';
 import type { FfmpegCommand } from './command';
 import { compileEncode } from './encode';
 import { compileFinish } from './finish';
-import { compileInputs } from './inputs';
+import { compileInputs, type StillSource } from './inputs';
 import { compileScenes, type GraphBuilder } from './scenes';
 
-export function compile(plan: Plan): FfmpegCommand {
+/**
+ * Boxes stills are shown in, by input index: only for a still drawn by exactly one image layer that
+ * does not crop it, so the decoder may shrink it (inputs.ts) without changing the picture.
+ */
+function shownSizes(plan: Plan): Map<number, { width: number; height: number }> {
+  const uses = new Map<number, { width: number; height: number } | null>();
+  for (const layer of [...plan.scenes.flatMap((s) => s.layers), ...plan.overlays]) {
+    if (layer.source.kind !== 'image') continue;
+    const i = layer.source.input;
+    const box = layer.effects.crop ? null : { width: layer.geometry.width, height: layer.geometry.height };
+    uses.set(i, uses.has(i) ? null : box);
+  }
+  const out = new Map<number, { width: number; height: number }>();
+  for (const [i, box] of uses) if (box) out.set(i, box);
+  return out;
+}
+
+/** `stills`: optional probe facts of still inputs (codec, size) by input index; compile stays pure. */
+export function compile(plan: Plan, stills: ReadonlyMap<number, StillSource> = new Map()): FfmpegCommand {
   const waves = [...plan.scenes.flatMap((s) => s.layers), ...plan.overlays].filter((l) => l.source.kind === 'audiogram').length;
   const chains: string[] = [];
   let wave = 0;
@@ -20,5 +38,5 @@ export function compile(plan: Plan): FfmpegCommand {
   if (plan.format === 'gif' && waves > 0) chains.push('[aout]anullsink');
   const scenes = compileScenes(plan, builder);
   compileFinish(plan, builder, scenes);
-  return { inputs: compileInputs(plan), filterGraph: chains, outputOptions: compileEncode(plan), output: plan.output, duration: plan.duration };
+  return { inputs: compileInputs(plan, stills, shownSizes(plan)), filterGraph: chains, outputOptions: compileEncode(plan), output: plan.output, duration: plan.duration };
 }

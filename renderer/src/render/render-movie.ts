@@ -2,16 +2,18 @@
  * The pipeline for one movie: validate → normalise (assets, probes) → compile (pure) → run ffmpeg →
  * probe the output → poster → export destinations. Used by the Bull worker and `reelay render --local`.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { compile } from '../compile/compile';
+import type { StillSource } from '../compile/inputs';
 import { RenderError } from '../errors';
 import { getDestination, type DestinationResultFile, type OpenedConnections } from '../jobs/connections';
 import { silentLogger, type Logger } from '../logger';
 import { normalise } from '../normalise/normalise';
-import { extractFrame, probe, runFfmpeg, warmUpFfmpeg } from '../run/ffmpeg';
+import { probeCached } from '../normalise/probe-cache';
+import type { Plan } from '../normalise/plan';
+import { extractFrame, probe, runFfmpeg } from '../run/ffmpeg';
+import { makeWorkDir } from '../run/workdirs';
 import type { Movie } from '../schema/movie';
 import { validateMovie } from '../schema/validate';
 
@@ -33,6 +35,12 @@ export interface RenderOptions {
   fileName?: string;
   /** Milliseconds spent preparing (validate, assets, probes), in ffmpeg, and finishing (probe, poster). */
   onTimings?: (t: { prepareMs: number; encodeMs: number; finishMs: number }) => void;
+  /** REELAY_RENDER_STALL_SECONDS: ffmpeg whose output time stops advancing this long is killed (`stalled`). @default 120 */
+  stallSeconds?: number;
+  /** REELAY_RENDER_MEMORY_MB: ffmpeg whose resident memory passes this is killed (`memory_limit`). @default 2048 */
+  memoryMb?: number;
+  /** Called with the main ffmpeg's pid once it runs. */
+  onFfmpegStart?: (pid: number) => void;
 }
 
 export interface ExportOutcome {
@@ -59,10 +67,9 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const checked = validateMovie(opts.movie);
   if (!checked.ok) throw invalidMovieError(checked.issues);
-  void warmUpFfmpeg(); // while the assets are prepared
   const movie: Movie = checked.movie;
   await fs.mkdir(opts.outputDir, { recursive: true });
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `reelay-render-${randomBytes(3).toString('hex')}-`));
+  const workDir = await makeWorkDir();
   const ext = movie.format;
   const base = safeName(opts.fileName ?? opts.project);
   const file = path.join(opts.outputDir, `${base}.${ext}`);
@@ -74,13 +81,13 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
       workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
       connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin,
     });
-    const command = compile(plan);
+    const command = compile(plan, await stillSources(plan, path.join(opts.dataDir, 'cache')));
     const encodeStart = Date.now();
     logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
-    await runFfmpeg(command, { signal, onProgress: opts.onProgress });
+    await runFfmpeg(command, { signal, onProgress: opts.onProgress, workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, onSpawn: opts.onFfmpegStart });
     const encodeEnd = Date.now();
     // The check of the output and the poster (a short decode from the start) run side by side.
-    const [out] = await Promise.all([probe(partial), extractFrame(partial, Math.min(1, plan.duration / 3), poster, signal)]);
+    const [out] = await Promise.all([probe(partial, signal), extractFrame(partial, Math.min(1, plan.duration / 3), poster, signal, opts.memoryMb)]);
     await fs.rename(partial, file);
     const stat = await fs.stat(file);
     const result: RenderResult = {
@@ -97,6 +104,21 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   } finally {
     await fs.rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Codec and size of each still input (probed while normalising, so from the probe cache). */
+async function stillSources(plan: Plan, cacheDir: string): Promise<Map<number, StillSource>> {
+  const out = new Map<number, StillSource>();
+  await Promise.all(plan.inputs.map(async (input, i) => {
+    if (!input.still) return;
+    try {
+      const p = await probeCached(input.file, cacheDir);
+      out.set(i, { codec: p.videoCodec, width: p.width, height: p.height });
+    } catch {
+      // unknown: decoded at full size
+    }
+  }));
+  return out;
 }
 
 /** Runs registered destinations in order. A failing destination is reported, never fatal. */
