@@ -75,6 +75,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       const byId = await bridge.request('GET', `/v2/movies?id=${res.body.project}`, { key: bridge.primaryKey });
       expect(byId.status).toBe(200);
       expect(byId.body.movie).toEqual(st.body.movie);
+      // remaining_quota as JSON2Video clients read it: time (= credits here), movies and drafts.
+      const left = await credits();
+      expect(st.body.remaining_quota).toEqual({ credits: left, time: left, movies: 2147483647, drafts: 2147483647 });
+      const list = await bridge.request('GET', '/v2/movies?limit=5', { key: bridge.primaryKey });
+      expect(list.body).toMatchObject({ limit: 5, remaining_quota: { credits: left, time: left } });
     });
 
     test('every problem with its JSON path', async () => {

@@ -46,6 +46,14 @@ async function prepareRequest(services: Services, principal: Principal, body: Re
   return prepareMovie(services, accountId, bound.movie, template.id, '', principal.scopes);
 }
 
+/** JSON2Video's largest quota value (a 32-bit int), for what Reelay does not limit: n8n Set nodes typed as numbers fail on null. */
+const UNLIMITED = 2_147_483_647;
+
+/** `remaining_quota` as JSON2Video clients read it: `time` (credits), `movies`, `drafts`. */
+function remainingQuota(credits: number | null) {
+  return { credits, time: credits ?? UNLIMITED, movies: UNLIMITED, drafts: UNLIMITED };
+}
+
 /** Status of one of the caller's renders, or 404 (another account's id is never revealed). */
 async function ownRender(services: Services, principal: Principal, project: string): Promise<RenderRow> {
   const row = await getRender(services.db, principal.account.id, project);
@@ -113,7 +121,7 @@ export const movieRoutes = [
         return {
           success: true as const,
           movie: await movieStatus(services.config, row),
-          remaining_quota: { credits: await balance() },
+          remaining_quota: remainingQuota(await balance()),
         };
       }
       const page = await listRenders(services.db, principal.account.id, {
@@ -124,7 +132,10 @@ export const movieRoutes = [
         to: query.to,
       });
       const movies = await Promise.all(page.rows.map(async (row) => ({ id: row.project, ...(await movieStatus(services.config, row)) })));
-      return { success: true as const, count: movies.length, has_next: page.nextToken !== null, next_token: page.nextToken, movies };
+      return {
+        success: true as const, count: movies.length, limit: query.limit, has_next: page.nextToken !== null, next_token: page.nextToken, movies,
+        remaining_quota: remainingQuota(await balance()),
+      };
     },
   }),
   defineRoute({

@@ -67,12 +67,22 @@ export const statusQuery = z.object({
 export const statusResponse = z.object({
   success: z.literal(true),
   movie: movieStatusSchema,
-  remaining_quota: z.object({ credits: z.number().nullable() }),
+  remaining_quota: z.lazy(() => remainingQuotaSchema),
+});
+
+/** What JSON2Video clients read (`time`; its newer answers add `movies` and `drafts`), with Reelay's meaning. */
+export const remainingQuotaSchema = z.object({
+  credits: z.number().nullable().describe('the account\'s credits; null = unlimited'),
+  time: z.number().describe('seconds of output (up to 1280×720) the credits buy: the credits, or 2147483647 when unlimited'),
+  movies: z.number().describe('Reelay does not count movies: always 2147483647'),
+  drafts: z.number().describe('Reelay does not count drafts: always 2147483647'),
 });
 
 export const listResponse = z.object({
   success: z.literal(true),
   count: z.number(),
+  limit: z.number(),
+  remaining_quota: remainingQuotaSchema,
   has_next: z.boolean(),
   next_token: z.string().nullable(),
   movies: z.array(movieListItemSchema),

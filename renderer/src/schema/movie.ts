@@ -28,7 +28,7 @@ export const TRANSITION_STYLES = [
   'circleopen', 'circleclose', 'circlecrop', 'rectcrop',
   'vertopen', 'vertclose', 'horzopen', 'horzclose',
   'diagtl', 'diagtr', 'diagbl', 'diagbr', 'hlslice', 'hrslice', 'vuslice', 'vdslice',
-  'squeezeh', 'squeezev',
+  'squeezeh', 'squeezev', 'hblur',
 ] as const;
 
 export const POSITIONS = [
