@@ -64,7 +64,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       const before = await credits();
       const res = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('a', { scenes: [{ duration: 2, elements: [] }] }) });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ success: true, project: expect.stringMatching(/^[A-Za-z0-9]{16}$/), timestamp: expect.any(String) });
+      expect(res.body).toEqual({ success: true, project: expect.stringMatching(/^[A-Za-z0-9]{16}$/), timestamp: expect.any(String), warnings: [] });
       expect(await credits()).toBe(before - 2);
       const st = await bridge.request('GET', `/v2/movies?project=${res.body.project}`, { key: bridge.primaryKey });
       expect(st.status).toBe(200);
@@ -407,6 +407,16 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       // The price is what POST /v2/movies then charges.
       await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: { ...movie, cache: false } });
       expect(await credits()).toBe(before - 8);
+    });
+
+    test('warnings: what the movie says that Reelay accepts without acting on, in the validate and create answers', async () => {
+      const movie = tiny('w', { cache: false, editor: { v: 2 }, scenes: [{ duration: 1, elements: [{ type: 'text', text: 'x', settings: { 'text-shadow': '1px 1px #000' } }] }] });
+      const expected = [
+        { path: 'editor', message: 'not a JSON2Video property here; ignored' },
+        { path: 'scenes[0].elements[0].settings.text-shadow', message: expect.stringContaining('not drawn yet') },
+      ];
+      expect((await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body: movie })).body).toMatchObject({ valid: true, warnings: expected });
+      expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: movie })).body).toMatchObject({ success: true, warnings: expected });
     });
 
     test('an invalid movie, a missing template, a forbidden URL, a limit: 200 with every problem, its path and code', async () => {

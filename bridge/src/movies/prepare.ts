@@ -22,6 +22,8 @@ export interface PreparedMovie {
   templateId: string | null;
   clientData: Record<string, unknown>;
   sealedConnections: string | null;
+  /** What the movie says that Reelay accepts without acting on it, with JSON paths. */
+  warnings: { path: string; message: string }[];
 }
 
 /** Hook the connections feature sets: validates a movie's connection refs and seals what it needs. */
@@ -94,5 +96,6 @@ export async function prepareMovie(
     templateId,
     clientData: (movie['client-data'] as Record<string, unknown> | undefined) ?? {},
     sealedConnections,
+    warnings: result.warnings.map((w) => ({ path: `${pathPrefix}${w.path}`, message: w.message })),
   };
 }

@@ -77,7 +77,7 @@ export const movieRoutes = [
       const idempotencyKey = readIdempotencyKey(req.headers['idempotency-key']);
       const prepared = await prepareRequest(services, principal, body);
       const accepted = await acceptMovie(services, { accountId: principal.account.id, keyId: principal.key.id }, prepared, { idempotencyKey, bodyHash: bodyFingerprint(body) });
-      return { success: true as const, project: accepted.project, timestamp: accepted.timestamp };
+      return { success: true as const, project: accepted.project, timestamp: accepted.timestamp, warnings: prepared.warnings };
     },
   }),
   defineRoute({
@@ -94,7 +94,7 @@ export const movieRoutes = [
     handler: async ({ body, principal, services }) => {
       try {
         const prepared = await prepareRequest(services, principal, body);
-        return { success: true as const, valid: true, errors: [], warnings: [], duration: estimateSeconds(prepared.movie as unknown as Record<string, unknown>), credits: prepared.cost };
+        return { success: true as const, valid: true, errors: [], warnings: prepared.warnings, duration: estimateSeconds(prepared.movie as unknown as Record<string, unknown>), credits: prepared.cost };
       } catch (err) {
         // What the caller can fix is the answer; faults of the service stay errors.
         if (!(err instanceof ApiError) || err.status >= 500) throw err;

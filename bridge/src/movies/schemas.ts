@@ -40,14 +40,16 @@ export const createMovieBody = z
   .record(z.string(), z.unknown())
   .describe('A JSON2Video movie (`scenes`, `elements`, `resolution`…), or `{ "template": ID, "variables": {…} }`');
 
-export const createMovieResponse = z.object({ success: z.literal(true), project: z.string(), timestamp: z.string() });
+const warningsSchema = z.array(z.object({ path: z.string(), message: z.string() })).describe('what the movie says that Reelay accepts without acting on it');
+
+export const createMovieResponse = z.object({ success: z.literal(true), project: z.string(), timestamp: z.string(), warnings: warningsSchema });
 
 export const validateResponse = z.object({
   success: z.literal(true),
   /** True when POST /v2/movies would accept the same body (credits aside). */
   valid: z.boolean(),
   errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })),
-  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  warnings: warningsSchema,
   /** Seconds, as far as the JSON tells (assets of unknown length count 10 s), and the credits it would cost; null when invalid. */
   duration: z.number().nullable(),
   credits: z.number().nullable(),

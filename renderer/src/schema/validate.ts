@@ -7,12 +7,21 @@ import { formatPath, type MovieIssue } from '../errors';
 import { resolveVariables, type Origin } from '../variables/resolve';
 import { checkMovieCounts, checkMovieShape, checkRenderBudget } from './limits';
 import { movieSchema, movieSize, type Movie } from './movie';
+import { movieWarnings, type MovieWarning } from './warnings';
 
 /** Problems listed in one answer; a movie of 2,000 broken elements says how many more there are. */
 export const MAX_LISTED_ISSUES = 100;
 
 export type ValidationResult =
-  | { ok: true; movie: Movie; issues: []; /** where kept scenes/elements sat before conditions dropped others */ origin: Origin }
+  | {
+      ok: true;
+      movie: Movie;
+      issues: [];
+      /** where kept scenes/elements sat before conditions dropped others */
+      origin: Origin;
+      /** What the movie says that Reelay accepts without acting on it (schema/warnings.ts). */
+      warnings: MovieWarning[];
+    }
   | { ok: false; issues: MovieIssue[] };
 
 /** Maps a path in the resolved movie (conditions may have dropped items) back to the original. */
@@ -56,7 +65,7 @@ export function validateMovie(json: unknown): ValidationResult {
   if (issues.length > 0 || !parsed.success) return { ok: false, issues: capped(issues) };
   const overBudget = checkRenderBudget({ ...movieSize(parsed.data), fps: parsed.data.fps, seconds: statedSeconds(parsed.data) });
   if (overBudget.length > 0) return { ok: false, issues: overBudget };
-  return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin };
+  return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin, warnings: movieWarnings(json) };
 }
 
 /** The length the JSON itself fixes (assets of unknown length count 0 here; checked again once probed). */

@@ -1,0 +1,78 @@
+/**
+ * Warnings: what a movie says that Reelay accepts but does not act on. JSON2Video ignores what it does
+ * not know, and real movies carry editor metadata and fields of newer docs, so these never refuse a
+ * movie; each is reported with its JSON path so nothing is dropped silently:
+ * - a property JSON2Video does not define (a typo, editor metadata): ignored;
+ * - a property JSON2Video defines that Reelay does not apply yet: accepted, not applied;
+ * - a text setting (JSON2Video's text settings are CSS) that Reelay's text drawing does not follow.
+ * The properties Reelay acts on come from the schema itself, so the two can not drift apart.
+ */
+import type { z } from 'zod';
+import type { MovieIssue } from '../errors';
+import { formatPath } from '../errors';
+import { elementSchema, movieSchema, sceneSchema, subtitlesSettingsSchema, textSettingsSchema } from './movie';
+
+export type MovieWarning = MovieIssue;
+
+const keys = (schema: { shape: Record<string, z.ZodType> }, ...more: string[]) => new Set([...Object.keys(schema.shape), ...more]);
+
+const MOVIE_KEYS = keys(movieSchema, 'template');
+const SCENE_KEYS = keys(sceneSchema, 'iterate', 'iterate-as');
+const ELEMENT_KEYS = new Map(elementSchema.options.map((o) => [String((o.shape.type as z.ZodLiteral<string>).value), keys(o as { shape: Record<string, z.ZodType> })]));
+const TEXT_SETTINGS = keys(textSettingsSchema);
+const SUBTITLES_SETTINGS = keys(subtitlesSettingsSchema);
+
+/** Properties in JSON2Video's documentation that Reelay accepts without applying them (yet). */
+const DOCUMENTED: Record<string, readonly string[]> = {
+  movie: ['settings'],
+  scene: ['import'],
+  visual: ['pan-crop', 'mask'],
+  image: ['aspect-ratio', 'model-settings'],
+  voice: ['model-settings'],
+  subtitles: ['keywords'],
+  'subtitles.settings': ['font-url', 'font-weight', 'replace', 'shadow-color', 'x', 'y'],
+  transition: ['type'],
+};
+const VISUAL_TYPES = new Set(['image', 'video', 'text', 'html', 'component', 'audiogram']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Warnings listed at most; a movie of 2,000 elements with a typo each says how many more. */
+export const MAX_LISTED_WARNINGS = 100;
+
+export function movieWarnings(movie: unknown): MovieWarning[] {
+  const warnings: MovieWarning[] = [];
+  const check = (value: unknown, known: Set<string>, documented: readonly string[], path: PropertyKey[]) => {
+    if (!isObject(value)) return;
+    for (const key of Object.keys(value)) {
+      if (known.has(key)) continue;
+      const message = documented.includes(key) ? 'accepted, but Reelay does not apply it yet' : 'not a JSON2Video property here; ignored';
+      warnings.push({ path: formatPath([...path, key]), message });
+    }
+  };
+  const element = (el: unknown, path: PropertyKey[]) => {
+    if (!isObject(el) || typeof el.type !== 'string') return;
+    const known = ELEMENT_KEYS.get(el.type);
+    if (!known) return; // an unknown type is an error, reported by the schema
+    check(el, known, [...(VISUAL_TYPES.has(el.type) ? DOCUMENTED.visual : []), ...(DOCUMENTED[el.type] ?? [])], path);
+    if (el.type === 'text' && isObject(el.settings)) {
+      for (const key of Object.keys(el.settings)) {
+        if (!TEXT_SETTINGS.has(key)) warnings.push({ path: formatPath([...path, 'settings', key]), message: `the CSS property '${key}' is not drawn yet (Reelay draws text with ffmpeg, not a browser)` });
+      }
+    }
+    if (el.type === 'subtitles') check(el.settings, SUBTITLES_SETTINGS, DOCUMENTED['subtitles.settings'], [...path, 'settings']);
+  };
+  if (!isObject(movie)) return warnings;
+  check(movie, MOVIE_KEYS, DOCUMENTED.movie, []);
+  if (Array.isArray(movie.elements)) movie.elements.forEach((el, i) => element(el, ['elements', i]));
+  if (Array.isArray(movie.scenes)) {
+    movie.scenes.forEach((scene, s) => {
+      if (!isObject(scene)) return;
+      check(scene, SCENE_KEYS, DOCUMENTED.scene, ['scenes', s]);
+      if (isObject(scene.transition)) check(scene.transition, new Set(['style', 'duration']), DOCUMENTED.transition, ['scenes', s, 'transition']);
+      if (Array.isArray(scene.elements)) scene.elements.forEach((el, e) => element(el, ['scenes', s, 'elements', e]));
+    });
+  }
+  if (warnings.length <= MAX_LISTED_WARNINGS) return warnings;
+  return [...warnings.slice(0, MAX_LISTED_WARNINGS), { path: '', message: `and ${warnings.length - MAX_LISTED_WARNINGS} more warnings` }];
+}
