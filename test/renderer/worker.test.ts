@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { cancelChannel, createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderJobOptions, type RenderEvent, type RenderJobData, type RenderWorker } from '../../renderer/src';
+import { cancelChannel, cancelledKey, createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderJobOptions, type RenderEvent, type RenderJobData, type RenderWorker } from '../../renderer/src';
 import { harness, makeMedia, serveDir, type AssetServer } from './helpers';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -110,6 +110,20 @@ test('a cancel on the pub/sub channel kills a running render', async () => {
   expect(err).toMatchObject({ message: 'cancelled', code: 'cancelled', retryable: false });
   const j = (await jobs.getJob(project))!;
   expect(j.failedReason).toBe('cancelled');
+});
+
+test('a cancel mark in Redis stops a running render even when the pub/sub message was lost', async () => {
+  const project = 'p-cancel-mark';
+  const movie = { resolution: 'custom', width: 640, height: 360, fps: 30, scenes: [{ duration: 120, elements: [{ type: 'image', src: `${server.url}/bands.png`, zoom: 5 }] }] };
+  await jobs.add({ project, movie, output: { dir: path.join(h.dir, 'out-cancel-mark') } }, renderJobOptions(project));
+  await until(() => eventsOf(project).find((e) => e.type === 'running'));
+  const redis = new Redis(REDIS);
+  await redis.set(cancelledKey(prefix, project), '1', 'EX', 60); // what the bridge sets, without the publish
+  await redis.quit();
+  const marked = Date.now();
+  const err = await until(() => eventsOf(project).find((e) => e.type === 'error'), 15000);
+  expect(err).toMatchObject({ code: 'cancelled', retryable: false });
+  expect(Date.now() - marked).toBeLessThan(4000);
 });
 
 test('a render running past the time limit is stopped and fails with code timeout, without retry', async () => {

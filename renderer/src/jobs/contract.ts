@@ -7,7 +7,11 @@
  *   faults are retried with backoff. Any job name is processed.
  * - Queue `render-events`: the renderer adds one job per `RenderEvent` (running, progress, done, error).
  * - Redis pub/sub channel `${prefix}:cancel`: publish a project id to cancel its render (a running
- *   ffmpeg is killed; the job fails with message 'cancelled', not retried).
+ *   ffmpeg is killed; the job fails with message 'cancelled', not retried). Set `cancelledKey` first
+ *   (with a TTL) so a worker that starts the job later, anywhere, refuses it too.
+ * - `${prefix}:render-starts:<project>`: how many times the job started without ending (a worker
+ *   that dies mid-render never ends it). At POISON_STARTS the job fails at once with code
+ *   `render_crashed`, not retried.
  */
 import type { JobOptions } from 'bull';
 
@@ -17,6 +21,30 @@ export const DEFAULT_QUEUE_PREFIX = 'reelay';
 
 export function cancelChannel(prefix: string): string {
   return `${prefix}:cancel`;
+}
+
+/** Set (with a TTL) when a render is cancelled: a worker starting that job refuses it. */
+export function cancelledKey(prefix: string, project: string): string {
+  return `${prefix}:cancelled:${project}`;
+}
+
+/** Counts a job's starts that have not ended (cleared when the job ends, crashes aside). */
+export function renderStartsKey(prefix: string, project: string): string {
+  return `${prefix}:render-starts:${project}`;
+}
+
+/**
+ * A job starting for this many times without any of its runs having ended (each start before it
+ * killed its worker: a crash, an out-of-memory kill) fails at once with code `render_crashed`.
+ */
+export const POISON_STARTS = 3;
+
+/** Bull's message when a job stalled (its worker vanished) more often than `maxStalledCount` allows. */
+export const STALLED_LIMIT_MESSAGE = 'job stalled more than allowable limit';
+
+/** The sentence a render given up on after crashing its renderer ends with. */
+export function renderCrashedMessage(crashes: number): string {
+  return `this movie stopped the renderer ${crashes} time${crashes === 1 ? '' : 's'} while it was being rendered, so it is not tried again (render_crashed)`;
 }
 
 export interface RenderJobData {

@@ -2,20 +2,43 @@
  * The Bull processor for the `render` queue. ffmpeg runs as a child process, so the event loop stays
  * free and Bull keeps renewing job locks. Invalid movies and broken assets fail without retry
  * (`job.discard()`); passing faults throw and Bull retries them with the job's backoff.
+ *
+ * A job that kills its worker (the process dies while rendering it) comes back through Bull's
+ * stalled-job recovery. Each start is counted in Redis (`render-starts`, cleared when the job ends);
+ * the POISON_STARTS-th start without an end fails at once with `render_crashed`, so one movie cannot
+ * crash renderers for ever. A cancelled render is stopped at once (ffmpeg and downloads aborted) and
+ * never tried again, on any worker.
  */
 import Queue, { type Job } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
 import path from 'node:path';
-import { RenderError } from '../errors';
+import { RenderError, type RenderErrorCode } from '../errors';
 import { closeProcessingQueue, skipWorkerName } from '../jobs/close-queue';
 import { openConnections } from '../jobs/connections';
 import { runInJobContext } from '../jobs/job-context';
-import { cancelChannel, DEFAULT_QUEUE_PREFIX, RENDER_EVENTS_QUEUE, RENDER_QUEUE, type RenderEvent, type RenderJobData } from '../jobs/contract';
+import {
+  cancelChannel, cancelledKey, DEFAULT_QUEUE_PREFIX, POISON_STARTS, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderCrashedMessage, renderStartsKey,
+  STALLED_LIMIT_MESSAGE, type RenderEvent, type RenderJobData,
+} from '../jobs/contract';
 import { silentLogger, type Logger } from '../logger';
 import { renderMovie } from '../render/render-movie';
-import { warmUpFfmpeg } from '../run/ffmpeg';
+import { DEFAULT_MEMORY_MB, DEFAULT_STALL_SECONDS } from '../run/ffmpeg';
+import { sweepStaleWorkDirs } from '../run/workdirs';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
+/**
+ * Bull's job lock (renewed every half of it) and how often workers look for jobs whose lock lapsed
+ * (their worker died): a crashed render is picked up again within about 20 s. maxStalledCount is
+ * above POISON_STARTS so that the start counter, not Bull, decides when a job is given up.
+ */
+const LOCK_MS = 15_000;
+const STALLED_CHECK_MS = 5_000;
+/** How often a running job looks at its cancel mark in Redis (in case the pub/sub message was lost). */
+const CANCEL_POLL_MS = 2_000;
+/** How long the start counter of a job outlives its last start (it is cleared when the job ends). */
+const STARTS_TTL_SECONDS = 24 * 3600;
+/** Stale work directories (from a crashed process) are looked for at start, after each job and this often. */
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 export interface RenderWorkerOptions {
   /** Redis URL (`redis://127.0.0.1:6379`) or ioredis options. */
@@ -34,6 +57,16 @@ export interface RenderWorkerOptions {
    * @default 3600
    */
   timeoutSeconds?: number;
+  /**
+   * REELAY_RENDER_STALL_SECONDS: ffmpeg whose output time has not advanced for this long is killed and
+   * the render fails with code `stalled`, not retried. @default 120
+   */
+  stallSeconds?: number;
+  /**
+   * REELAY_RENDER_MEMORY_MB: ffmpeg whose resident memory passes this is killed and the render fails
+   * with code `memory_limit`, not retried. @default 2048
+   */
+  memoryMb?: number;
   logger?: Logger;
 }
 
@@ -55,11 +88,29 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
   const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = opts.logger ?? silentLogger;
   const queueOpts = typeof opts.redis === 'string' ? { prefix } : { prefix, redis: opts.redis };
-  const queue = typeof opts.redis === 'string' ? new Queue<RenderJobData>(RENDER_QUEUE, opts.redis, queueOpts) : new Queue<RenderJobData>(RENDER_QUEUE, queueOpts);
+  const renderOpts = { ...queueOpts, settings: { lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: POISON_STARTS } };
+  const queue = typeof opts.redis === 'string' ? new Queue<RenderJobData>(RENDER_QUEUE, opts.redis, renderOpts) : new Queue<RenderJobData>(RENDER_QUEUE, renderOpts);
   const events = typeof opts.redis === 'string' ? new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, opts.redis, queueOpts) : new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, queueOpts);
-  void warmUpFfmpeg(); // the first render then starts ffmpeg at once
   const running = new Map<string, AbortController>();
   const cancelledEarly = new Map<string, number>();
+  const limit = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const redis = redisClient(opts.redis);
+  redis.on('error', () => undefined); // ioredis reconnects; commands report their own failures
+
+  // Directories left in the temp dir by a process that died mid-render, older than any render may
+  // run: looked for at start, after each job and every few minutes (a readdir of the temp dir).
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    void sweepStaleWorkDirs(limit * 1000).then((removed) => {
+      sweeping = false;
+      if (removed.length) logger.info({ removed: removed.length }, 'removed stale render work directories');
+    });
+  };
+  sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
 
   const subscriber = redisClient(opts.redis);
   const ready = subscriber.subscribe(cancelChannel(prefix)).then(() => undefined);
@@ -68,7 +119,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     const controller = running.get(project);
     if (controller) {
       logger.info({ project }, 'render cancelled');
-      controller.abort();
+      controller.abort(new RenderError('cancelled', 'cancelled'));
     } else {
       const now = Date.now();
       for (const [p, at] of cancelledEarly) if (now - at > EARLY_CANCEL_MS) cancelledEarly.delete(p);
@@ -86,19 +137,48 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     return full;
   };
 
+  /** Counts this start of the job; returns the count (1 on a first start), or 0 when Redis cannot say. */
+  const countStart = async (project: string): Promise<number> => {
+    try {
+      const key = renderStartsKey(prefix, project);
+      const [[, n]] = (await redis.multi().incr(key).expire(key, STARTS_TTL_SECONDS).exec()) as [[Error | null, number]];
+      return Number(n) || 0;
+    } catch (err) {
+      logger.warn({ project, err: (err as Error).message }, 'could not count the render start');
+      return 0;
+    }
+  };
+  const clearStarts = (project: string) => redis.del(renderStartsKey(prefix, project)).catch(() => 0);
+  const cancelledElsewhere = (project: string) => redis.exists(cancelledKey(prefix, project)).then((n) => n > 0, () => false);
+
   const processJob = async (job: Job<RenderJobData>): Promise<RenderEvent> => {
     const data = job.data;
     const project = typeof data?.project === 'string' && data.project !== '' ? data.project : String(job.id);
     const controller = new AbortController();
     running.set(project, controller);
-    const limit = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      controller.abort(new RenderError('timeout', 'timeout'));
     }, limit * 1000);
+    // The pub/sub message is fire-and-forget (lost while the subscriber reconnects): the cancel mark
+    // the bridge sets in Redis is looked at too, every few seconds.
+    const watch = setInterval(() => {
+      void cancelledElsewhere(project).then((yes) => {
+        if (yes && !controller.signal.aborted) {
+          logger.info({ project }, 'render cancelled');
+          controller.abort(new RenderError('cancelled', 'cancelled'));
+        }
+      });
+    }, CANCEL_POLL_MS);
+    watch.unref();
     try {
-      if (cancelledEarly.delete(project)) throw new RenderError('cancelled', 'cancelled');
+      if (cancelledEarly.delete(project) || (await cancelledElsewhere(project))) throw new RenderError('cancelled', 'cancelled');
+      const starts = await countStart(project);
+      if (starts >= POISON_STARTS) {
+        logger.error({ project, starts }, 'render given up: it stopped the renderer every time');
+        throw new RenderError('render_crashed', renderCrashedMessage(starts - 1));
+      }
       if (!data?.output?.dir || !path.isAbsolute(data.output.dir)) throw new RenderError('invalid_movie', 'job output.dir must be an absolute directory');
       logger.info({ project, attempt: job.attemptsMade + 1 }, 'render started');
       await emit({ project, type: 'running', progress: 0 });
@@ -114,6 +194,8 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       const result = await runInJobContext(context, () => renderMovie({
         project, movie: data.movie, outputDir: data.output.dir, dataDir: opts.dataDir, allowPrivateUrls: opts.allowPrivateUrls === true,
         fileName: data.output.name, connections, signal: controller.signal, logger,
+        stallSeconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS, memoryMb: opts.memoryMb ?? DEFAULT_MEMORY_MB,
+        onFfmpegStart: (pid) => logger.info({ project, pid }, 'ffmpeg started'),
         onProgress: (pct) => {
           // Throttled: every 5 points or 2 seconds, never per frame.
           if (pct >= 100 || pct - lastPct < 5 && Date.now() - lastAt < 2000) return;
@@ -126,8 +208,10 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       logger.info({ project, ms: result.renderingTime, size: result.size }, 'render done');
       return await emit({ project, type: 'done', progress: 100, result });
     } catch (err) {
+      // Whatever a stopped render threw on its way out, the reason it was stopped is what it failed of.
       const re = timedOut
         ? new RenderError('timeout', `the render ran longer than its limit of ${limit} s and was stopped`, { cause: err })
+        : controller.signal.aborted ? new RenderError('cancelled', 'cancelled', { cause: err })
         : err instanceof RenderError ? err : new RenderError('internal', (err as Error)?.message ?? String(err), { retryable: true, cause: err });
       const attempts = job.opts.attempts ?? 1;
       const willRetry = re.retryable && job.attemptsMade + 1 < attempts;
@@ -137,9 +221,27 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       throw new Error(re.message);
     } finally {
       clearTimeout(timer);
+      clearInterval(watch);
       running.delete(project);
+      // The job ended here (done, failed, given up): only a start whose process died stays counted.
+      await clearStarts(project);
+      sweep();
     }
   };
+
+  // Bull fails a job by itself when its worker vanished more than maxStalledCount times (a backstop
+  // to the start counter, e.g. jobs started by an older renderer): that is a crash too, reported so.
+  queue.on('failed', (job: Job<RenderJobData> | null, err: Error | undefined) => {
+    if (!job || err?.message !== STALLED_LIMIT_MESSAGE) return;
+    const project = typeof job.data?.project === 'string' && job.data.project !== '' ? job.data.project : String(job.id);
+    void (async () => {
+      const starts = Number(await redis.get(renderStartsKey(prefix, project)).catch(() => null)) || job.attemptsMade + 1;
+      await clearStarts(project);
+      const code: RenderErrorCode = 'render_crashed';
+      logger.error({ project, starts }, 'render given up: its renderer stopped while running it');
+      await emit({ project, type: 'error', code, message: renderCrashedMessage(starts), retryable: false });
+    })().catch(() => undefined);
+  });
 
   // Settles only when the queue closes; Bull 4 rejects it (without a reason) when that happens before
   // its blocking client was up, e.g. a worker closed right after start: nothing to report.
@@ -149,9 +251,11 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
   return {
     ready,
     async close() {
+      clearInterval(sweeper);
       await closeProcessingQueue(queue);
       await events.close();
       await subscriber.quit().catch(() => undefined);
+      await redis.quit().catch(() => undefined);
     },
   };
 }
