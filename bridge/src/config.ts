@@ -69,6 +69,10 @@ const envSchema = z.object({
   REELAY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** A render running longer is stopped and fails with code `timeout`. */
   REELAY_RENDER_TIMEOUT_SECONDS: z.coerce.number().positive().default(3600),
+  /** A render whose ffmpeg reports no progress (output time not advancing) this long is stopped: code `stalled`. */
+  REELAY_RENDER_STALL_SECONDS: z.coerce.number().positive().default(120),
+  /** Resident memory one render's ffmpeg may use; over it, it is stopped: code `memory_limit`. */
+  REELAY_RENDER_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
   /** How often a bridge checks that every unfinished render is still queued in Redis. */
   REELAY_RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   REELAY_TRUST_PROXY: z.string().optional(),
@@ -105,7 +109,7 @@ export interface Config {
   webhookRetrySchedule: number[];
   bodyLimit: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
-  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; reconcileIntervalMs: number };
+  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; reconcileIntervalMs: number };
   trustProxy?: string;
   logLevel: string;
   rateLimits: Record<RateClass, RateLimitRule>;
@@ -174,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadQuotaBytes: e.REELAY_UPLOAD_QUOTA_BYTES,
       renderConcurrency: e.REELAY_RENDER_CONCURRENCY,
       renderTimeoutSeconds: e.REELAY_RENDER_TIMEOUT_SECONDS,
+      renderStallSeconds: e.REELAY_RENDER_STALL_SECONDS,
+      renderMemoryMb: e.REELAY_RENDER_MEMORY_MB,
       reconcileIntervalMs: e.REELAY_RECONCILE_INTERVAL_SECONDS * 1000,
     },
     trustProxy: e.REELAY_TRUST_PROXY,

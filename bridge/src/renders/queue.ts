@@ -10,6 +10,7 @@ import {
   RENDER_EVENTS_QUEUE,
   RENDER_QUEUE,
   cancelChannel,
+  cancelledKey,
   renderJobOptions,
   type RenderEvent,
   type RenderJobData,
@@ -50,8 +51,16 @@ export async function enqueueRender(
   );
 }
 
-/** Removes a job that has not started and asks any worker running it to stop. */
+/** A cancelled project is refused by any worker that starts its job within this long. */
+const CANCELLED_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Removes a job that has not started and asks any worker running it to stop. The mark in Redis is
+ * set first: a worker that takes the job between the removal and the message (or a retry of it,
+ * on any machine) refuses it instead of rendering a movie nobody wants.
+ */
 export async function cancelRender(queue: Bull.Queue<RenderJobData>, publisher: Redis, prefix: string, project: string): Promise<void> {
+  await publisher.set(cancelledKey(prefix, project), '1', 'EX', CANCELLED_TTL_SECONDS);
   const job = await queue.getJob(project);
   if (job) {
     const state = await job.getState();
@@ -67,6 +76,23 @@ export async function jobPresence(queue: Bull.Queue<RenderJobData>, project: str
   if (!job) return 'missing';
   const state = await job.getState();
   return state === 'completed' || state === 'failed' ? 'finished' : 'queued';
+}
+
+export type FinishedJob =
+  | { state: 'completed'; result: RenderEvent | undefined }
+  | { state: 'failed'; reason: string };
+
+/** How a job Redis shows as finished ended: its return value (the `done` event) or its failure reason. */
+export async function finishedJob(queue: Bull.Queue<RenderJobData>, project: string): Promise<FinishedJob | undefined> {
+  const job = await queue.getJob(project);
+  if (!job) return undefined;
+  const state = await job.getState();
+  if (state === 'completed') {
+    const r = job.returnvalue as RenderEvent | undefined;
+    return { state, result: r && typeof r === 'object' && r.type === 'done' && r.project === project ? r : undefined };
+  }
+  if (state === 'failed') return { state, reason: job.failedReason ?? '' };
+  return undefined;
 }
 
 /** Drops whatever Redis holds for the project so it can be enqueued again under the same id. */

@@ -18,6 +18,8 @@ export async function startRenderWorker(config: Config, logger: Logger): Promise
     prefix: config.queuePrefix,
     concurrency: config.pipeline.renderConcurrency,
     timeoutSeconds: config.pipeline.renderTimeoutSeconds,
+    stallSeconds: config.pipeline.renderStallSeconds,
+    memoryMb: config.pipeline.renderMemoryMb,
     dataDir: config.dataDir,
     allowPrivateUrls: config.allowPrivateUrls,
     // The bridge's logger already names its service; a second `service` key would repeat it in every line.
