@@ -27,10 +27,10 @@ export async function reenqueueLostRenders(services: Services, now = Date.now())
   const grace = Math.min(RECONCILE_GRACE_MS, config.pipeline.reconcileIntervalMs);
   const olderThan = new Date(now - grace).toISOString();
   const requeued: string[] = [];
+  const settled: string[] = [];
   for (let page = await unfinishedRenders(db, olderThan); page.length > 0; page = await unfinishedRenders(db, olderThan, 500, page[page.length - 1])) {
     for (const row of page) await reconcileOne(row);
   }
-  const settled: string[] = [];
   /** The error a failed job stands for. Bull's own "stalled" failure means its workers kept dying. */
   async function failure(reason: string, project: string): Promise<{ code: string; message: string }> {
     if (reason !== STALLED_LIMIT_MESSAGE) return { code: 'render_failed', message: reason || 'The render failed' };
