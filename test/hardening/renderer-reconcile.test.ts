@@ -41,9 +41,10 @@ test('a job Bull failed as stalled too often (it kept killing its renderer) ends
   const job = await worker.getNextJob();
   expect(job?.id).toBe(project);
   // Bull's stalled check: one pass notes the active jobs, the next fails those whose lock lapsed.
-  await worker.moveUnlockedJobsToWait();
+  const stalledCheck = () => (worker as unknown as { moveUnlockedJobsToWait(): Promise<void> }).moveUnlockedJobsToWait();
+  await stalledCheck();
   await new Promise((r) => setTimeout(r, 600)); // its lock lapses: the worker is gone
-  await worker.moveUnlockedJobsToWait();
+  await stalledCheck();
   expect((await bridge.services.pipeline.queue.getJob(project))?.failedReason).toBe(STALLED_LIMIT_MESSAGE);
 
   expect(await sweepLater()).not.toContain(project);

@@ -176,7 +176,18 @@ function runWatched(bin: string, args: string[], opts: WatchOptions): Promise<st
       if (killedFor) return finish(new RenderError(killedFor.code, killedFor.message, { cause: err }));
       finish(new RenderError('ffmpeg_failed', `${opts.what} could not start: ${err.message}`, { cause: err }));
     });
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    // A caller's callback that throws must neither leave the child unwatched nor escape as uncaught.
+    const safely = (fn: () => void) => {
+      try {
+        fn();
+      } catch {
+        // reporting only
+      }
+    };
+    if (child.pid !== undefined) {
+      const pid = child.pid;
+      safely(() => opts.onSpawn?.(pid));
+    }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
 
@@ -199,7 +210,7 @@ function runWatched(bin: string, args: string[], opts: WatchOptions): Promise<st
         if (t > lastTime) {
           lastTime = t;
           lastAdvance = Date.now();
-          opts.onTime?.(t);
+          safely(() => opts.onTime?.(t));
         }
       }
       if (stdout.length >= 1 << 20) stdout = stdout.slice(-4096);
