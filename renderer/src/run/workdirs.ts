@@ -15,7 +15,12 @@ const OWNER_FILE = '.owner';
 /** Makes a render's work directory under the system temp dir and marks it with this process's id. */
 export async function makeWorkDir(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${PREFIX}${randomBytes(3).toString('hex')}-`));
-  await fs.writeFile(path.join(dir, OWNER_FILE), `${process.pid} ${os.hostname()}\n`);
+  try {
+    await fs.writeFile(path.join(dir, OWNER_FILE), `${process.pid} ${os.hostname()}\n`);
+  } catch (err) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return dir;
 }
 
