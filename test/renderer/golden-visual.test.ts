@@ -279,8 +279,12 @@ test('text background, alignment and variables', async () => {
     elements: [{ type: 'text', text: '{{label}}', width: 80, height: 30, position: 'top-left', settings: { 'background-color': '#ff0000', 'text-align': 'left', 'font-size': 12 } }],
   }], { variables: { label: 'Hi' } }));
   const f = frameAt(r.file, 0.5);
-  expectColour(f, 75, 5, 'red');
-  expectColour(f, 100, 5, 'black');
+  // background-color paints the text box (the block of lines: the box's width, one line tall,
+  // centred), not the whole 80×30 element box, as in JSON2Video's CSS model.
+  expectColour(f, 75, 15, 'red');
+  expectColour(f, 75, 2, 'black');
+  expectColour(f, 75, 28, 'black');
+  expectColour(f, 100, 15, 'black');
   let leftBright = 0;
   for (let x = 0; x < 30; x++) for (let y = 0; y < 30; y++) if (f.at(x, y)[1] > 150) leftBright++;
   expect(leftBright).toBeGreaterThan(5);

@@ -93,7 +93,9 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
     }
     case 'text': {
       const t = src.text;
-      const bg = t.background ? ffmpegColour(t.background) : 'black@0';
+      // The text box's background is a box of its colour padded out to the layer with transparency
+      // (drawbox can not set alpha on rgba in ffmpeg 5.1: its replace mode crashes).
+      const b = t.background && clampRect(t.background, g.width, g.height);
       const draw = (textFile: string, x: number, y: number, enable?: string) => {
         // drawtext puts the top of the string's tallest glyph at y; placing the baseline instead keeps
         // lines, words and letters drawn separately on one baseline whatever their glyphs.
@@ -122,7 +124,10 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       }
       // tpad clones the last frame (ffmpeg 5.1's loop with start > 0 repeats a frame from before the text).
       const hold = frameCount === 1 ? repeat : [`tpad=stop_mode=clone:stop=${n - frameCount}`, `settb=1/${fps}`, 'setpts=N'];
-      chain = [`color=c=${bg}:s=${g.width}x${g.height}:r=${fps}`, `trim=end_frame=${frameCount}`, 'format=rgba', ...draws, ...staticEffects({ ...e, crop: undefined }), ...hold];
+      const canvas = b
+        ? [`color=c=${ffmpegColour(t.background!.color)}:s=${b.width}x${b.height}:r=${fps}`, `trim=end_frame=${frameCount}`, 'format=rgba', `pad=${g.width}:${g.height}:${b.x}:${b.y}:color=black@0`]
+        : [`color=c=black@0:s=${g.width}x${g.height}:r=${fps}`, `trim=end_frame=${frameCount}`, 'format=rgba'];
+      chain = [...canvas, ...draws, ...staticEffects({ ...e, crop: undefined }), ...hold];
       return [...chain, ...motion(layer, fps)].join(',');
     }
     case 'audiogram': {
@@ -138,4 +143,13 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       return `[${ctx.waveLabel}]` + [...chain, ...motion(layer, fps)].join(',');
     }
   }
+}
+
+/** The part of a rectangle inside a `width`×`height` canvas, or undefined when nothing of it is. */
+function clampRect(r: { x: number; y: number; width: number; height: number }, width: number, height: number) {
+  const x = Math.max(0, r.x);
+  const y = Math.max(0, r.y);
+  const w = Math.min(width, r.x + r.width) - x;
+  const h = Math.min(height, r.y + r.height) - y;
+  return w >= 1 && h >= 1 ? { x, y, width: w, height: h } : undefined;
 }

@@ -275,14 +275,15 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       await fs.mkdir(path.join(opts.workDir, 'text'), { recursive: true });
       const text = await layoutText({
         text: el.text, settings: el.settings ?? {}, fontFile: r.fontFile!, boxWidth: geometry.width, boxHeight: geometry.height,
-        canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`), style, duration,
+        canvasWidth: width, canvasHeight: height, filePrefix: path.join(opts.workDir, 'text', `t${index}`), style, duration,
       });
-      // Without a background, rotation or flips only the lines' bounds matter: overlay just those.
-      const bounds = !text.background && !effects.rotate && !effects.flipHorizontal && !effects.flipVertical && !effects.zoom
+      // Without rotation or flips only the text's bounds matter: overlay just those.
+      const bounds = !effects.rotate && !effects.flipHorizontal && !effects.flipVertical && !effects.zoom
         ? textBounds(text, geometry.width, geometry.height) : undefined;
       if (bounds) {
         text.lines = text.lines.map((l) => ({ ...l, x: l.x - bounds.x, y: l.y - bounds.y }));
         text.pieces = text.pieces?.map((piece) => ({ ...piece, x: piece.x - bounds.x, y: piece.y - bounds.y }));
+        if (text.background) text.background = { ...text.background, x: text.background.x - bounds.x, y: text.background.y - bounds.y };
         return { ...base, effects, source: { kind: 'text', text }, geometry: { ...geometry, x: geometry.x + bounds.x, y: geometry.y + bounds.y, width: bounds.width, height: bounds.height } };
       }
       return { ...base, geometry, effects, source: { kind: 'text', text } };

@@ -71,8 +71,11 @@ export interface TextLayout {
   /** The font's ascent in pixels: a line's baseline sits this far below its `y`. */
   ascent: number;
   color: Rgba;
-  /** Fills the element's box. */
-  background?: Rgba;
+  /**
+   * `background-color`: paints the text box (the block of lines and its padding), as CSS paints a
+   * block, not the element's whole box (by default the canvas).
+   */
+  background?: { color: Rgba; x: number; y: number; width: number; height: number };
   /** A box behind each line (style 011), `border` pixels around the glyphs. */
   lineBox?: { color: Rgba; border: number };
   outline?: { color: Rgba; width: number };

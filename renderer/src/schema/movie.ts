@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseColour } from './colour';
+import { parseCssLength, withinBounds } from './css';
 import { MOVIE_LIMITS } from './limits';
 import { TEXT_STYLES } from '../text/styles';
 
@@ -55,10 +56,16 @@ const seekSeconds = num(z.number().min(0).max(86_400));
 const coordinate = (min = -100_000) => num(z.number().min(min).max(100_000));
 const condition = z.union([z.string(), z.boolean(), z.number()]);
 const variables = z.record(z.string(), z.unknown());
-/** CSS-like sizes: 72, "72px", "72", at most `max` pixels (a font of 1e308 px is a mistake, not a design). */
+/**
+ * CSS lengths (schema/css.ts): 72, "72", "72px", "6vw", "5%", "1.5em"…; at most `max` pixels, or a
+ * sane multiple of a relative unit (a font of 1e308 px is a mistake, not a design).
+ */
 const cssSize = (max: number) =>
-  z.union([num(z.number()), z.string().regex(/^\s*-?\d+(\.\d+)?\s*(px)?\s*$/, 'must be a number of pixels')])
-    .refine((v) => Math.abs(typeof v === 'number' ? v : parseFloat(v)) <= max, { message: `at most ${max} pixels` });
+  z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+    const l = parseCssLength(v);
+    if (!l) ctx.addIssue({ code: 'custom', message: 'must be a CSS length (72, "72px", "6vw", "5%", "1.5em"…)' });
+    else if (!withinBounds(l, max)) ctx.addIssue({ code: 'custom', message: `at most ${max} pixels` });
+  });
 const fontSize = cssSize(2_000);
 const strokeSize = cssSize(1_000);
 
@@ -131,6 +138,14 @@ export const textSettingsSchema = z.looseObject({
   'shadow-color': colour.optional(),
   'shadow-offset': strokeSize.optional(),
   padding: strokeSize.optional(),
+  // JSON2Video's placement of the text block inside the element's box.
+  'vertical-position': z.enum(['top', 'center', 'bottom']).optional(),
+  'horizontal-position': z.enum(['left', 'center', 'right']).optional(),
+  margin: strokeSize.optional(),
+  'margin-top': strokeSize.optional(),
+  'margin-bottom': strokeSize.optional(),
+  'margin-left': strokeSize.optional(),
+  'margin-right': strokeSize.optional(),
 });
 export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });

@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import { assColour, parseColour, type Rgba } from '../schema/colour';
+import { cssPixels, parseCssLength } from '../schema/css';
 import type { SubtitlesSettings } from '../schema/movie';
 import type { Cue } from './captions';
 
@@ -48,7 +49,8 @@ function timedWords(text: string, start: number, end: number): { word: string; s
 }
 
 export function buildAss(cues: Cue[], settings: SubtitlesSettings, video: { width: number; height: number }, fontFile: string): string {
-  const size = Number(String(settings['font-size'] ?? Math.round(video.height / 14)).replace('px', ''));
+  const given = settings['font-size'] === undefined ? undefined : parseCssLength(settings['font-size']);
+  const size = given ? Math.round(cssPixels(given, { canvasWidth: video.width, canvasHeight: video.height, percentOf: video.height })) : Math.round(video.height / 14);
   const family = settings['font-family'] ?? path.basename(fontFile).replace(/\.(ttf|otf)$/i, '').replace(/-/g, ' ');
   const pos = settings.position ?? 'bottom-center';
   // ASS numpad alignment: 2 bottom-centre, 5 middle, 8 top.
