@@ -127,6 +127,8 @@ interface WatchOptions {
   /** Called with each out_time (seconds) ffmpeg reports on `-progress pipe:1`. */
   onTime?: (seconds: number) => void;
   onSpawn?: (pid: number) => void;
+  /** For runs without progress reports (ffprobe, the poster): killed (`stalled`) when still running after this long. */
+  maxSeconds?: number;
   /** Label for error messages: 'ffmpeg', 'poster extraction', 'ffprobe'. */
   what: string;
 }
@@ -166,7 +168,7 @@ function runWatched(bin: string, args: string[], opts: WatchOptions): Promise<st
     const finish = (err?: RenderError) => {
       if (settled) return;
       settled = true;
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err);
       else resolve(stdout);
@@ -228,6 +230,12 @@ function runWatched(bin: string, args: string[], opts: WatchOptions): Promise<st
           kill({ code: 'stalled', message: `ffmpeg made no progress for ${stall} s (its output time stopped at ${Math.max(0, lastTime).toFixed(2)} s) and was stopped` });
         }
       }, Math.min(1000, stall * 250));
+      t.unref();
+      timers.push(t);
+    }
+    const most = opts.maxSeconds;
+    if (most !== undefined && most > 0) {
+      const t = setTimeout(() => kill({ code: 'stalled', message: `${opts.what} did not finish within ${most} s and was stopped` }), most * 1000);
       t.unref();
       timers.push(t);
     }
@@ -322,7 +330,7 @@ interface ProbeStream {
 export async function probe(file: string, signal?: AbortSignal): Promise<ProbeResult> {
   let out: string;
   try {
-    out = await runWatched(toolPath('ffprobe'), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { what: 'ffprobe', signal, stallSeconds: 0 });
+    out = await runWatched(toolPath('ffprobe'), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { what: 'ffprobe', signal, stallSeconds: 0, maxSeconds: DEFAULT_STALL_SECONDS });
   } catch (err) {
     throw new Error(`ffprobe could not read the file: ${(err as Error).message.replace(/^ffprobe failed: /, '')}`, { cause: err });
   }
@@ -358,7 +366,7 @@ export async function probe(file: string, signal?: AbortSignal): Promise<ProbeRe
 export async function extractFrame(input: string, at: number, output: string, signal?: AbortSignal, memoryMb = DEFAULT_MEMORY_MB): Promise<void> {
   try {
     await runWatched(toolPath('ffmpeg'), ['-hide_banner', '-nostdin', '-y', '-ss', at.toFixed(3), '-i', input, '-frames:v', '1', '-q:v', '3', '-update', '1', output], {
-      what: 'poster extraction', signal, memoryMb, stallSeconds: 0,
+      what: 'poster extraction', signal, memoryMb, stallSeconds: 0, maxSeconds: DEFAULT_STALL_SECONDS,
     });
   } catch (err) {
     if (err instanceof RenderError && err.code !== 'ffmpeg_failed') throw err;
