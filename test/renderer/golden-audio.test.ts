@@ -90,6 +90,16 @@ test('subtitles from inline SRT show during their cue only', async () => {
   expect(brightIn(frameAt(r.file, 1.5), 0, 40)).toBeGreaterThan(10);
 });
 
+test('a subtitles element inside a scene (as real movies write it) subtitles the movie; a second one is refused', async () => {
+  const srt = '1\n00:00:00,000 --> 00:00:00,800\nFirst line\n';
+  const subs = { type: 'subtitles', captions: srt, settings: { position: 'top', 'font-size': 16 } };
+  const r = await h.render(movie([{ duration: 1, 'background-color': '#0000ff', elements: [subs] }]));
+  expect(brightIn(frameAt(r.file, 0.4), 0, 40)).toBeGreaterThan(10);
+  await expect(h.render(movie([{ duration: 1, elements: [subs] }], { elements: [subs] }))).rejects.toMatchObject({
+    code: 'invalid_movie', issues: [{ path: 'scenes[0].elements[0]', message: 'only one subtitles element per movie' }],
+  });
+});
+
 test('subtitle styles: the spoken word in word-color (classic), words appearing as spoken (progressive)', async () => {
   const srt = '1\n00:00:00,000 --> 00:00:01,000\nAAAA BBBB\n';
   const subs = (style: string) => ({ type: 'subtitles', captions: srt, settings: { style, position: 'top', 'font-size': 18, 'word-color': '#ffff00', 'outline-width': 0 } });

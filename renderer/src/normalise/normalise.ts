@@ -302,7 +302,7 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     const scene = movie.scenes[s];
     const slot = slots[s];
     const layers: (VisualLayer | undefined)[] = [];
-    for (const l of located.filter((x) => x.scene === s)) layers.push(await buildLayers(l, slot.start, slot.duration, counter++));
+    for (const l of located.filter((x) => x.scene === s && x.el.type !== 'subtitles')) layers.push(await buildLayers(l, slot.start, slot.duration, counter++));
     scenes.push({
       path: `scenes[${o?.scenes[s] ?? s}]`, start: slot.start, duration: slot.duration,
       background: parseColour(scene['background-color'] ?? '#000000')!, transition: slot.transition, layers: ordered(layers),
@@ -313,7 +313,8 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
   for (const l of movieLevel) if (l.el.type !== 'subtitles') overlays.push(await buildLayers(l, 0, total, counter++));
 
   let subtitles: Plan['subtitles'];
-  const subs = movieLevel.find((l) => l.el.type === 'subtitles');
+  // One per movie (the schema checks it); real movies also put it in a scene: it subtitles the whole movie either way.
+  const subs = located.find((l) => l.el.type === 'subtitles');
   if (subs) subtitles = await writeSubtitles(subs, movie, audio, resolved, { width, height }, opts, materialise);
 
   return {

@@ -224,10 +224,12 @@ export const movieSchema = z.looseObject({
   if (movie.scenes.length === 0 && movie.elements.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'a movie needs at least one scene or one movie-level element' });
   }
+  // One subtitles element per movie, in the movie's elements or (as real movies do) in a scene's.
   let subtitles = 0;
-  movie.elements.forEach((el, i) => {
-    if (el.type === 'subtitles' && ++subtitles > 1) ctx.addIssue({ code: 'custom', path: ['elements', i], message: 'only one subtitles element per movie' });
-  });
+  const oneSubtitles = (el: Element, path: PropertyKey[]) => {
+    if (el.type === 'subtitles' && ++subtitles > 1) ctx.addIssue({ code: 'custom', path, message: 'only one subtitles element per movie' });
+  };
+  movie.elements.forEach((el, i) => oneSubtitles(el, ['elements', i]));
   // At least one frame: ffmpeg asked for less writes nothing and never ends (a duration of 1e-9).
   const frame = 1 / movie.fps;
   const atLeastAFrame = (d: number | undefined, path: PropertyKey[]) => {
@@ -237,7 +239,7 @@ export const movieSchema = z.looseObject({
   movie.scenes.forEach((scene, s) => {
     atLeastAFrame(scene.duration, ['scenes', s, 'duration']);
     scene.elements.forEach((el, e) => {
-      if (el.type === 'subtitles') ctx.addIssue({ code: 'custom', path: ['scenes', s, 'elements', e, 'type'], message: 'subtitles belong to the movie-level elements' });
+      oneSubtitles(el, ['scenes', s, 'elements', e]);
       atLeastAFrame(el.duration, ['scenes', s, 'elements', e, 'duration']);
     });
   });
