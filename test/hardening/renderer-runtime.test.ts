@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderJobOptions, type RenderEvent, type RenderJobData } from '../../renderer/src';
+import { createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderCrashedMessage, renderJobOptions, type RenderEvent, type RenderJobData } from '../../renderer/src';
 import type { FfmpegCommand } from '../../renderer/src/compile/command';
 import { RenderError } from '../../renderer/src/errors';
 import { renderMovie } from '../../renderer/src/render/render-movie';
@@ -181,6 +181,39 @@ describe('11. memory', () => {
     // A full decode holds 96 MB of picture alone (170 MB peak measured); at 1/8 it is 1.5 MB.
     expect(peak).toBeGreaterThan(0);
     expect(peak / 1024 / 1024).toBeLessThan(100);
+  });
+});
+
+describe('1. a job whose workers keep dying', () => {
+  test('failed by Bull as stalled too often (its earlier starts predate the start counter) is reported as render_crashed', async () => {
+    const prefix = `reelay-test-${randomBytes(4).toString('hex')}`;
+    const jobs = new Queue<RenderJobData>(RENDER_QUEUE, REDIS, { prefix, settings: { lockDuration: 300 } });
+    const events = new Queue<RenderEvent>(RENDER_EVENTS_QUEUE, REDIS, { prefix });
+    const redis = new Redis(REDIS);
+    const seen: RenderEvent[] = [];
+    void events.process(async (job) => {
+      seen.push(job.data);
+    });
+    let worker: ReturnType<typeof createRenderWorker> | undefined;
+    try {
+      await jobs.add({ project: 'p-stalled', movie: {}, output: { dir: path.join(dir, 'out-stalled') } }, renderJobOptions('p-stalled'));
+      // A renderer takes it and dies holding it (its lock lapses); three such deaths came before.
+      expect((await jobs.getNextJob())?.id).toBe('p-stalled');
+      await redis.hset(`${prefix}:render:p-stalled`, 'stalledCounter', '3');
+      worker = createRenderWorker({ redis: REDIS, prefix, dataDir: path.join(dir, 'data'), allowPrivateUrls: true });
+      await worker.ready;
+      const deadline = Date.now() + 20_000;
+      while (!seen.some((e) => e.type === 'error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual([expect.objectContaining({ type: 'error', code: 'render_crashed', retryable: false, message: renderCrashedMessage(4) })]);
+      expect((await jobs.getJob('p-stalled'))?.failedReason).toBe('job stalled more than allowable limit');
+    } finally {
+      await worker?.close();
+      await jobs.close();
+      await events.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
   });
 });
 

@@ -235,7 +235,10 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     if (!job || err?.message !== STALLED_LIMIT_MESSAGE) return;
     const project = typeof job.data?.project === 'string' && job.data.project !== '' ? job.data.project : String(job.id);
     void (async () => {
-      const starts = Number(await redis.get(renderStartsKey(prefix, project)).catch(() => null)) || job.attemptsMade + 1;
+      // Each stall Bull counted is a worker that died holding the job; our counter may know more.
+      const jobKey = (queue as unknown as { toKey(id: string): string }).toKey(String(job.id));
+      const stalls = Number(await redis.hget(jobKey, 'stalledCounter').catch(() => null)) || 0;
+      const starts = Math.max(stalls, Number(await redis.get(renderStartsKey(prefix, project)).catch(() => null)) || 0, 1);
       await clearStarts(project);
       const code: RenderErrorCode = 'render_crashed';
       logger.error({ project, starts }, 'render given up: its renderer stopped while running it');
