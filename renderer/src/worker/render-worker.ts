@@ -222,7 +222,8 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     } finally {
       clearTimeout(timer);
       clearInterval(watch);
-      running.delete(project);
+      // A second start of the same job in this process (Bull handed out a stalled job again) has its own entry.
+      if (running.get(project) === controller) running.delete(project);
       // The job ended here (done, failed, given up): only a start whose process died stays counted.
       await clearStarts(project);
       sweep();
