@@ -39,11 +39,11 @@ test('unknown and documented-but-unapplied properties, at every level, with thei
         { type: 'audio', src: 'https://example.com/a.mp3', mask: 'x' },
       ],
     }],
-    elements: [{ type: 'subtitles', settings: { 'font-weight': '700', glow: true } }],
+    elements: [{ type: 'subtitles', settings: { 'font-url': 'https://example.com/f.ttf', glow: true } }],
   })).toEqual([
     { path: 'editorState', message: 'not a JSON2Video property here; ignored' },
     { path: 'settings', message: 'accepted, but Reelay does not apply it yet' },
-    { path: 'elements[0].settings.font-weight', message: 'accepted, but Reelay does not apply it yet' },
+    { path: 'elements[0].settings.font-url', message: 'accepted, but Reelay does not apply it yet' },
     { path: 'elements[0].settings.glow', message: 'not a JSON2Video property here; ignored' },
     { path: 'scenes[0].import', message: 'accepted, but Reelay does not apply it yet' },
     { path: 'scenes[0].colour', message: 'not a JSON2Video property here; ignored' },

@@ -163,7 +163,18 @@ export const subtitlesSettingsSchema = z.looseObject({
   'outline-color': colour.optional(),
   'outline-width': num(z.number().min(0).max(1_000)).optional(),
   'shadow-offset': num(z.number().min(0).max(1_000)).optional(),
-  position: z.enum(['top', 'center', 'bottom', 'top-center', 'center-center', 'bottom-center', 'mid-top-center', 'mid-bottom-center']).optional(),
+  // JSON2Video's twelve, and Reelay's earlier top / center / bottom.
+  position: z.enum([
+    'top-left', 'top-center', 'top-right', 'center-left', 'center-center', 'center-right', 'bottom-left', 'bottom-center', 'bottom-right',
+    'mid-top-center', 'mid-bottom-center', 'custom', 'top', 'center', 'bottom',
+  ]).optional(),
+  /** Where the text's top-left corner goes with `position: custom`. */
+  x: coordinate().optional(),
+  y: coordinate().optional(),
+  'font-weight': z.union([z.string(), z.number()]).optional(),
+  'shadow-color': colour.optional(),
+  /** Words shown differently from how they are spoken or written: `{"gonna": "going to"}`. */
+  replace: z.record(z.string(), z.string()).optional(),
   'max-words-per-line': num(z.number().int().min(1).max(30)).optional(),
   'all-caps': z.boolean().optional(),
 });

@@ -30,7 +30,7 @@ const DOCUMENTED: Record<string, readonly string[]> = {
   image: ['aspect-ratio', 'model-settings'],
   voice: ['model-settings'],
   subtitles: ['keywords'],
-  'subtitles.settings': ['font-url', 'font-weight', 'replace', 'shadow-color', 'x', 'y'],
+  'subtitles.settings': ['font-url'],
   transition: ['type'],
 };
 const VISUAL_TYPES = new Set(['image', 'video', 'text', 'html', 'component', 'audiogram']);

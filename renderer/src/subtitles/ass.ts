@@ -13,6 +13,7 @@ import path from 'node:path';
 import { assColour, parseColour, type Rgba } from '../schema/colour';
 import { cssPixels, parseCssLength } from '../schema/css';
 import type { SubtitlesSettings } from '../schema/movie';
+import { isBold } from '../text/fonts';
 import type { Cue } from './captions';
 
 function assTime(t: number): string {
@@ -35,6 +36,21 @@ const alphaTag = (c: Rgba) => `&H${assColour(c).slice(2, 4)}&`;
 /** Override tags take `&HBBGGRR&` (alpha is a tag of its own). */
 const overrideColour = (c: Rgba) => `${assColour({ ...c, a: 1 }).replace(/^&H00/, '&H')}&`;
 
+/** ASS numpad alignment of JSON2Video's positions: 7 8 9 top, 4 5 6 middle, 1 2 3 bottom. */
+function numpad(position: string): number {
+  if (position === 'custom') return 7;
+  const row = /^(top|mid-top)/.test(position) ? 7 : /^center/.test(position) ? 4 : 1;
+  const column = /-left$/.test(position) ? 0 : /-right$/.test(position) ? 2 : 1;
+  return row + column;
+}
+
+/** `replace` (`{"gonna": "going to"}`): whole words, matched regardless of case, in what is shown. */
+function replaceWords(text: string, replace: Record<string, string> | undefined): string {
+  if (!replace) return text;
+  const table = new Map(Object.entries(replace).map(([k, v]) => [k.toLowerCase(), v]));
+  return text.replace(/[\p{L}\p{N}'’-]+/gu, (word) => table.get(word.toLowerCase()) ?? word);
+}
+
 /** Each word of a cue with its share of the cue's time, in proportion to its length (plus the gap). */
 function timedWords(text: string, start: number, end: number): { word: string; start: number; end: number }[] {
   const words = text.split(/\s+/).filter(Boolean);
@@ -53,8 +69,10 @@ export function buildAss(cues: Cue[], settings: SubtitlesSettings, video: { widt
   const size = given ? Math.round(cssPixels(given, { canvasWidth: video.width, canvasHeight: video.height, percentOf: video.height })) : Math.round(video.height / 14);
   const family = settings['font-family'] ?? path.basename(fontFile).replace(/\.(ttf|otf)$/i, '').replace(/-/g, ' ');
   const pos = settings.position ?? 'bottom-center';
-  // ASS numpad alignment: 2 bottom-centre, 5 middle, 8 top.
-  const alignment = pos.startsWith('top') || pos === 'mid-top-center' ? 8 : pos.startsWith('center') ? 5 : 2;
+  const alignment = numpad(pos);
+  // `custom` puts the text's top-left corner at x, y; `mid-*` sits halfway between the middle and the edge.
+  const place = pos === 'custom' ? `{\\pos(${Math.round(settings.x ?? 0)},${Math.round(settings.y ?? 0)})}` : '';
+  const bold = isBold(settings['font-weight']) ? -1 : 0;
   const style = settings.style ?? 'classic';
   const wordBox = style === 'boxed-word';
   const boxed = !wordBox && (settings['box-color'] !== undefined || style === 'boxed-line');
@@ -65,21 +83,25 @@ export function buildAss(cues: Cue[], settings: SubtitlesSettings, video: { widt
   const outline = colour(settings['outline-color'], { r: 0, g: 0, b: 0, a: 1 });
   const boxColour = (settings['box-color'] && parseColour(settings['box-color'])) || { r: 0, g: 0, b: 0, a: 0.6 };
   const back = assColour(boxColour);
+  // Without a box, ASS draws the shadow in the back colour.
+  const shadow = colour(settings['shadow-color'], { r: 0, g: 0, b: 0, a: 1 });
   const margin = Math.round(video.height * 0.06);
+  const marginV = pos.startsWith('mid-') ? Math.round(video.height * 0.25) : margin;
   const border = settings['outline-width'] ?? Math.max(1, Math.round(size / 16));
   const styleOf = (name: string, box: boolean) => [
-    name, family, size, primary, primary, box ? back : outline, back, 0, 0, 0, 0, 100, 100, 0, 0,
+    name, family, size, primary, primary, box ? back : outline, box ? back : shadow, bold, 0, 0, 0, 100, 100, 0, 0,
     box ? 3 : 1, box ? Math.max(border, Math.round(size / 8)) : border, settings['shadow-offset'] ?? 0, alignment,
-    margin, margin, margin, 1,
+    margin, margin, marginV, 1,
   ].join(',');
   const styleLines = [styleOf('Default', boxed), ...(wordBox ? [styleOf('Word', true)] : [])];
   const caps = settings['all-caps'] === true;
-  const dialogue = (start: number, end: number, text: string, layer = 0, name = 'Default') => `Dialogue: ${layer},${assTime(start)},${assTime(end)},${name},,0,0,0,,${text}`;
+  const dialogue = (start: number, end: number, text: string, layer = 0, name = 'Default') => `Dialogue: ${layer},${assTime(start)},${assTime(end)},${name},,0,0,0,,${place}${text}`;
   const hidden = '{\\1a&HFF&\\3a&HFF&\\4a&HFF&}';
   const shown = `{\\1a${alphaTag(wordColour)}\\3a${alphaTag(boxColour)}\\4a&H00&\\c${overrideColour(wordColour)}}`;
   const perWord = style === 'classic-progressive' || style === 'classic-one-word' || wordBox || !sameColour(wordColour, lineColour);
   const events = cues.flatMap((c) => {
-    const text = caps ? c.text.toUpperCase() : c.text;
+    const replaced = replaceWords(c.text, settings.replace);
+    const text = caps ? replaced.toUpperCase() : replaced;
     if (!perWord) return [dialogue(c.start, c.end, escapeText(text))];
     const words = timedWords(text, c.start, c.end);
     return words.flatMap((w, i) => {
