@@ -343,3 +343,22 @@ test('draft adds a watermark; gif and webm formats', async () => {
   const webm = await h.render(movie([{ duration: 1, 'background-color': '#ff0000' }], { format: 'webm' }), { project: 'w' });
   expect(ffprobe(webm.file).streams.map((s) => s.codec_name).sort()).toEqual(['opus', 'vp9']);
 });
+
+test('opacity: an element at 0.5 lets the scene show through; "1" as a string is opaque', async () => {
+  const r = await h.render(movie([{
+    duration: 1,
+    'background-color': '#0000ff',
+    elements: [
+      { type: 'image', src: src('red.png'), width: 80, height: 90, position: 'top-left', opacity: 0.5 },
+      { type: 'image', src: src('red.png'), width: 80, height: 90, position: 'top-right', opacity: '1' },
+    ],
+  }]));
+  const f = frameAt(r.file, 0.5);
+  const [red, , blue] = f.at(40, 45);
+  // Half red over blue: both channels well present, neither full.
+  expect(red).toBeGreaterThan(90);
+  expect(red).toBeLessThan(170);
+  expect(blue).toBeGreaterThan(90);
+  expect(blue).toBeLessThan(170);
+  expectColour(f, 120, 45, 'red');
+});

@@ -38,6 +38,8 @@ function staticEffects(e: Effects, base = false): string[] {
     out.push(`eq=brightness=${num(c.brightness)}:contrast=${num(c.contrast)}:gamma=${num(c.gamma)}:saturation=${num(c.saturation)}`);
   }
   out.push(base ? 'format=yuv420p' : 'format=yuva420p');
+  // Scales the alpha plane in place (colorchannelmixer would convert to RGB and back).
+  if (e.opacity !== undefined && !base) out.push(`lut=a='val*${num(e.opacity)}'`);
   if (e.chromaKey) out.push(`chromakey=color=${ffmpegColour({ ...e.chromaKey.color, a: 1 }).split('@')[0]}:similarity=${num(e.chromaKey.similarity)}:blend=0.05`);
   return out;
 }

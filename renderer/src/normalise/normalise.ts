@@ -258,10 +258,11 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       effects.zoom = (el.zoom ?? 0) < 0 ? { from: factor, to: 1, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 } : { from: el.zoom ? 1 : factor, to: factor, pan: el.pan, panDistance: el['pan-distance'] ?? 0.1 };
     }
     if (el.rotate && (el.rotate.angle || el.rotate.speed)) effects.rotate = { angle: el.rotate.angle ?? 0, speed: el.rotate.speed ?? 0 };
+    if (el.type !== 'audiogram' && el.opacity !== undefined && el.opacity < 1) effects.opacity = el.opacity;
     const covers = (sourceLasts: boolean) =>
       sourceLasts && !p?.hasAlpha && t.start === 0 && duration >= containerDuration - 1e-6 && base.fadeIn === 0 && base.fadeOut === 0 &&
       geometry.x <= 0 && geometry.y <= 0 && geometry.x + geometry.width >= width && geometry.y + geometry.height >= height &&
-      geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate;
+      geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate && effects.opacity === undefined;
     if (el.type === 'image') {
       return { ...base, geometry, effects, coversContainer: covers(true), source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };
     }

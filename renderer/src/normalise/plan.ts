@@ -41,6 +41,8 @@ export interface Effects {
   /** End zoom factor (start 1; negative zoom starts here and ends at 1). */
   zoom?: { from: number; to: number; pan?: string; panDistance: number };
   rotate?: { angle: number; speed: number };
+  /** 0..1 (below 1 only): the layer is see-through. */
+  opacity?: number;
 }
 
 export interface TextLine {

@@ -98,6 +98,8 @@ const visual = {
   'pan-distance': num(z.number().min(0).max(0.5)).optional(),
   crop: z.looseObject({ x: coordinate(0).optional(), y: coordinate(0).optional(), width: coordinate(1), height: coordinate(1) }).optional(),
   rotate: z.looseObject({ angle: num(z.number().min(-36_000).max(36_000)).optional(), speed: num(z.number().min(-3_600).max(3_600)).optional() }).optional(),
+  /** 0 (invisible) to 1 (opaque, the default). */
+  opacity: num(z.number().min(0).max(1)).optional(),
   'flip-horizontal': z.boolean().optional(),
   'flip-vertical': z.boolean().optional(),
   'chroma-key': z.looseObject({ color: colour, tolerance: num(z.number().min(1).max(100)).optional() }).optional(),
@@ -150,7 +152,7 @@ export const textSettingsSchema = z.looseObject({
 export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
 export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), ...common, ...audible });
-export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), opacity: num(z.number().min(0).max(1)).optional(), amplitude: num(z.number().min(0).max(10)).optional(), ...common, ...visual });
+export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), amplitude: num(z.number().min(0).max(10)).optional(), ...common, ...visual });
 /** JSON2Video's subtitle styles (see subtitles/ass.ts for how each is drawn). */
 export const SUBTITLE_STYLES = ['classic', 'classic-progressive', 'classic-one-word', 'boxed-line', 'boxed-word'] as const;
 export const subtitlesSettingsSchema = z.looseObject({
