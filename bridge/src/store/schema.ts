@@ -56,6 +56,13 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+/** One row (singleton = 1): this installation's id, which claims its Redis prefix (system/installation.ts). */
+export interface InstallationTable {
+  singleton: number;
+  id: string;
+  created_at: string;
+}
+
 /** Kysely's migration bookkeeping is its own; this marker keeps `Generated` imported for features. */
 export type { Generated };
 
@@ -63,4 +70,5 @@ export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  installation: InstallationTable;
 }

@@ -17,6 +17,7 @@ import * as m0005 from './0005_render_batch_index';
 import * as m0006 from './0006_render_exports';
 import * as m0007 from './0007_webhook_attempts';
 import * as m0008 from './0008_webhook_secret_version';
+import * as m0009 from './0009_installation';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0006_render_exports': m0006,
   '0007_webhook_attempts': m0007,
   '0008_webhook_secret_version': m0008,
+  '0009_installation': m0009,
 };
