@@ -20,6 +20,7 @@ import { KeyCache } from './keys/cache';
 import { RateLimiter } from './limits/rate-limit';
 import { createLogger, type Logger } from './logger';
 import { migrateToLatest, openDb, type Db } from './store/db';
+import { assertPrefixClaim, readInstallationId } from './system/installation';
 import type { DestinationStream } from 'pino';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -27,6 +28,8 @@ export interface FeatureServices {}
 
 export interface CoreServices {
   config: Config;
+  /** This installation's id (from the store); it holds the Redis prefix (system/installation.ts). */
+  installationId: string;
   db: Db;
   redis: Redis;
   logger: Logger;
@@ -92,8 +95,12 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const redis = await connectRedis(config.redisUrl);
   const db = openDb(config.database);
   const closers: Array<() => Promise<void> | void> = [() => redis.quit().then(() => undefined), () => db.destroy()];
+  let installationId: string;
   try {
     if (!opts.skipMigrations) await migrateToLatest(db, config.database);
+    // Before any queue opens: another installation's jobs and events must never reach this one.
+    installationId = await readInstallationId(db);
+    await assertPrefixClaim(redis, config.queuePrefix, installationId);
   } catch (err) {
     await Promise.allSettled(closers.map((c) => c()));
     throw err;
@@ -101,6 +108,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const generations = new Generations(redis, config.queuePrefix);
   const core: CoreServices = {
     config,
+    installationId,
     db,
     redis,
     logger,
