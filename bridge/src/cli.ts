@@ -25,6 +25,14 @@ import { addVaultCommands } from './connections/cli';
 import { listen } from './server';
 import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
 import { migrateToLatest, openDb } from './store/db';
+import {
+  InstallationConflictError,
+  claimKey,
+  conflictMessage,
+  lookUpStoreInstallationId,
+  rendererInstallation,
+  watchClaim,
+} from './system/installation';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -35,7 +43,13 @@ function int(value: string): number {
 }
 
 function failOneLine(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof CliError || err instanceof MediaToolsMissingError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof RedisUnavailableError ||
+    err instanceof CliError ||
+    err instanceof MediaToolsMissingError ||
+    err instanceof InstallationConflictError
+  ) {
     process.stderr.write(`reelay: ${err.message}\n`);
   } else {
     const e = err as { code?: string; message?: string };
@@ -69,18 +83,31 @@ async function withGenerations<T>(fn: (generations: Generations) => Promise<T>):
   }
 }
 
-function onShutdown(services: Services, extra?: () => Promise<void>) {
+function onShutdown(services: Services, extra?: () => Promise<void>): (code: number) => Promise<void> {
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     services.logger.info('shutting down');
     await extra?.();
     await services.close();
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop());
+  process.on('SIGTERM', () => stop());
+  return stop;
+}
+
+/**
+ * Another installation took the prefix while this process ran (e.g. Redis was flushed and it started
+ * first, or the claim was released): stop at once, with the refusal line, rather than touch its jobs.
+ */
+function stopOnLostClaim(prefix: string, id: string, stop: (code: number) => Promise<void>) {
+  return (holder: string) => {
+    process.stderr.write(`reelay: stopping: ${conflictMessage(prefix, id, holder)}\n`);
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void stop(1).catch(() => process.exit(1));
+  };
 }
 
 async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {}): Promise<void> {
@@ -93,7 +120,14 @@ async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {})
   startPipelineLoops(services);
   out(`reelay: bridge listening on ${config.publicUrl} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
   const stopRenderer = withRenderer ? await startInProcessRenderer(services) : undefined;
-  onShutdown(services, stopRenderer);
+  const stop = onShutdown(services, stopRenderer);
+  const { queuePrefix } = config;
+  const unwatch = watchClaim(services.redis, queuePrefix, services.installationId, {
+    onLost: stopOnLostClaim(queuePrefix, services.installationId, stop),
+    onReclaimed: () => services.logger.warn({ prefix: queuePrefix }, 'installation claim of the Redis prefix was gone (Redis flushed?): claimed it again'),
+    onError: (err) => services.logger.warn({ err }, 'installation claim check failed; trying again later'),
+  });
+  services.onClose(unwatch);
   if (opts.demo) await renderDemo(services, out);
 }
 
@@ -102,14 +136,73 @@ async function startRenderer(): Promise<void> {
   const config = loadConfig();
   await requireMediaTools(['ffmpeg', 'ffprobe']);
   const logger = createLogger(config.logLevel, syncStdout());
+  // The installation this renderer works for: it never consumes a prefix claimed by another one.
+  const redis = await connectRedis(config.redisUrl);
+  let installation: Awaited<ReturnType<typeof rendererInstallation>>;
+  try {
+    installation = await rendererInstallation(redis, config, out);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const worker = await startRenderWorker(config, logger);
   out(`reelay: renderer consuming queue "${config.queuePrefix}:render" (concurrency ${config.pipeline.renderConcurrency})`);
-  const stop = async () => {
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    unwatch();
     await worker.close();
-    process.exit(0);
+    redis.disconnect();
+    process.exit(code);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const unwatch = watchClaim(redis, config.queuePrefix, installation.id, {
+    onLost: stopOnLostClaim(config.queuePrefix, installation.id, stop),
+    onReclaimed: () => logger.warn({ prefix: config.queuePrefix }, 'installation claim of the Redis prefix was gone (Redis flushed?): claimed it again'),
+    onError: (err) => logger.warn({ err }, 'installation claim check failed; trying again later'),
+  });
+  process.once('SIGINT', () => stop());
+  process.once('SIGTERM', () => stop());
+}
+
+/** `reelay installation show|release`: which installation holds this Redis prefix; hand it over. */
+function addInstallationCommands(program: Command): void {
+  const installation = program
+    .command('installation')
+    .description('the installation id (kept in the store) and its claim on the Redis prefix (REELAY_QUEUE_PREFIX)');
+  installation
+    .command('show')
+    .description('print this installation id and which installation holds the Redis prefix')
+    .action(() =>
+      (async () => {
+        const config = loadConfig();
+        const found = await lookUpStoreInstallationId(config.database);
+        const redis = await connectRedis(config.redisUrl);
+        try {
+          const holder = await redis.get(claimKey(config.queuePrefix));
+          out(`installation: ${found.id ?? `unknown (${found.why})`}`);
+          const whose = !holder ? 'nobody (the next bridge or renderer of an installation claims it)' : holder === found.id ? `${holder} (this installation)` : `${holder} (another installation)`;
+          out(`Redis prefix "${config.queuePrefix}" claimed by: ${whose}`);
+        } finally {
+          redis.disconnect();
+        }
+      })().catch(failOneLine),
+    );
+  installation
+    .command('release')
+    .description('delete the claim on the Redis prefix so another installation can take it (stop the holder first: a running one claims it again)')
+    .action(() =>
+      (async () => {
+        const config = loadConfig();
+        const redis = await connectRedis(config.redisUrl);
+        try {
+          const holder = await redis.getdel(claimKey(config.queuePrefix));
+          out(holder ? `reelay: released Redis prefix "${config.queuePrefix}" (was claimed by ${holder})` : `reelay: Redis prefix "${config.queuePrefix}" was not claimed`);
+        } finally {
+          redis.disconnect();
+        }
+      })().catch(failOneLine),
+    );
 }
 
 export function buildCli(): Command {
@@ -214,6 +307,7 @@ export function buildCli(): Command {
     });
 
   addVaultCommands(program, out, failOneLine);
+  addInstallationCommands(program);
 
   return program;
 }
