@@ -16,6 +16,8 @@ const movie = (scenes: unknown[], extra: object = {}) => ({ resolution: 'custom'
 beforeAll(async () => {
   makeMedia(path.join(h.dir, 'media'));
   writeFileSync(path.join(h.dir, 'media', 'not-media.png'), 'this is text, not a picture');
+  // 20000 px wide: over the 16384 px a side a render decodes (a few KB of PNG, 0.5 GB decoded at 16384²).
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=red:s=20000x8', '-frames:v', '1', path.join(h.dir, 'media', 'too-wide.png')]);
   server = await serveDir(path.join(h.dir, 'media'));
 });
 afterAll(async () => {
@@ -46,6 +48,12 @@ describe('errors name the scene, element and cause', () => {
       retryable: false,
       message: expect.stringMatching(/^3 elements failed: Scene #1, element #1 .*\(404\); Scene #1, element #3 .*\(502\).*; Movie element #1 .*is not a media file/),
       issues: [{ path: 'scenes[0].elements[0]' }, { path: 'scenes[0].elements[2]' }, { path: 'elements[0]' }],
+    });
+  });
+
+  test('a picture larger than a render decodes is refused before ffmpeg starts', async () => {
+    await expect(h.render(movie([{ duration: 1, elements: [{ type: 'image', src: src('too-wide.png') }] }]))).rejects.toMatchObject({
+      code: 'asset_failed', retryable: false, message: expect.stringContaining("too-wide.png' is 20000×8; at most 16384 pixels a side"),
     });
   });
 

@@ -13,7 +13,7 @@ import { getImageProvider } from '../images/registry';
 import type { OpenedConnections } from '../jobs/connections';
 import type { ProbeResult } from '../run/ffmpeg';
 import { parseColour } from '../schema/colour';
-import { checkRenderBudget } from '../schema/limits';
+import { checkRenderBudget, MOVIE_LIMITS } from '../schema/limits';
 import { movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
 import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
@@ -123,13 +123,20 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     return got.file;
   };
   const probeMedia = async (file: string, src: string, l: Located): Promise<ProbeResult> => {
+    let p: ProbeResult;
     try {
-      const p = await probeCached(file, opts.cacheDir);
+      p = await probeCached(file, opts.cacheDir);
       if (!p.hasVideo && !p.hasAudio) throw new Error('no streams');
-      return p;
     } catch {
       throw new RenderError('asset_failed', `${l.label} (${l.path}): '${src}' is not a media file ffmpeg can read`, { path: l.path });
     }
+    // ffmpeg decodes a picture whole (PNG can not be decoded smaller): one over the uploads' size limit
+    // would take gigabytes before any scaling.
+    const { maxSourceSide, maxSourcePixels } = MOVIE_LIMITS;
+    if (p.width && p.height && (p.width > maxSourceSide || p.height > maxSourceSide || p.width * p.height > maxSourcePixels)) {
+      throw new RenderError('asset_failed', `${l.label} (${l.path}): '${src}' is ${p.width}×${p.height}; at most ${maxSourceSide} pixels a side and ${maxSourcePixels / 1e6} megapixels`, { path: l.path });
+    }
+    return p;
   };
 
   await inParallel(located, MAX_PARALLEL_DOWNLOADS, async (l) => {
