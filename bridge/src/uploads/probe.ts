@@ -40,7 +40,7 @@ interface FfprobeOutput {
 function ffprobe(file: string): Promise<FfprobeOutput | null> {
   return new Promise((resolve) => {
     execFile(
-      process.env.FFPROBE_PATH || 'ffprobe', // as fluent-ffmpeg does in the renderer
+      process.env.FFPROBE_PATH || 'ffprobe', // as the renderer does (run/ffmpeg.ts)
       ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file],
       { timeout: 15000, maxBuffer: 4 * 1024 * 1024 },
       (err, stdout) => {

@@ -1,9 +1,9 @@
 /**
  * The only place in the renderer that starts ffmpeg/ffprobe. They run as child processes started
- * here with `child_process.spawn` (FFMPEG_PATH / FFPROBE_PATH first, as fluent-ffmpeg did, else
- * PATH), so Node's event loop (and Bull's lock renewal) stays free while they work, and every way a
- * start can fail (E2BIG, EAGAIN, ENOENT…) becomes a rejected promise of the render that asked for
- * it, never an uncaught exception that takes the process down.
+ * here with `child_process.spawn` (FFMPEG_PATH / FFPROBE_PATH first, else PATH), so Node's event
+ * loop (and Bull's lock renewal) stays free while they work, and every way a start can fail
+ * (E2BIG, EAGAIN, ENOENT…) becomes a rejected promise of the render that asked for it, never an
+ * uncaught exception that takes the process down.
  *
  * A render's ffmpeg is watched while it runs: the filter graph goes in a file
  * (`-filter_complex_script`: one argument may not exceed 128 KiB on Linux, a graph easily does),
@@ -91,13 +91,6 @@ export function stderrTail(stderr: string, lines = 8): string {
     .join('\n');
 }
 
-/**
- * Kept for callers that used to pre-load fluent-ffmpeg's capability checks: ffmpeg is now started
- * directly, with nothing to ask first.
- */
-export function warmUpFfmpeg(): Promise<void> {
-  return Promise.resolve();
-}
 
 /** The argv (after the binary) of a compiled command whose graph is in `graphFile`. */
 export function ffmpegArgv(cmd: FfmpegCommand, graphFile: string): string[] {
