@@ -29,10 +29,6 @@ interface KnownRefusal {
   issues: MovieIssue[];
 }
 
-const EMPTY_MOVIE: MovieIssue[] = [{ path: 'scenes', message: 'a movie needs at least one scene or one movie-level element' }];
-const EMPTY_MOVIE_REASON =
-  'exports docs show "scenes": [] (the docs call an empty scenes array valid); Reelay refuses a movie with nothing to render';
-
 const KNOWN_REFUSALS: Record<string, KnownRefusal> = {
   '007-n8n-readme-template-movie.json': {
     reason: 'a saved-template body: {{background_image}} and {{quote_text}} come from the render request, Reelay refuses undefined variables',
@@ -45,29 +41,9 @@ const KNOWN_REFUSALS: Record<string, KnownRefusal> = {
     reason: 'component elements are not supported yet (HTML-engine issue)',
     issues: [{ path: 'scenes[0].elements[0].type', message: 'component elements are not supported yet' }],
   },
-  '036-exports-destination-id.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '037-exports-test-ftp.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '038-exports-test-ftp-file.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '039-webhook-endpoint.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '040-webhook-connection-id.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '041-webhook-after-ftp.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '042-ftp-connection-file-macros.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '043-ftp-inline-credentials.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '044-email-notification.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
-  '045-email-notification-macros.json': { reason: EMPTY_MOVIE_REASON, issues: EMPTY_MOVIE },
   '048-dynamic-variables-video-end.json': {
     reason: 'element variables like {{my_video_end}} (ELEMENTID_start/_end/_duration) are not supported yet',
     issues: [{ path: 'scenes[0].elements[1].start', message: "variable 'my_video_end' is not defined" }],
-  },
-  '050-openapi-movie-example.json': {
-    reason: 'the OpenAPI spec example uses "resolution": "640x360", which is not one of JSON2Video\'s documented presets either',
-    issues: [
-      {
-        path: 'resolution',
-        message:
-          'Invalid option: expected one of "sd"|"hd"|"full-hd"|"squared"|"instagram-feed"|"instagram-story"|"twitter-landscape"|"twitter-portrait"|"custom"',
-      },
-    ],
   },
 };
 

@@ -46,8 +46,14 @@ test('the price of such a movie counts its movie-level elements', () => {
   expect(estimateSeconds({ elements: [{ type: 'audio', src: 'x', duration: 12, start: 3 }] })).toBe(15);
 });
 
-test('a movie with neither scenes nor elements is refused with a path', () => {
-  const r = validateMovie({ ...small, scenes: [] });
-  expect(r.ok).toBe(false);
-  expect(r.issues).toEqual([{ path: 'scenes', message: 'a movie needs at least one scene or one movie-level element' }]);
+test('a movie with neither scenes nor elements (JSON2Video\'s exports examples send "scenes": []) is a few seconds of its background', async () => {
+  const r = await h.render({ ...small, scenes: [] });
+  expect(r.duration).toBeGreaterThan(4.9);
+  expect(r.duration).toBeLessThan(5.2);
+});
+
+test('"640x360" as the resolution (JSON2Video\'s own OpenAPI example) is a custom size', async () => {
+  const r = await h.render({ resolution: '320x180', quality: 'low', scenes: [{ duration: 1 }] });
+  expect([r.width, r.height]).toEqual([320, 180]);
+  expect(validateMovie({ resolution: '9000x10', scenes: [] }).issues).toEqual([{ path: 'resolution', message: 'width and height must be 50 to 3840 pixels' }]);
 });

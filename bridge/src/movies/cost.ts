@@ -11,33 +11,14 @@
  * render is done its real length is known and any surplus is refunded (never charged extra after
  * the fact, so a render can never fail for credits once accepted).
  */
+import { movieSize, type Movie } from '@reelay/renderer/src/schema/movie';
+
 export const UNKNOWN_SCENE_SECONDS = 10;
 const HD_PIXELS = 1280 * 720;
 const FULL_HD_PIXELS = 1920 * 1080;
 
-/** JSON2Video's named resolutions. */
-export const RESOLUTIONS: Record<string, { width: number; height: number }> = {
-  sd: { width: 640, height: 360 },
-  hd: { width: 1280, height: 720 },
-  'full-hd': { width: 1920, height: 1080 },
-  squared: { width: 1080, height: 1080 },
-  'instagram-feed': { width: 1080, height: 1080 },
-  'instagram-story': { width: 1080, height: 1920 },
-  'twitter-landscape': { width: 1600, height: 900 },
-  'twitter-portrait': { width: 1080, height: 1350 },
-};
-const DEFAULT_SIZE = { width: 640, height: 360 };
-
 type Loose = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-export function movieSize(movie: Loose): { width: number; height: number } {
-  const named = typeof movie.resolution === 'string' ? RESOLUTIONS[movie.resolution] : undefined;
-  const width = num(movie.width);
-  const height = num(movie.height);
-  if (width && height && (!named || movie.resolution === 'custom')) return { width, height };
-  return named ?? (width && height ? { width, height } : DEFAULT_SIZE);
-}
 
 function elementsEnd(elements: unknown): number | undefined {
   if (!Array.isArray(elements)) return undefined;
@@ -75,6 +56,7 @@ export function creditsFor(seconds: number, size: { width: number; height: numbe
   return Math.max(1, Math.ceil(seconds - 1e-9) * resolutionFactor(size));
 }
 
+/** The price of a validated movie (its size by the renderer's own rule: presets, custom, WxH). */
 export function movieCost(movie: Loose): number {
-  return creditsFor(estimateSeconds(movie), movieSize(movie));
+  return creditsFor(estimateSeconds(movie), movieSize(movie as Pick<Movie, 'resolution' | 'width' | 'height'>));
 }

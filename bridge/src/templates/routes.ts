@@ -8,7 +8,6 @@ import { declarationsFor, declaredVariableSchema } from './variables';
 
 const templateMovie = z
   .looseObject({ scenes: z.array(z.unknown()).optional(), elements: z.array(z.unknown()).optional() })
-  .refine((m) => (m.scenes?.length ?? 0) + (m.elements?.length ?? 0) > 0, { message: 'a movie needs at least one scene or one movie-level element' })
   .describe('A JSON2Video movie whose strings may hold {{variables}}');
 
 const declared = z.array(declaredVariableSchema).max(200).superRefine((list, ctx) => {

@@ -21,6 +21,9 @@ export const RESOLUTIONS = {
   'twitter-portrait': [1080, 1350],
 } as const;
 
+/** `"640x360"`: a custom size written as the resolution. */
+const SIZE = /^(\d{2,4})x(\d{2,4})$/;
+
 export const TRANSITION_STYLES = [
   'fade', 'fadeblack', 'fadewhite', 'fadegrays', 'distance', 'dissolve', 'pixelize', 'radial', 'zoomin',
   'wipeleft', 'wiperight', 'wipeup', 'wipedown', 'wipetl', 'wipetr', 'wipebl', 'wipebr',
@@ -215,7 +218,11 @@ export const exportSchema = z.looseObject({ destinations: z.array(destinationSch
 export const movieSchema = z.looseObject({
   id: z.string().optional(),
   comment: z.string().optional(),
-  resolution: z.enum(['sd', 'hd', 'full-hd', 'squared', 'instagram-feed', 'instagram-story', 'twitter-landscape', 'twitter-portrait', 'custom']).optional(),
+  /** A preset, `custom` (width and height), or `"640x360"` as JSON2Video's own OpenAPI example writes a custom size. */
+  resolution: z.union([
+    z.enum(['sd', 'hd', 'full-hd', 'squared', 'instagram-feed', 'instagram-story', 'twitter-landscape', 'twitter-portrait', 'custom']),
+    z.string().regex(SIZE, 'a preset (sd, hd, full-hd, squared, instagram-feed, instagram-story, twitter-landscape, twitter-portrait), custom, or WIDTHxHEIGHT'),
+  ]).optional(),
   width: num(z.number().int().min(50).max(3840)).optional(),
   height: num(z.number().int().min(50).max(3840)).optional(),
   fps: num(z.number().min(1).max(60)).default(25),
@@ -234,8 +241,9 @@ export const movieSchema = z.looseObject({
   if (movie.resolution === 'custom' && (movie.width === undefined || movie.height === undefined)) {
     ctx.addIssue({ code: 'custom', path: [movie.width === undefined ? 'width' : 'height'], message: 'required when resolution is custom' });
   }
-  if (movie.scenes.length === 0 && movie.elements.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'a movie needs at least one scene or one movie-level element' });
+  const size = typeof movie.resolution === 'string' ? SIZE.exec(movie.resolution) : null;
+  if (size && [size[1], size[2]].some((n) => Number(n) < 50 || Number(n) > 3840)) {
+    ctx.addIssue({ code: 'custom', path: ['resolution'], message: 'width and height must be 50 to 3840 pixels' });
   }
   // One subtitles element per movie, in the movie's elements or (as real movies do) in a scene's.
   let subtitles = 0;
@@ -275,11 +283,13 @@ export type Destination = z.infer<typeof destinationSchema>;
 
 /** Width and height of a movie from its resolution preset or custom size (API default 640×360). */
 export function movieSize(movie: Pick<Movie, 'resolution' | 'width' | 'height'>): { width: number; height: number } {
+  // yuv420p needs even sizes.
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  const given = movie.resolution === undefined ? null : SIZE.exec(movie.resolution);
+  if (given) return { width: even(Number(given[1])), height: even(Number(given[2])) };
   if (movie.resolution && movie.resolution !== 'custom') {
     const [width, height] = RESOLUTIONS[movie.resolution as keyof typeof RESOLUTIONS];
     return { width, height };
   }
-  // yuv420p needs even sizes.
-  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
   return { width: even(movie.width ?? 640), height: even(movie.height ?? 360) };
 }
