@@ -73,8 +73,23 @@ export async function ensureSchema(db: Db, database: Config['database']): Promis
   }
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
+/**
+ * Applies every pending migration; throws with the failing migration's name. On SQLite, processes
+ * starting together on a new store race (Kysely's migration lock is per connection there): the loser's
+ * transaction rolls back ("table … already exists", busy), so it tries again and finds them applied.
+ */
 export async function migrateToLatest(db: Db, database: Config['database']): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db, database);
+    } catch (err) {
+      if (database.kind !== 'sqlite' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+}
+
+async function migrateOnce(db: Db, database: Config['database']): Promise<string[]> {
   await ensureSchema(db, database);
   const migrator = new Migrator({
     db,
