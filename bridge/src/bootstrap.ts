@@ -8,9 +8,30 @@ import { ConfigError } from './config';
 import { checkKeyFormat } from './keys/format';
 import type { Services } from './services';
 
+/**
+ * Bridges of one installation started together on a new store would each create a default account
+ * (or, with REELAY_BOOTSTRAP_KEY, all but one fail on the key's unique hash): one at a time, under a
+ * Redis lock of the installation's prefix.
+ */
 export async function bootstrapDefaultAccount(services: Services, config: Config, print: (line: string) => void): Promise<void> {
-  const any = await services.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
-  if (any) return;
+  const hasAccount = async () => Boolean(await services.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst());
+  if (await hasAccount()) return;
+  const lock = services.redisKey('bootstrap-lock');
+  const deadline = Date.now() + 30_000;
+  let held = false;
+  // a holder that died leaves a lock that expires after the same 30 s
+  while (!(held = (await services.redis.set(lock, '1', 'PX', 30_000, 'NX')) === 'OK') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    if (await hasAccount()) return;
+    await createDefaultAccount(services, config, print);
+  } finally {
+    if (held) await services.redis.del(lock);
+  }
+}
+
+async function createDefaultAccount(services: Services, config: Config, print: (line: string) => void): Promise<void> {
   if (config.bootstrapKey && !checkKeyFormat(config.bootstrapKey).ok) {
     throw new ConfigError('REELAY_BOOTSTRAP_KEY is not a valid Reelay key (rly_ + 30 base62 + 6-character checksum); generate one with `reelay keys generate`');
   }
