@@ -196,7 +196,8 @@ function addInstallationCommands(program: Command): void {
         const config = loadConfig();
         const redis = await connectRedis(config.redisUrl);
         try {
-          const holder = await redis.getdel(claimKey(config.queuePrefix));
+          // GET + DEL in one step (GETDEL needs Redis 6.2)
+          const holder = (await redis.eval("local v = redis.call('GET', KEYS[1]); redis.call('DEL', KEYS[1]); return v", 1, claimKey(config.queuePrefix))) as string | null;
           out(holder ? `reelay: released Redis prefix "${config.queuePrefix}" (was claimed by ${holder})` : `reelay: Redis prefix "${config.queuePrefix}" was not claimed`);
         } finally {
           redis.disconnect();

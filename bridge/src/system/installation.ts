@@ -25,7 +25,7 @@ import { newId, nowIso } from '../ids';
 import { openDb, type Db } from '../store/db';
 
 /** How often a running process checks (and, after a flush, restores) its claim. */
-export const CLAIM_CHECK_MS = 10_000;
+export const CLAIM_CHECK_MS = 5_000;
 
 export class InstallationConflictError extends Error {
   constructor(
