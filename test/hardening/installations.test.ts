@@ -31,7 +31,7 @@ beforeAll(() => {
 afterAll(async () => {
   // Reverse order: the first install of a shared prefix flushes last.
   for (const i of installs.splice(0).reverse()) await i.stop();
-  redis.disconnect();
+  await redis.quit();
 });
 
 async function install(env: Record<string, string> = {}): Promise<Install> {
@@ -135,14 +135,22 @@ describe('two installations on one Redis prefix', () => {
   });
 });
 
-test('bridges of one installation (one SQLite data dir) started together all start, with one claim', async () => {
+test('three bridges of one installation (one new SQLite data dir) started together all start, with one claim', async () => {
   const one = await install();
-  const port2 = await freePort();
-  await Promise.all([one.spawn('bridge'), one.spawn('bridge', { PORT: String(port2), REELAY_PUBLIC_URL: `http://127.0.0.1:${port2}` })]);
+  const ports = [await freePort(), await freePort()];
+  // a new store: they race to create it (the losers' migrations roll back and are tried again)
+  await Promise.all([one.spawn('bridge'), ...ports.map((p) => one.spawn('bridge', { PORT: String(p), REELAY_PUBLIC_URL: `http://127.0.0.1:${p}` }))]);
   expect(await redis.get(claimKey(one.prefix))).toBe(storeId(one));
   expect(storeId(one)).toMatch(/^inst_\w+$/);
-  const health = await fetch(`http://127.0.0.1:${port2}/healthz`);
-  expect(health.status).toBe(200);
+  for (const p of ports) expect((await fetch(`http://127.0.0.1:${p}/healthz`)).status).toBe(200);
+  // one default account, made once, its key the bootstrap key
+  expect((await one.api('GET', '/v2/account')).status).toBe(200);
+  const db = new BetterSqlite3(path.join(one.dir, 'data', 'reelay.db'), { readonly: true });
+  try {
+    expect(db.prepare('select count(*) as n from accounts').get()).toEqual({ n: 1 });
+  } finally {
+    db.close();
+  }
 });
 
 test('bridges of one installation on PostgreSQL started together all start; another schema is refused', async () => {
@@ -159,6 +167,7 @@ test('bridges of one installation on PostgreSQL started together all start; anot
     const { rows } = await pg.query(`select id from "${schemaA}".installation`);
     expect(rows).toHaveLength(1);
     expect(await redis.get(claimKey(a.prefix))).toBe(rows[0].id);
+    expect((await pg.query(`select count(*)::int as n from "${schemaA}".accounts`)).rows).toEqual([{ n: 1 }]);
 
     const b = await createInstall({ DATABASE_URL: PG_URL, REELAY_DATABASE_SCHEMA: schemaB, REELAY_QUEUE_PREFIX: a.prefix });
     mine.push(b);
@@ -171,6 +180,22 @@ test('bridges of one installation on PostgreSQL started together all start; anot
     for (const s of [schemaA, schemaB]) await pg.query(`drop schema if exists "${s}" cascade`);
     await pg.end();
   }
+});
+
+test('a running `reelay start` claims its prefix again after a flush, and stops with the refusal line once another installation holds it', async () => {
+  const i = await install();
+  const proc = await i.spawn('start');
+  const id = storeId(i);
+  await i.flushRedis(); // the claim and everything else gone
+  await waitUntilAsync(async () => (await redis.get(claimKey(i.prefix))) === id, 10_000); // checked every 5 s
+  await redis.set(claimKey(i.prefix), 'inst_someoneelse');
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(() => r('still running'), 10_000)))]);
+  clearTimeout(timer);
+  expect(code).toBe(1);
+  const text = proc.output.join('');
+  expect(text).toContain(`reelay: stopping: ${conflictMessage(i.prefix, id, 'inst_someoneelse')}\n`);
+  expect(proc.logs('installation claim of the Redis prefix was gone (Redis flushed?): claimed it again')).toHaveLength(1);
 });
 
 describe('the periodic claim check', () => {
@@ -206,5 +231,13 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function waitUntilAsync(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
