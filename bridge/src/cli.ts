@@ -146,6 +146,7 @@ async function startRenderer(): Promise<void> {
     throw err;
   }
   const worker = await startRenderWorker(config, logger);
+  out(`reelay: renderer of installation ${installation.id} (${installation.source === 'store' ? 'from the store' : `from the claim on the prefix: ${installation.why}`})`);
   out(`reelay: renderer consuming queue "${config.queuePrefix}:render" (concurrency ${config.pipeline.renderConcurrency})`);
   let stopping = false;
   const stop = async (code = 0) => {

@@ -116,6 +116,7 @@ describe('two installations on one Redis prefix', () => {
       const env = { REELAY_DATA_DIR: storeless, REELAY_STORAGE_DIR: path.join(first.dir, 'data', 'storage') };
       const renderer = await first.spawn('renderer', env);
       expect(renderer.output.join('')).not.toMatch(/waiting for a bridge/);
+      expect(renderer.output.join('')).toContain(`reelay: renderer of installation ${storeId(first)} (from the claim on the prefix: no store at ${path.join(storeless, 'reelay.db')})`);
       await renderer.kill();
 
       const shown = await run(first, ['installation', 'show']);

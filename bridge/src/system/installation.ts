@@ -173,7 +173,7 @@ export async function rendererInstallation(
   redis: Redis,
   config: Pick<Config, 'database' | 'queuePrefix'>,
   log: (line: string) => void,
-): Promise<{ id: string; source: 'store' | 'claim' }> {
+): Promise<{ id: string; source: 'store' | 'claim'; why?: string }> {
   const found = await lookUpStoreInstallationId(config.database);
   if (found.id !== undefined) {
     await assertPrefixClaim(redis, config.queuePrefix, found.id);
@@ -182,5 +182,5 @@ export async function rendererInstallation(
   const current = await redis.get(claimKey(config.queuePrefix));
   if (!current) log(`reelay: ${found.why}; waiting for a bridge to claim Redis prefix "${config.queuePrefix}"`);
   const id = current ?? (await waitForClaim(redis, config.queuePrefix));
-  return { id, source: 'claim' };
+  return { id, source: 'claim', why: found.why };
 }
