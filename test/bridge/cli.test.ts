@@ -31,7 +31,7 @@ afterAll(async () => {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const keys = await redis.keys(`${prefix}:*`); // what `accounts credits` bumped
   if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await redis.quit();
 });
 
 test('accounts create prints the id and the primary key once; credits --add/--set', async () => {
