@@ -1,11 +1,17 @@
 /**
  * Downloads a movie asset into the content-addressed cache. http/https only; every redirect hop is
  * followed here (not by axios) so its URL is re-checked; size and time are capped.
+ * A `Content-Encoding` body (gzip, deflate, br) is decoded here, not by axios, so both sizes are known:
+ * the size cap counts DECODED bytes and stops the download there, and a body that decodes to more than
+ * `maxCompressionRatio` times its wire size (past the first MiB) is refused as a decompression bomb —
+ * media is already compressed, so real assets are nowhere near that. A failed download leaves nothing
+ * in the cache (cache.ts writes to a temp file removed on failure).
  */
 import axios, { type AxiosResponse } from 'axios';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { RenderError } from '../errors';
 import { currentJobContext } from '../jobs/job-context';
 import { AssetCache } from './cache';
@@ -18,9 +24,13 @@ export interface FetchLimits {
   timeoutMs: number;
   /** @default 5 */
   maxRedirects: number;
+  /** Decoded bytes per byte on the wire a Content-Encoding body may reach (checked past 1 MiB). @default 100 */
+  maxCompressionRatio: number;
 }
 
-export const DEFAULT_LIMITS: FetchLimits = { maxBytes: 500 * 1024 * 1024, timeoutMs: 120_000, maxRedirects: 5 };
+export const DEFAULT_LIMITS: FetchLimits = { maxBytes: 500 * 1024 * 1024, timeoutMs: 120_000, maxRedirects: 5, maxCompressionRatio: 100 };
+/** Decoded bytes a body may reach before the compression ratio is checked. */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
 
 export interface FetchOptions {
   cache: AssetCache;
@@ -98,7 +108,9 @@ export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<Fe
         signal,
         timeout: limits.timeoutMs,
         validateStatus: () => true,
-        headers: { 'user-agent': 'Reelay-Renderer/0.1', accept: '*/*' },
+        // Decoded below (decodeBody), where the decoded size is counted against the wire size.
+        decompress: false,
+        headers: { 'user-agent': 'Reelay-Renderer/0.1', accept: '*/*', 'accept-encoding': 'gzip, deflate, br' },
       });
       const location = res.headers.location as string | undefined;
       if (res.status >= 300 && res.status < 400 && location) {
@@ -120,11 +132,63 @@ export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<Fe
       throw new RenderError('asset_failed', `${where}: '${rawUrl}' is larger than ${limits.maxBytes} bytes`, { path: where });
     }
     const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
-    return await opts.cache.store(rawUrl, res.data, { maxBytes: limits.maxBytes, contentType, where });
+    const body = decodeBody(res.data, res.headers['content-encoding'], limits, rawUrl, where);
+    return await opts.cache.store(rawUrl, body, { maxBytes: limits.maxBytes, contentType, where });
   } catch (err) {
     res?.data.destroy();
     throw classify(err, rawUrl, where, opts.signal);
   }
+}
+
+/**
+ * The body as the asset's bytes: identity as is; gzip / deflate / br decoded, with the wire bytes
+ * counted so a decoded size over `maxCompressionRatio` × wire (past the first MiB) fails the stream.
+ * The size cap itself is the cache's meter on the decoded stream (cache.ts), which ends the download.
+ */
+function decodeBody(raw: Readable, header: unknown, limits: FetchLimits, url: string, where: string): Readable {
+  const encoding = String(header ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return raw;
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? zlib.createGunzip()
+      : encoding === 'deflate'
+        ? zlib.createInflate()
+        : encoding === 'br'
+          ? zlib.createBrotliDecompress()
+          : undefined;
+  if (!decoder) {
+    raw.destroy();
+    throw new RenderError('asset_failed', `${where}: '${url}' is sent with an unsupported Content-Encoding '${encoding}'`, { path: where });
+  }
+  let wire = 0;
+  let decoded = 0;
+  raw.on('data', (chunk: Buffer) => (wire += chunk.length));
+  const ratio = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      decoded += chunk.length;
+      if (decoded > RATIO_FLOOR_BYTES && decoded > wire * limits.maxCompressionRatio) {
+        return cb(new RenderError('asset_failed', `${where}: '${url}' decompresses to more than ${limits.maxCompressionRatio} times its size (a decompression bomb?); refused`, { path: where }));
+      }
+      cb(null, chunk);
+    },
+  });
+  const out = raw.pipe(decoder).pipe(ratio);
+  const fail = (err: Error) => {
+    raw.destroy();
+    decoder.destroy();
+    out.destroy(err instanceof RenderError ? err : new RenderError('asset_failed', `${where}: '${url}' is not valid ${encoding} data (${err.message})`, { path: where }));
+  };
+  raw.on('error', (err) => out.destroy(err));
+  decoder.on('error', fail);
+  // The cache's pipeline picks the error up from the stream's errored state, even when it happened
+  // before the pipeline was attached (store() creates its directory first): no unhandled 'error'.
+  out.on('error', () => {});
+  // Whatever ends the decoded stream early (the size cap, a failure) ends the download too.
+  out.on('close', () => {
+    raw.destroy();
+    decoder.destroy();
+  });
+  return out;
 }
 
 function classify(err: unknown, url: string, where: string, signal?: AbortSignal): RenderError {
