@@ -41,10 +41,6 @@ const KNOWN_REFUSALS: Record<string, KnownRefusal> = {
     reason: 'component elements are not supported yet (HTML-engine issue)',
     issues: [{ path: 'scenes[0].elements[0].type', message: 'component elements are not supported yet' }],
   },
-  '048-dynamic-variables-video-end.json': {
-    reason: 'element variables like {{my_video_end}} (ELEMENTID_start/_end/_duration) are not supported yet',
-    issues: [{ path: 'scenes[0].elements[1].start', message: "variable 'my_video_end' is not defined" }],
-  },
 };
 
 const files = readdirSync(FIXTURES)

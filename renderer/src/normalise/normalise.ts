@@ -14,7 +14,9 @@ import type { OpenedConnections } from '../jobs/connections';
 import type { ProbeResult } from '../run/ffmpeg';
 import { parseColour } from '../schema/colour';
 import { checkRenderBudget, MOVIE_LIMITS } from '../schema/limits';
-import { movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
+import { elementSchema, movieSize, type Element, type Movie, type SubtitlesElement } from '../schema/movie';
+import { type DeferredField, timeVariables } from '../variables/element-times';
+import { ExpressionError } from '../variables/expression';
 import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
 import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptions, type Cue } from '../subtitles/captions';
@@ -40,6 +42,8 @@ export interface NormaliseOptions {
   signal: AbortSignal;
   output: string;
   origin?: Origin;
+  /** Fields validateMovie left for once the assets' lengths are known (variables/element-times.ts). */
+  deferred?: DeferredField[];
 }
 
 interface Located {
@@ -218,6 +222,8 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     if (duration === -1) duration = ownSeconds(el) ?? -2;
     return { start: el.start ?? 0, duration, extraTime: el['extra-time'] ?? 0 };
   };
+  // Element variables only the assets could tell ({{intro_end}} of a video of its own length): now they can.
+  if (opts.deferred?.length) applyElementTimes(movie, opts.deferred, timed);
   // A movie of movie-level elements only (JSON2Video allows no scenes) is one empty scene as long as they are.
   if (movie.scenes.length === 0) movie = { ...movie, scenes: [{ elements: [], duration: fitDuration(movie.elements.map(timed), undefined) }] };
   const sceneDurations = movie.scenes.map((scene) => fitDuration(scene.elements.map(timed), scene.duration));
@@ -330,6 +336,48 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
     draft: movie.draft ? { fontFile: DEFAULT_BOLD_FONT } : undefined,
     inputs, scenes, overlays: ordered(overlays), audio, subtitles, output: opts.output,
   };
+}
+
+/**
+ * Works out the deferred fields container by container, in order: each element sees the element
+ * variables of those before it, with their real lengths. The element is checked again by the schema.
+ */
+function applyElementTimes(movie: Movie, deferred: DeferredField[], timed: (el: Element) => { start: number; duration: number; extraTime: number }): void {
+  const containers: { scene: number | undefined; elements: Element[] }[] = [
+    ...movie.scenes.map((scene, s) => ({ scene: s as number | undefined, elements: scene.elements })),
+    { scene: undefined, elements: movie.elements },
+  ];
+  for (const { scene, elements } of containers) {
+    const known: Record<string, number> = {};
+    elements.forEach((el, e) => {
+      const fields = deferred.filter((d) => d.scene === scene && d.element === e);
+      if (fields.length > 0) {
+        const copy = structuredClone(el) as Record<string, unknown>;
+        for (const d of fields) {
+          let value: unknown;
+          try {
+            value = d.evaluate(known);
+          } catch (err) {
+            const why = err instanceof ExpressionError ? err.message : String(err);
+            throw new RenderError('invalid_movie', `${d.path}: ${why} (an element that lasts as long as its container gives no times)`, { path: d.path });
+          }
+          let target = copy;
+          for (const key of d.field.slice(0, -1)) target = target[key] as Record<string, unknown>;
+          target[d.field[d.field.length - 1]] = value;
+        }
+        const checked = elementSchema.safeParse(copy);
+        if (!checked.success) {
+          const issue = checked.error.issues[0];
+          throw new RenderError('invalid_movie', `${fields[0].path}: once the assets' lengths are known, ${issue.path.join('.') || 'the element'}: ${issue.message}`, { path: fields[0].path });
+        }
+        Object.assign(el, checked.data);
+      }
+      if (typeof el.id === 'string' && el.id !== '') {
+        const t = timed(el);
+        if (t.duration > 0) Object.assign(known, timeVariables(el.id, { start: t.start, duration: t.duration, extratime: t.extraTime }));
+      }
+    });
+  }
 }
 
 async function writeSubtitles(

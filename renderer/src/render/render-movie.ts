@@ -16,6 +16,7 @@ import { extractFrame, probe, runFfmpeg } from '../run/ffmpeg';
 import { makeWorkDir } from '../run/workdirs';
 import type { Movie } from '../schema/movie';
 import { validateMovie } from '../schema/validate';
+import { mergeDestination } from '../destinations/merge';
 
 export interface RenderOptions {
   project: string;
@@ -79,7 +80,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   try {
     const plan = await normalise(movie, {
       workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
-      connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin,
+      connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin, deferred: checked.deferred,
     });
     const command = compile(plan, await stillSources(plan, path.join(opts.dataDir, 'cache')));
     const encodeStart = Date.now();
@@ -129,7 +130,7 @@ async function deliver(movie: Movie, opts: RenderOptions, result: RenderResult, 
       const p = `exports[${e}].destinations[${d}]`;
       const saved = opts.connections?.[p] ?? {};
       // Inline fields override the saved connection's, except its type.
-      const merged: Record<string, unknown> = { ...saved, ...dest, ...(saved.type ? { type: saved.type } : {}) };
+      const merged = mergeDestination(saved, dest);
       const type = String(merged.type ?? '');
       const outcome: ExportOutcome = { type, ...(dest.id ? { id: dest.id } : {}), status: 'done' };
       const run = getDestination(type);

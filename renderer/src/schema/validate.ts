@@ -4,6 +4,7 @@
  * original movie (`scenes[1].elements[0].src`).
  */
 import { formatPath, type MovieIssue } from '../errors';
+import type { DeferredField } from '../variables/element-times';
 import { resolveVariables, type Origin } from '../variables/resolve';
 import { checkMovieCounts, checkMovieShape, checkRenderBudget } from './limits';
 import { movieSchema, movieSize, type Movie } from './movie';
@@ -21,6 +22,8 @@ export type ValidationResult =
       origin: Origin;
       /** What the movie says that Reelay accepts without acting on it (schema/warnings.ts). */
       warnings: MovieWarning[];
+      /** Fields that used element variables only the assets can tell (worked out again by normalise). */
+      deferred: DeferredField[];
     }
   | { ok: false; issues: MovieIssue[] };
 
@@ -65,7 +68,7 @@ export function validateMovie(json: unknown): ValidationResult {
   if (issues.length > 0 || !parsed.success) return { ok: false, issues: capped(issues) };
   const overBudget = checkRenderBudget({ ...movieSize(parsed.data), fps: parsed.data.fps, seconds: statedSeconds(parsed.data) });
   if (overBudget.length > 0) return { ok: false, issues: overBudget };
-  return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin, warnings: movieWarnings(json) };
+  return { ok: true, movie: parsed.data, issues: [], origin: resolved.origin, warnings: movieWarnings(json), deferred: resolved.deferred };
 }
 
 /** The length the JSON itself fixes (assets of unknown length count 0 here; checked again once probed). */

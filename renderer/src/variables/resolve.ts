@@ -7,6 +7,7 @@
  */
 import { formatPath, type MovieIssue } from '../errors';
 import { limitIssue, MOVIE_LIMITS } from '../schema/limits';
+import { decidedBeforeAssets, type DeferredField, STAND_IN, statedTime, timeVariables } from './element-times';
 import { evaluateExpression, ExpressionError, ExpressionLimitError, type Lookup } from './expression';
 
 type Json = unknown;
@@ -49,6 +50,22 @@ function pieces(s: string): Piece[] {
   return out;
 }
 
+/** A string's value once its expressions are evaluated: typed when it is exactly one expression. */
+function interpolate(parts: Piece[], lookup: Lookup): unknown {
+  const exprs = parts.filter((p): p is { expr: string } => 'expr' in p);
+  if (exprs.length === 1 && parts.every((p) => 'expr' in p || p.text.trim() === '')) return evaluateExpression(exprs[0].expr, lookup);
+  let out = '';
+  for (const p of parts) {
+    if ('text' in p) out += p.text;
+    else {
+      const r = evaluateExpression(p.expr, lookup);
+      out += r === null || r === undefined ? '' : typeof r === 'object' ? JSON.stringify(r) : String(r);
+    }
+    if (out.length > MOVIE_LIMITS.maxStringLength) throw new ExpressionLimitError(`the text grows past ${MOVIE_LIMITS.maxStringLength} characters`);
+  }
+  return out;
+}
+
 function lookupIn(scopes: Scope): Lookup {
   return (name) => {
     for (const scope of scopes) {
@@ -64,9 +81,35 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 class Resolver {
   issues: MovieIssue[] = [];
+  /** Fields the renderer works out again once the assets' lengths are known (element-times.ts). */
+  deferred: DeferredField[] = [];
   private values = MAX_RESOLVED_VALUES;
   private chars = MAX_RESOLVED_CHARS;
   private sceneCopies = 0;
+  /** Element variables of the container being resolved that are stand-ins until the assets are probed. */
+  private pending = new Set<string>();
+  /** The element whose fields are being resolved, and its container's element variables. */
+  private current: { scene: number | undefined; element: number; type: unknown; path: (string | number)[]; times: Record<string, number> } | undefined;
+  private inCondition = false;
+
+  private defer(parts: Piece[], scopes: Scope, path: (string | number)[]): void {
+    const at = this.current;
+    if (this.inCondition || !at) {
+      this.issues.push({ path: formatPath(path), message: 'uses the time of an element whose length only its asset tells: that is known too late to decide a condition' });
+      return;
+    }
+    if (decidedBeforeAssets(at.type, path.slice(at.path.length))) {
+      this.issues.push({ path: formatPath(path), message: "uses the time of an element whose length only its asset tells: it decides what is downloaded or spoken, so it can not wait for that" });
+      return;
+    }
+    this.deferred.push({
+      scene: at.scene,
+      element: at.element,
+      field: path.slice(at.path.length),
+      path: formatPath(path),
+      evaluate: (known) => interpolate(parts, lookupIn(scopes.map((scope) => (scope === at.times ? known : scope)))),
+    });
+  }
 
   value(v: Json, scopes: Scope, path: (string | number)[]): Json {
     if (--this.values < 0) throw new OverBudget([], `the movie grows past ${MAX_RESOLVED_VALUES} values once its variables and iterate are applied`);
@@ -90,21 +133,19 @@ class Resolver {
       this.issues.push(limitIssue(path, `an expression of ${long.expr.length} characters; at most ${MOVIE_LIMITS.maxExpressionLength} between {{ and }}`));
       return s;
     }
-    const lookup = lookupIn(scopes);
+    // Notes whether an element variable known only once the assets are (a stand-in now) was used.
+    const base = lookupIn(scopes);
+    let usedPending = false;
+    const lookup: Lookup = (name) => {
+      const found = base(name);
+      if (found.found && this.pending.has(name)) usedPending = true;
+      return found;
+    };
     try {
-      // A string that is exactly one expression takes its value with its type.
-      if (exprs.length === 1 && parts.every((p) => 'expr' in p || p.text.trim() === '')) return evaluateExpression(exprs[0].expr, lookup);
-      let out = '';
-      for (const p of parts) {
-        if ('text' in p) out += p.text;
-        else {
-          const r = evaluateExpression(p.expr, lookup);
-          out += r === null || r === undefined ? '' : typeof r === 'object' ? JSON.stringify(r) : String(r);
-        }
-        if (out.length > MOVIE_LIMITS.maxStringLength) throw new ExpressionLimitError(`the text grows past ${MOVIE_LIMITS.maxStringLength} characters`);
-      }
-      if ((this.chars -= out.length) < 0) throw new OverBudget(path, `the movie's texts grow past ${MAX_RESOLVED_CHARS} characters once its variables are applied`);
-      return out;
+      const result = interpolate(parts, lookup);
+      if (typeof result === 'string' && (this.chars -= result.length) < 0) throw new OverBudget(path, `the movie's texts grow past ${MAX_RESOLVED_CHARS} characters once its variables are applied`);
+      if (usedPending) this.defer(parts, scopes, path);
+      return result;
     } catch (err) {
       if (err instanceof OverBudget) throw err;
       if (err instanceof ExpressionLimitError) this.issues.push(limitIssue(path, err.message));
@@ -128,7 +169,12 @@ class Resolver {
     let c: unknown = v.condition;
     if (typeof c === 'string') {
       // A bare expression (`"count > 2"`) is accepted as well as a braced one.
-      c = c.includes('{{') ? this.string(c, scopes, [...path, 'condition']) : this.string(`{{${c}}}`, scopes, [...path, 'condition']);
+      this.inCondition = true;
+      try {
+        c = c.includes('{{') ? this.string(c, scopes, [...path, 'condition']) : this.string(`{{${c}}}`, scopes, [...path, 'condition']);
+      } finally {
+        this.inCondition = false;
+      }
     }
     return truthy(c);
   }
@@ -184,16 +230,31 @@ class Resolver {
     return out;
   }
 
-  elements(list: Json, scopes: Scope, path: (string | number)[], origin: number[]): Json {
+  /** A container's elements, in order: each sees the element variables of those before it (element-times.ts). */
+  elements(list: Json, scopes: Scope, path: (string | number)[], origin: number[], scene: number | undefined): Json {
     if (!Array.isArray(list)) return list;
     const out: Json[] = [];
+    const times: Record<string, number> = {};
+    const outer = this.pending;
+    this.pending = new Set();
     list.forEach((el, i) => {
-      const kept = this.element(el, scopes, [...path, i]);
-      if (kept !== undefined) {
-        out.push(kept);
-        origin.push(i);
+      const at = (this.current = { scene, element: out.length, type: isObject(el) ? el.type : undefined, path: [...path, i], times });
+      const kept = this.element(el, [...scopes, times], at.path);
+      if (kept === undefined) return;
+      out.push(kept);
+      origin.push(i);
+      if (!isObject(kept) || typeof kept.id !== 'string' || kept.id === '') return;
+      const ownTimeDeferred = this.deferred.some((d) => d.scene === scene && d.element === at.element && ['start', 'duration', 'extra-time'].includes(String(d.field[0])));
+      const stated = ownTimeDeferred ? undefined : statedTime(kept);
+      const variables = timeVariables(kept.id, stated ?? STAND_IN);
+      Object.assign(times, variables);
+      for (const name of Object.keys(variables)) {
+        if (stated) this.pending.delete(name);
+        else this.pending.add(name);
       }
     });
+    this.current = undefined;
+    this.pending = outer;
     return out;
   }
 }
@@ -217,18 +278,18 @@ export interface Origin {
   elements: number[];
 }
 
-export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue[]; origin: Origin } {
+export function resolveVariables(movie: Json): { movie: Json; issues: MovieIssue[]; origin: Origin; deferred: DeferredField[] } {
   const r = new Resolver();
   const origin: Origin = { scenes: [], sceneElements: [], elements: [] };
-  if (!isObject(movie)) return { movie, issues: [], origin };
+  if (!isObject(movie)) return { movie, issues: [], origin, deferred: [] };
   const out: Record<string, unknown> = {};
   try {
     resolveInto(r, movie, out, origin);
   } catch (err) {
     if (!(err instanceof OverBudget)) throw err;
-    return { movie: out, issues: [limitIssue(err.path, err.message)], origin };
+    return { movie: out, issues: [limitIssue(err.path, err.message)], origin, deferred: [] };
   }
-  return { movie: out, issues: r.issues, origin };
+  return { movie: out, issues: r.issues, origin, deferred: r.deferred };
 }
 
 function resolveInto(r: Resolver, movie: Record<string, unknown>, out: Record<string, unknown>, origin: Origin): void {
@@ -252,7 +313,7 @@ function resolveInto(r: Resolver, movie: Record<string, unknown>, out: Record<st
           const sc: Record<string, unknown> = {};
           for (const [sk, sv] of Object.entries(scene)) {
             if (sk === 'variables' || sk === 'condition' || sk === 'iterate' || sk === 'iterate-as') continue;
-            sc[sk] = sk === 'elements' ? r.elements(sv, scopes, ['scenes', s, 'elements'], elementOrigin) : r.value(sv, scopes, ['scenes', s, sk]);
+            sc[sk] = sk === 'elements' ? r.elements(sv, scopes, ['scenes', s, 'elements'], elementOrigin, scenes.length) : r.value(sv, scopes, ['scenes', s, sk]);
           }
           scenes.push(sc);
           origin.scenes.push(s);
@@ -261,7 +322,7 @@ function resolveInto(r: Resolver, movie: Record<string, unknown>, out: Record<st
       });
       out.scenes = scenes;
     } else if (k === 'elements') {
-      out.elements = r.elements(v, movieScope, ['elements'], origin.elements);
+      out.elements = r.elements(v, movieScope, ['elements'], origin.elements, undefined);
     } else {
       out[k] = r.value(v, movieScope, [k]);
     }
