@@ -1,11 +1,13 @@
 /**
  * Builds the express app from the services (no listen: tests and the server share this).
- * Order: request id → key-in-query refusal → JSON body → routes → 404 → error handler.
+ * Order: request id (+ nosniff) → key-in-query refusal → JSON body → JSON shape check (depth,
+ * forbidden keys: http/json-body.ts) → routes → 404 → error handler.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { keyInQuery } from './auth/authenticate';
 import { ApiError, errorHandler, notFoundHandler } from './errors';
+import { safeJsonBody } from './http/json-body';
 import { mountRoutes } from './http/mount';
 import type { Route } from './http/route';
 import { allRoutes } from './routes';
@@ -30,6 +32,8 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
     res.locals.requestId = requestId;
     res.locals.logger = services.logger;
     res.setHeader('X-Request-Id', requestId);
+    // Every answer is JSON or a file with a declared type: browsers must never guess another one.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // Path only: query strings may hold things that must not be logged.
@@ -55,6 +59,7 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
     next();
   });
   app.use(express.json({ limit: services.config.bodyLimit }));
+  app.use(safeJsonBody);
   mountRoutes(app, routes, services);
   app.use(notFoundHandler);
   app.use(errorHandler);

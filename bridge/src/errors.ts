@@ -46,6 +46,11 @@ export const ERROR_CODES = [
   'unsupported_upload',
   'invalid_file_link',
   'range_not_satisfiable',
+  // request bodies (http/json-body.ts, body-parser): refused before any route sees them
+  'forbidden_key',
+  'invalid_body',
+  'invalid_body_encoding',
+  'too_deeply_nested',
   // server
   'internal_error',
   'service_unavailable',
@@ -145,7 +150,23 @@ export function toApiError(err: unknown): ApiError {
   if (e?.type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'The request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  // Any other body-parser error (a broken gzip/deflate/br body, an aborted upload, a wrong length)
+  // carries its own 4xx status: it is the client's, never a 500.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && isBodyParserError(err)) {
+    const zlib = /^(Z_|ERR_BROTLI|ERR__?ZLIB)/.test(String((err as { code?: unknown }).code ?? ''));
+    if (zlib) return new ApiError(400, 'invalid_body_encoding', 'The request body does not match its Content-Encoding (broken gzip, deflate or br data)');
+    if (status === 413) return new ApiError(413, 'payload_too_large', 'The request body is too large');
+    if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding');
+    return new ApiError(400, 'invalid_body', 'The request body could not be read');
+  }
   return new ApiError(500, 'internal_error', 'Internal server error');
+}
+
+/** body-parser / raw-body errors are http-errors with `expose`, or carry a body-parser `type`. */
+function isBodyParserError(err: unknown): boolean {
+  const e = err as { expose?: unknown; type?: unknown };
+  return e?.expose === true || typeof e?.type === 'string';
 }
 
 export function errorBody(err: ApiError, requestId?: string) {

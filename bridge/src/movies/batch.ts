@@ -5,6 +5,7 @@
  * row has its own file and the price is what was quoted).
  */
 import { ApiError, notFound, validationError, type ValidationProblem } from '../errors';
+import { assertSafeJson } from '../http/json-body';
 import { newId, nowIso } from '../ids';
 import type { Principal } from '../keys/principal';
 import type { Services } from '../services';
@@ -15,7 +16,7 @@ import { bodyFingerprint } from './fingerprint';
 import { claimIdempotencyKey, releaseIdempotencyKey } from './idempotency';
 import { bindTemplate, loadTemplate, prepareMovie, type PreparedMovie } from './prepare';
 import { newProjectId } from './project-id';
-import { enqueueOrLeave, newRow } from './submit';
+import { newRow } from './submit';
 
 export const MAX_BATCH_ROWS = 1000;
 
@@ -37,6 +38,8 @@ export async function createBatch(
     const parsed = parseCsv(body);
     if ('error' in parsed) throw validationError([{ path: '', message: parsed.error, in: 'body' }], parsed.error);
     if (parsed.rows.length === 0) throw validationError([{ path: '', message: 'the CSV has a header but no rows', in: 'body' }]);
+    // CSV headers become variable names: the same key rule as a JSON body (__proto__ & co. refused).
+    parsed.rows.forEach((row, i) => assertSafeJson(row, 'body', ['rows', i]));
     templateId = templateFromQuery;
     rows = parsed.rows;
   } else {
@@ -104,7 +107,17 @@ export async function createBatch(
     if (idempotencyKey) await releaseIdempotencyKey(services.db, accountId, idempotencyKey, batchId);
     throw err;
   }
-  for (const row of renderRows) await enqueueOrLeave(services, row);
+  // Paid and stored: from here nothing is lost. Rows are queued in order; at the first failure (Redis
+  // down) the rest stay pending for the re-enqueue sweep (renders/reconcile.ts) instead of each waiting
+  // out its own failure, so the answer comes at once and every row is still rendered once Redis is back.
+  for (const row of renderRows) {
+    try {
+      await services.pipeline.enqueue(row);
+    } catch (err) {
+      services.logger.warn({ err, batch: batchId, project: row.project }, 'batch enqueue failed; the re-enqueue sweep will queue the remaining rows');
+      break;
+    }
+  }
   return { batch: batchId, count: renderRows.length, credits: total, projects: renderRows.map((r) => r.project), timestamp: now };
 }
 

@@ -5,8 +5,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { RenderError } from '../errors';
+import { formatPath, RenderError } from '../errors';
 import { renderMovie, type RenderResult } from '../render/render-movie';
+import { jsonValueProblem } from '../safe-json';
 
 export interface RenderLocalOptions {
   /** Output file. @default `<movie file name>.<format>` next to the movie file */
@@ -27,6 +28,9 @@ export async function renderLocal(file: string, opts: RenderLocalOptions = {}): 
   } catch (err) {
     throw new RenderError('invalid_movie', `cannot read ${file}: ${(err as Error).message}`);
   }
+  // The same shape check as every request body of the bridge (depth, __proto__/constructor/prototype keys).
+  const problem = jsonValueProblem(movie);
+  if (problem) throw new RenderError('invalid_movie', `${file}: ${formatPath(problem.at) || '(movie)'}: ${problem.message}`, { path: formatPath(problem.at) });
   const format = (movie as { format?: unknown })?.format;
   const ext = typeof format === 'string' ? format : 'mp4';
   const out = path.resolve(opts.out ?? movieFile.replace(/\.json$/i, '') + `.${ext}`);
