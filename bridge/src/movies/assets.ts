@@ -16,6 +16,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { isAddressAllowed } from '@reelay/renderer/src/assets/address-policy';
+import { looksLikeInlineCaptions } from '@reelay/renderer/src/subtitles/captions';
 import { ApiError, type ValidationProblem } from '../errors';
 import type { Services } from '../services';
 import { signFileUrl, verifyFileToken } from '../storage/signed-urls';
@@ -39,7 +40,10 @@ function findUrls(movie: unknown): Found[] {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'client-data' || k === 'exports' || k === 'variables') continue;
         const p = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`;
-        if (URL_FIELDS.has(k) && typeof x === 'string') out.push({ path: p, value: x });
+        // Inline SRT/WebVTT/ASS text in `captions` is not a URL (whatever the URL parser makes of it).
+        if (URL_FIELDS.has(k) && typeof x === 'string') {
+          if (!(k === 'captions' && looksLikeInlineCaptions(x))) out.push({ path: p, value: x });
+        }
         else walk(x, p);
       }
     }
@@ -48,7 +52,11 @@ function findUrls(movie: unknown): Found[] {
   return out;
 }
 
-async function hostAllowed(hostname: string, allowPrivate: boolean): Promise<boolean> {
+/**
+ * Whether the renderer may connect to `hostname` (an IP literal, `localhost`, or a name resolved now):
+ * one policy for assets and export destinations (renderer/src/assets/address-policy.ts).
+ */
+export async function hostAllowed(hostname: string, allowPrivate: boolean): Promise<boolean> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (net.isIP(host)) return isAddressAllowed(host, allowPrivate);
   if (host === 'localhost' || host.endsWith('.localhost')) return allowPrivate;

@@ -31,8 +31,14 @@ export function isAss(text: string): boolean {
   return /^\s*\[Script Info\]/i.test(text);
 }
 
+/**
+ * Whether a `captions` string is the captions themselves (SRT, WebVTT or ASS text) rather than where to
+ * fetch them (an http(s) or reelay:// URL, or with `--local` a file path). Caption text always has a
+ * timing arrow, a `WEBVTT` header or an `[Script Info]` section, and never is a single token: the URL
+ * parser drops newlines, so `WEBVTT\n\n00:…` once read as a URL with the scheme `webvtt00`.
+ */
 export function looksLikeInlineCaptions(s: string): boolean {
-  return s.includes('-->') || isAss(s);
+  return s.includes('-->') || isAss(s) || /^\uFEFF?\s*WEBVTT(?:[ \t\r\n]|$)/.test(s) || /[\r\n]/.test(s.trim());
 }
 
 /**
