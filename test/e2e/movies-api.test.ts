@@ -211,11 +211,12 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
     test('an error event refunds; DELETE of a pending render cancels and refunds', async () => {
       const before = await credits();
       const a = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('fail', { cache: false }) });
-      await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'Scene #1, element #1: broken' });
+      await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'Scene #1, element #1: broken', code: 'asset_failed' });
       await applyRenderEvent(bridge.services, { project: a.body.project, type: 'error', at: new Date().toISOString(), message: 'again' });
       expect(await credits()).toBe(before);
       const st = await bridge.request('GET', `/v2/movies?project=${a.body.project}`, { key: bridge.primaryKey });
-      expect(st.body.movie).toMatchObject({ status: 'error', message: 'Scene #1, element #1: broken', credits: 0 });
+      // The renderer's stable code next to the message (JSON2Video clients read message; code is Reelay's).
+      expect(st.body.movie).toMatchObject({ status: 'error', message: 'Scene #1, element #1: broken', code: 'asset_failed', credits: 0 });
 
       const b = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('cancel', { cache: false }) });
       expect(await credits()).toBe(before - 1);
@@ -223,6 +224,11 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(del.body).toMatchObject({ success: true, result: 'cancelled', refunded: 1 });
       expect(await credits()).toBe(before);
       expect(await bridge.services.pipeline.queue.getJob(b.body.project)).toBeNull();
+      expect((await bridge.request('GET', `/v2/movies?project=${b.body.project}`, { key: bridge.primaryKey })).body.movie).toMatchObject({ status: 'error', code: 'cancelled' });
+      // An error without a code from the renderer (an older one) is 'internal'.
+      const c = await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: tiny('uncoded', { cache: false }) });
+      await applyRenderEvent(bridge.services, { project: c.body.project, type: 'error', at: new Date().toISOString(), message: 'boom' });
+      expect((await bridge.request('GET', `/v2/movies?project=${c.body.project}`, { key: bridge.primaryKey })).body.movie).toMatchObject({ code: 'internal' });
     });
   });
 

@@ -86,7 +86,7 @@ test('a movie that kills its renderer every time fails with render_crashed after
     }
     await sleep(100);
   }
-  expect(status).toMatchObject({ status: 'error', message: expect.stringContaining('render_crashed') });
+  expect(status).toMatchObject({ status: 'error', code: 'render_crashed', message: expect.stringContaining('render_crashed') });
   expect(status!.message).toContain(`stopped the renderer ${POISON_STARTS - 1} times`);
   expect(kills).toBe(POISON_STARTS - 1);
   expect(await balance()).toBe(1000);

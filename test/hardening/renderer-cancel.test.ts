@@ -91,7 +91,7 @@ test('DELETE during a render kills its ffmpeg at once; no second attempt; error 
   expect(renderer.logs('render started').filter((l) => l.project === project)).toHaveLength(1);
   expect(ffmpegOf(renderer.child.pid!, project)).toBeUndefined();
   const st = (await install.api('GET', `/v2/movies?project=${project}`, { key: accountKey })).body.movie;
-  expect(st).toMatchObject({ status: 'error', message: 'Cancelled by request' });
+  expect(st).toMatchObject({ status: 'error', message: 'Cancelled by request', code: 'cancelled' });
   expect(await balance()).toBe(1000);
 });
 

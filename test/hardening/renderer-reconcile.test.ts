@@ -48,7 +48,7 @@ test('a job Bull failed as stalled too often (it kept killing its renderer) ends
   expect((await bridge.services.pipeline.queue.getJob(project))?.failedReason).toBe(STALLED_LIMIT_MESSAGE);
 
   expect(await sweepLater()).not.toContain(project);
-  expect(await status(project)).toMatchObject({ status: 'error', message: renderCrashedMessage(3) });
+  expect(await status(project)).toMatchObject({ status: 'error', code: 'render_crashed', message: renderCrashedMessage(3) });
   expect(await balance()).toBe(100);
   const after = await bridge.services.pipeline.queue.getJob(project);
   expect(await after?.getState()).toBe('failed');

@@ -152,7 +152,7 @@ export const movieRoutes = [
       const row = await ownRender(services, principal, params.project);
       const { pipeline } = services;
       if (row.status === 'pending' || row.status === 'running') {
-        if (await markError(services.db, row.project, 'Cancelled by request', nowIso())) {
+        if (await markError(services.db, row.project, 'Cancelled by request', nowIso(), 'cancelled')) {
           await refundAll(services, row);
           await pipeline.cancel(row.project);
           await notifyRenderEnded(services, row.project);

@@ -5,6 +5,7 @@ export const movieStatusSchema = z.object({
   success: z.literal(true),
   status: z.enum(['pending', 'running', 'done', 'error']),
   message: z.string(),
+  code: z.string().nullable().describe('a failed render\'s stable code (asset_failed, timeout, cancelled, stalled, memory_limit, render_crashed…); null otherwise'),
   project: z.string(),
   movie_id: z.string().nullable(),
   url: z.string().nullable(),

@@ -56,6 +56,7 @@ function newRow(owner: Owner, project: string, p: PreparedMovie, batchId: string
     ended_at: null,
     updated_at: now,
     files_deleted_at: null,
+    error_code: null,
     exports: null,
   };
 }

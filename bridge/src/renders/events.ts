@@ -30,13 +30,13 @@ export async function applyRenderEvent(services: Services, event: RenderEvent): 
         await markRunning(services.db, row.project, at);
         return;
       }
-      return finishError(services, row, event.message || 'The render failed', at);
+      return finishError(services, row, event.message || 'The render failed', event.code ?? 'internal', at);
   }
 }
 
 async function finishDone(services: Services, row: RenderRow, event: RenderEvent, at: string): Promise<void> {
   const r = event.result;
-  if (!r) return finishError(services, row, 'The renderer reported success without a result', at);
+  if (!r) return finishError(services, row, 'The renderer reported success without a result', 'internal', at);
   const { pipeline } = services;
   if (row.status === 'error' || row.status === 'done') {
     // Cancelled (or already done) while the renderer finished: keep nothing it wrote for a cancelled one.
@@ -86,8 +86,8 @@ function exportsOf(list: unknown): RenderExport[] {
     }));
 }
 
-async function finishError(services: Services, row: RenderRow, message: string, at: string): Promise<void> {
-  if (!(await markError(services.db, row.project, message, at))) return;
+async function finishError(services: Services, row: RenderRow, message: string, code: string, at: string): Promise<void> {
+  if (!(await markError(services.db, row.project, message, at, code))) return;
   await refundAll(services, row);
   await notifyRenderEnded(services, row.project);
 }

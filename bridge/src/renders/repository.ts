@@ -135,10 +135,10 @@ export async function markDone(db: Db, project: string, f: DoneFields): Promise<
 }
 
 /** pending|running → error. Returns true once per render (the caller then refunds and publishes). */
-export async function markError(db: Db, project: string, message: string, endedAt: string): Promise<boolean> {
+export async function markError(db: Db, project: string, message: string, endedAt: string, code: string): Promise<boolean> {
   const res = await db
     .updateTable('renders')
-    .set({ status: 'error', message, ended_at: endedAt, updated_at: nowIso() })
+    .set({ status: 'error', message, error_code: code, ended_at: endedAt, updated_at: nowIso() })
     .where('project', '=', project)
     .where('status', 'in', ['pending', 'running'])
     .executeTakeFirst();

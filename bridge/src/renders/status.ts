@@ -11,6 +11,8 @@ export interface MovieStatus {
   success: true;
   status: RenderRow['status'];
   message: string;
+  /** A failed render's stable code (`asset_failed`, `timeout`, `cancelled`, `render_crashed`…); null otherwise. */
+  code: string | null;
   project: string;
   /** The movie's own `id` from its JSON (webhooks send it as `id`, as JSON2Video does). */
   movie_id: string | null;
@@ -49,6 +51,8 @@ export async function movieStatus(config: Pick<Config, 'publicUrl' | 'jwtSecret'
     success: true,
     status: row.status,
     message: row.status === 'done' && filesGone ? 'The files of this render were removed (retention or deletion).' : row.message,
+    // Renders that failed before the code was kept (migration 0010) say only that they failed.
+    code: row.status === 'error' ? (row.error_code ?? 'render_failed') : null,
     project: row.project,
     movie_id: typeof movieId === 'string' ? movieId : null,
     url: filesGone ? null : await fileUrl(config, row.file_key, urlLifetimeSeconds),

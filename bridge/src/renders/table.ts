@@ -43,6 +43,8 @@ export interface RendersTable {
   files_deleted_at: string | null;
   /** JSON array of export destination outcomes (migration 0006); null until done or when none ran. */
   exports: string | null;
+  /** A failed render's stable code from the renderer (`asset_failed`, `timeout`…; migration 0010). */
+  error_code: string | null;
 }
 
 export interface RenderBatchesTable {

@@ -18,6 +18,7 @@ import * as m0006 from './0006_render_exports';
 import * as m0007 from './0007_webhook_attempts';
 import * as m0008 from './0008_webhook_secret_version';
 import * as m0009 from './0009_installation';
+import * as m0010 from './0010_render_error_code';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0007_webhook_attempts': m0007,
   '0008_webhook_secret_version': m0008,
   '0009_installation': m0009,
+  '0010_render_error_code': m0010,
 };
