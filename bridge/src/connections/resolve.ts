@@ -11,9 +11,11 @@ import { connectionTypeOf, type ConnectionType } from '@reelay/renderer/src/conn
 import { findConnectionSites, atPath, type ConnectionSite } from '@reelay/renderer/src/connections/sites';
 import { mergeConnection, type MergeIssue } from '@reelay/renderer/src/connections/merge';
 import { sealJobConnections, type ConnectionConfigs, type ConnectionRef, type JobConnections } from '@reelay/renderer/src/connections/job-payload';
+import { FORBIDDEN_KEYS } from '@reelay/renderer/src/safe-json';
 import { ApiError, validationError, type ValidationProblem } from '../errors';
 import type { Services } from '../services';
 import { reserveEmails } from './email-cap';
+import { checkDestinationTargets } from './targets';
 import { loadConnections, type Connection } from './repository';
 import { vaultOf } from './vault';
 
@@ -36,8 +38,14 @@ export async function resolveMovieConnections(
   movie: Record<string, unknown>,
   principalScopes: ReadonlySet<string> | undefined,
 ): Promise<ResolvedConnections> {
-  // An inline webhook (no saved id) carries no stored secret and is the webhooks feature's alone.
-  const sites = findConnectionSites(movie).filter((s) => s.connectionId !== undefined || (s.type !== undefined && !(s.kind === 'destination' && s.type === 'webhook')));
+  const allSites = findConnectionSites(movie);
+  refusePrototypeKeys(movie, allSites);
+  const allowPrivate = services.config.allowPrivateUrls;
+  // An inline webhook (no saved id) carries no stored secret and is the webhooks feature's alone; its
+  // endpoint is still checked here, at submit, like every other export target.
+  const inlineWebhooks = allSites.filter((s) => s.kind === 'destination' && s.connectionId === undefined && s.type === 'webhook');
+  await checkDestinationTargets(inlineWebhooks.map((s) => ({ path: s.path, type: 'webhook', fields: s.inline })), allowPrivate);
+  const sites = allSites.filter((s) => s.connectionId !== undefined || (s.type !== undefined && !(s.kind === 'destination' && s.type === 'webhook')));
   if (sites.length === 0) return { sealed: null, emails: 0 };
   const canWrite = principalScopes?.has('connections:write') ?? false;
   const { ring } = vaultOf(services);
@@ -67,10 +75,36 @@ export async function resolveMovieConnections(
     throw new ApiError(403, 'connection_override_forbidden', `${forbidden[0].path}: ${forbidden[0].message}`, { requiredScope: 'connections:write', problems: forbidden });
   }
 
+  // Where the merged destinations send the render (and the saved secret): refused now, not at delivery.
+  await checkDestinationTargets(
+    sites.filter((s) => s.kind === 'destination' && configs[s.path]).map((s) => ({ path: s.path, type: configs[s.path].type, fields: configs[s.path] as Record<string, unknown> })),
+    allowPrivate,
+  );
+
   const emails = Object.values(configs).filter((c) => c.type === 'email').length;
   if (emails > 0) await reserveEmails(services, accountId, emails);
   const payload: JobConnections = { v: 1, accountId, canWriteConnections: canWrite, refs, configs };
   return { sealed: sealJobConnections(payload, ring), emails };
+}
+
+/**
+ * Defence in depth behind the body check (http/json-body.ts): a connection site holding a
+ * `__proto__`/`constructor`/`prototype` key, or whose prototype was replaced by an object parse, could
+ * carry fields the override rule does not see. Refused (400 forbidden_key), never merged.
+ */
+function refusePrototypeKeys(movie: Record<string, unknown>, sites: readonly ConnectionSite[]): void {
+  for (const site of sites) {
+    const node = atPath(movie, site.path);
+    if (!node || typeof node !== 'object') continue;
+    const proto = Object.getPrototypeOf(node) as unknown;
+    // A plain object's prototype is (some realm's) Object.prototype, whose own prototype is null.
+    const replaced = proto !== null && Object.getPrototypeOf(proto) !== null;
+    const key = Object.keys(node).find((k) => FORBIDDEN_KEYS.has(k)) ?? (replaced ? '__proto__' : undefined);
+    if (key) {
+      const path = `${site.path}[${JSON.stringify(key)}]`;
+      throw new ApiError(400, 'forbidden_key', `${path}: the key '${key}' is not allowed`, [{ path, message: `the key '${key}' is not allowed`, in: 'body' }]);
+    }
+  }
 }
 
 type SiteOutcome =
