@@ -9,7 +9,11 @@
  * - every answer, and every served file, carries `X-Content-Type-Options: nosniff`; files also a
  *   sandboxing Content-Security-Policy.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { renderLocal } from '../../renderer/src/cli/render-local';
 import { signFileUrl } from '../../bridge/src/storage/signed-urls';
 import { startBridge, type TestBridge } from '../helpers/bridge';
 
@@ -107,6 +111,23 @@ describe('finding 6: prototype keys', () => {
     expectErrorShape(body, 'forbidden_key');
     expect((body.details as Array<{ path: string }>)[0].path).toBe('rows[0].__proto__');
   });
+});
+
+test('reelay render --local refuses the same files before rendering anything', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-local-'));
+  try {
+    const cases: Array<[string, RegExp]> = [
+      ['{"resolution":"custom","width":64,"height":64,"scenes":[{"elements":[],"__proto__":{"duration":1e308}}]}', /scenes\[0\]\.__proto__: the key '__proto__' is not allowed/],
+      [`{"scenes":[{"duration":1,"elements":[]}],"client-data":${deep(10_000)}}`, /nested more than 64 levels deep/],
+    ];
+    for (const [i, [json, message]] of cases.entries()) {
+      const file = path.join(dir, `m${i}.json`);
+      writeFileSync(file, json);
+      await expect(renderLocal(file, { dataDir: dir })).rejects.toMatchObject({ code: 'invalid_movie', message: expect.stringMatching(message) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('finding 10: inline captions are captions', () => {
