@@ -4,7 +4,7 @@
  * storage), one Redis prefix of their own, and a bootstrap key. Nothing is mocked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -211,6 +211,23 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     },
   };
   return install;
+}
+
+/** Pid of the ffmpeg a process started for a project (its output path holds the project id). */
+export function ffmpegOf(parent: number, project: string): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parent) continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0]) === 'ffmpeg' && argv.some((a) => a.includes(project))) return Number(name);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** A tiny movie (160×90) that renders in well under a second. */

@@ -7,10 +7,10 @@
  * other movies, and the work directories the dead renderers left are swept.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { POISON_STARTS } from '../../renderer/src/jobs/contract';
-import { createInstall, ROOT, tinyMovie, type Install, type ReelayProcess } from '../e2e/harness';
+import { createInstall, ffmpegOf, ROOT, tinyMovie, type Install, type ReelayProcess } from '../e2e/harness';
 
 jest.setTimeout(150_000);
 
@@ -19,23 +19,6 @@ let accountKey: string;
 const tmp = () => path.join(install.dir, 'tmp');
 /** Renderers get their own temp dir, so what they leave behind is seen exactly; short timeout = sweep age. */
 const rendererEnv = () => ({ TMPDIR: tmp(), REELAY_RENDER_TIMEOUT_SECONDS: '8' });
-
-/** Pid of the ffmpeg a process started for a project (its output path holds the project id). */
-function ffmpegOf(parent: number, project: string): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== parent) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (path.basename(argv[0]) === 'ffmpeg' && argv.some((a) => a.includes(project))) return Number(name);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return undefined;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

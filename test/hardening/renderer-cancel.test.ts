@@ -7,32 +7,15 @@
  * stalled, and that second start must refuse it rather than render a cancelled movie.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInstall, ROOT, type Install, type ReelayProcess } from '../e2e/harness';
+import { createInstall, ffmpegOf, ROOT, type Install, type ReelayProcess } from '../e2e/harness';
 
 jest.setTimeout(120_000);
 
 let install: Install;
 let renderer: ReelayProcess;
 let accountKey: string;
-
-/** Pid of the ffmpeg a process started for a project (its output path holds the project id). */
-function ffmpegOf(parent: number, project: string): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== parent) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (path.basename(argv[0]) === 'ffmpeg' && argv.some((a) => a.includes(project))) return Number(name);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return undefined;
-}
 
 /** Gone, or a zombie nobody reaped yet (it no longer runs). */
 function running(pid: number): boolean {

@@ -11,36 +11,24 @@ beforeAll(() => {
 });
 afterAll(() => h.cleanup());
 
-/** Rows (y) of the frame where some pixel is bright (white text on black). */
-function brightRows(file: string, t: number): number[] {
+/** Rows (y) or columns (x) of the frame holding a bright pixel (white text on a dark picture). */
+function brightLines(file: string, t: number, axis: 'rows' | 'columns'): number[] {
   const f = frameAt(file, t);
-  const rows: number[] = [];
-  for (let y = 0; y < f.height; y++) {
-    for (let x = 0; x < f.width; x++) {
-      const [r, g, b] = f.at(x, y);
-      if (r > 180 && g > 180 && b > 180) {
-        rows.push(y);
+  const [outer, inner] = axis === 'rows' ? [f.height, f.width] : [f.width, f.height];
+  const lines: number[] = [];
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const [r, g, bl] = axis === 'rows' ? f.at(b, a) : f.at(a, b);
+      if (r > 180 && g > 180 && bl > 180) {
+        lines.push(a);
         break;
       }
     }
   }
-  return rows;
+  return lines;
 }
-
-function brightColumns(file: string, t: number): number[] {
-  const f = frameAt(file, t);
-  const cols: number[] = [];
-  for (let x = 0; x < f.width; x++) {
-    for (let y = 0; y < f.height; y++) {
-      const [r, g, b] = f.at(x, y);
-      if (r > 180 && g > 180 && b > 180) {
-        cols.push(x);
-        break;
-      }
-    }
-  }
-  return cols;
-}
+const brightRows = (file: string, t: number) => brightLines(file, t, 'rows');
+const brightColumns = (file: string, t: number) => brightLines(file, t, 'columns');
 
 test('a story with a title at the top (margin 10vh) and a caption at the bottom, sized in vw', async () => {
   const white = { color: '#ffffff', 'font-size': '8vw' };
