@@ -174,6 +174,13 @@ const mutatedCorpusMovie = fc
     return movie;
   });
 
+/** A process's resident (VmRSS) or peak resident (VmHWM) memory in bytes, from /proc. */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+const mb = (bytes: number) => Math.round(bytes / 1e6);
+
 interface Stats {
   cases: number;
   slowestMs: number;
@@ -190,6 +197,7 @@ describe('fuzzing the API of a real bridge process', () => {
   let renderKey: string;
   let editorKey: string;
   let healthSlowestMs = 0;
+  let rssAtStart = 0;
   let polling = true;
   let poller: Promise<void>;
   const report: Record<string, Stats> = {};
@@ -199,6 +207,7 @@ describe('fuzzing the API of a real bridge process', () => {
     install = await createInstall({ REELAY_ALLOW_PRIVATE_URLS: 'false', REELAY_LOG_LEVEL: 'warn' });
     bridge = await install.spawn('bridge');
     const make = async (role: string) => (await install.api('POST', '/v2/keys', { body: { name: `fuzz-${role}`, role } })).body.key as string;
+    rssAtStart = memoryOf(bridge.child.pid!, 'VmRSS');
     renderKey = await make('render');
     editorKey = await make('editor');
     poller = (async () => {
@@ -217,7 +226,8 @@ describe('fuzzing the API of a real bridge process', () => {
     await poller;
     if (process.env.REELAY_FUZZ_REPORT === '1') {
       const lines = Object.entries(report).map(([name, s]) => `${name}: ${s.cases} cases, slowest ${s.slowestMs} ms, statuses ${JSON.stringify(Object.fromEntries(s.statuses))}`);
-      console.log(`fuzz (seed ${SEED}):\n${lines.join('\n')}\n/healthz slowest: ${healthSlowestMs} ms`);
+      const memory = `bridge RSS ${mb(rssAtStart)} MB at start, ${mb(memoryOf(bridge.child.pid!, 'VmRSS'))} MB at the end, peak ${mb(memoryOf(bridge.child.pid!, 'VmHWM'))} MB`;
+      console.log(`fuzz (seed ${SEED}):\n${lines.join('\n')}\n/healthz slowest: ${healthSlowestMs} ms\n${memory}`);
     }
     await install.stop();
   });
