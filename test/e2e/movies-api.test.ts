@@ -415,6 +415,16 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect(await credits()).toBe(before - 8);
     });
 
+    test('a time an element variable takes from an asset is not priced as its stand-in second', async () => {
+      const movie = tiny('x', { scenes: [{ elements: [
+        { id: 'intro', type: 'video', src: 'https://example.com/clip.mp4' },
+        { type: 'text', text: 'after', start: '{{intro_end}}', duration: 1 },
+      ] }] });
+      const res = (await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body: movie })).body;
+      // Unknown length (only the asset knows): the documented estimate, as for a video alone.
+      expect(res).toMatchObject({ valid: true, duration: 10, credits: 10 });
+    });
+
     test('warnings: what the movie says that Reelay accepts without acting on, in the validate and create answers', async () => {
       const movie = tiny('w', { cache: false, editor: { v: 2 }, scenes: [{ duration: 1, elements: [{ type: 'text', text: 'x', settings: { 'text-shadow': '1px 1px #000' } }] }] });
       const expected = [

@@ -20,10 +20,14 @@ const FULL_HD_PIXELS = 1920 * 1080;
 type Loose = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-function elementsEnd(elements: unknown): number | undefined {
+/** Elements whose timing waits for an asset (element variables, variables/element-times.ts): not counted. */
+export type TimingUnknown = (scene: number | undefined, element: number) => boolean;
+
+function elementsEnd(elements: unknown, unknown: (element: number) => boolean = () => false): number | undefined {
   if (!Array.isArray(elements)) return undefined;
   let end: number | undefined;
-  for (const el of elements as Loose[]) {
+  for (const [i, el] of (elements as Loose[]).entries()) {
+    if (unknown(i)) continue;
     const d = num(el?.duration);
     if (d === undefined || d <= 0) continue;
     const e = (num(el.start) ?? 0) + d + (num(el['extra-time']) ?? 0);
@@ -33,14 +37,14 @@ function elementsEnd(elements: unknown): number | undefined {
 }
 
 /** Seconds of output the movie will have, as far as the JSON tells. */
-export function estimateSeconds(movie: Loose): number {
+export function estimateSeconds(movie: Loose, unknown: TimingUnknown = () => false): number {
   const scenes = Array.isArray(movie.scenes) ? (movie.scenes as Loose[]) : [];
   // Movie-level elements only: the movie lasts as long as they do.
-  if (scenes.length === 0) return elementsEnd(movie.elements) ?? UNKNOWN_SCENE_SECONDS;
+  if (scenes.length === 0) return elementsEnd(movie.elements, (e) => unknown(undefined, e)) ?? UNKNOWN_SCENE_SECONDS;
   let total = 0;
-  for (const scene of scenes) {
+  for (const [s, scene] of scenes.entries()) {
     const d = num(scene?.duration);
-    total += d !== undefined && d > 0 ? d : (elementsEnd(scene?.elements) ?? UNKNOWN_SCENE_SECONDS);
+    total += d !== undefined && d > 0 ? d : (elementsEnd(scene?.elements, (e) => unknown(s, e)) ?? UNKNOWN_SCENE_SECONDS);
   }
   return total;
 }
@@ -57,6 +61,6 @@ export function creditsFor(seconds: number, size: { width: number; height: numbe
 }
 
 /** The price of a validated movie (its size by the renderer's own rule: presets, custom, WxH). */
-export function movieCost(movie: Loose): number {
-  return creditsFor(estimateSeconds(movie), movieSize(movie as Pick<Movie, 'resolution' | 'width' | 'height'>));
+export function movieCost(movie: Loose, unknown?: TimingUnknown): number {
+  return creditsFor(estimateSeconds(movie, unknown), movieSize(movie as Pick<Movie, 'resolution' | 'width' | 'height'>));
 }

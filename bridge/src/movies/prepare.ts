@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import { getTemplate, type Template } from '../templates/repository';
 import { bindVariables } from '../templates/variables';
 import { checkMovieAssets, replaceAssetStrings } from './assets';
-import { movieCost } from './cost';
+import { estimateSeconds, movieCost } from './cost';
 import { renderFingerprint } from './fingerprint';
 
 export interface PreparedMovie {
@@ -19,6 +19,8 @@ export interface PreparedMovie {
   movie: Movie;
   fingerprint: string;
   cost: number;
+  /** The length the price counts (seconds), as far as the JSON tells. */
+  seconds: number;
   templateId: string | null;
   clientData: Record<string, unknown>;
   sealedConnections: string | null;
@@ -86,13 +88,16 @@ export async function prepareMovie(
   const { replacements } = await checkMovieAssets(services, accountId, movie);
   // A copy: the connections hook strips inline secrets from it, the request body stays as sent.
   const jobMovie = replaceAssetStrings(structuredClone(input), replacements);
+  // Times that wait for an asset (element variables) are stand-ins: priced as unknown, not as one second.
+  const timingUnknown = (scene: number | undefined, element: number) => result.deferred.some((d) => d.scene === scene && d.element === element);
   let sealedConnections: string | null = null;
   if (services.sealMovieConnections) sealedConnections = await services.sealMovieConnections(accountId, jobMovie, principalScopes);
   return {
     jobMovie,
     movie,
     fingerprint: renderFingerprint(movie as unknown as Record<string, unknown>),
-    cost: movieCost(movie as unknown as Record<string, unknown>),
+    cost: movieCost(movie as unknown as Record<string, unknown>, timingUnknown),
+    seconds: estimateSeconds(movie as unknown as Record<string, unknown>, timingUnknown),
     templateId,
     clientData: (movie['client-data'] as Record<string, unknown> | undefined) ?? {},
     sealedConnections,

@@ -12,7 +12,6 @@ import { nowIso } from '../ids';
 import { createBatch, batchStatus } from './batch';
 import { bodyFingerprint } from './fingerprint';
 import { readIdempotencyKey } from './idempotency';
-import { estimateSeconds } from './cost';
 import { bindTemplate, isTemplateRequest, loadTemplate, missingVariablesError, prepareMovie, type PreparedMovie } from './prepare';
 import {
   batchBody,
@@ -94,7 +93,7 @@ export const movieRoutes = [
     handler: async ({ body, principal, services }) => {
       try {
         const prepared = await prepareRequest(services, principal, body);
-        return { success: true as const, valid: true, errors: [], warnings: prepared.warnings, duration: estimateSeconds(prepared.movie as unknown as Record<string, unknown>), credits: prepared.cost };
+        return { success: true as const, valid: true, errors: [], warnings: prepared.warnings, duration: prepared.seconds, credits: prepared.cost };
       } catch (err) {
         // What the caller can fix is the answer; faults of the service stay errors.
         if (!(err instanceof ApiError) || err.status >= 500) throw err;
