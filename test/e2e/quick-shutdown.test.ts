@@ -4,6 +4,7 @@
  * sockets open. CLIs and tests rely on this (no pause before close).
  */
 import os from 'node:os';
+import Redis from 'ioredis';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../bridge/src/config';
@@ -40,5 +41,9 @@ test('services, loops and a render worker closed at once leave no unhandled reje
   } finally {
     process.off('unhandledRejection', onFailure);
     rmSync(dir, { recursive: true, force: true });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
   }
 });

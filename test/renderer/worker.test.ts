@@ -38,7 +38,8 @@ afterAll(async () => {
   await jobs.close();
   await events.close();
   const redis = new Redis(REDIS);
-  const keys = await redis.keys(`${prefix}:*`);
+  // `${prefix}-limit` is the timeout test's own worker.
+  const keys = [...(await redis.keys(`${prefix}:*`)), ...(await redis.keys(`${prefix}-limit:*`))];
   if (keys.length) await redis.del(...keys);
   await redis.quit();
   await server.close();
