@@ -4,7 +4,7 @@
  * storage), one Redis prefix of their own, and a bootstrap key. Nothing is mocked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,7 @@ export function waitForLine(proc: ReelayProcess, pattern: RegExp, timeoutMs: num
 
 export async function createInstall(envOverrides: Record<string, string> = {}): Promise<Install> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-e2e-'));
+  mkdirSync(path.join(dir, 'tmp'));
   const prefix = `reelay-test-${randomBase62(10).toLowerCase()}`;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -96,6 +97,8 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     HOST: '127.0.0.1',
     REELAY_PUBLIC_URL: url,
     REELAY_DATA_DIR: path.join(dir, 'data'),
+    // Render work dirs of processes killed mid-render (tests do that) go with the install's directory.
+    TMPDIR: path.join(dir, 'tmp'),
     REDIS_URL,
     REELAY_QUEUE_PREFIX: prefix,
     REELAY_BOOTSTRAP_KEY: key,

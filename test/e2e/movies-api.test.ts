@@ -4,7 +4,7 @@
  * driven through the same event handler the `render-events` consumer runs, with a real file.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyRenderEvent } from '../../bridge/src/renders/events';
@@ -36,6 +36,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
     const file = path.join(os.tmpdir(), `reelay-api-${process.pid}.png`);
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=blue:s=32x18', '-frames:v', '1', file]);
     png = readFileSync(file);
+    rmSync(file);
   });
   afterAll(() => bridge.stop());
 
