@@ -107,6 +107,7 @@ describe('separate bridge and renderer without the private-URL switch', () => {
       headers: { 'x-api-key': install.key, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(readFileSync(png)),
     });
+    rmSync(png);
     expect(up.status).toBe(201);
     const upload = ((await up.json()) as { upload: { url: string } }).upload;
     const movie = tinyMovie('upload', 1);

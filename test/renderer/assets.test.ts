@@ -4,7 +4,7 @@
  * Forbidden addresses are refused before any packet leaves the machine.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAddressAllowed } from '../../renderer/src/assets/address-policy';
 import { AssetCache } from '../../renderer/src/assets/cache';
@@ -22,7 +22,10 @@ beforeAll(async () => {
   server = await serveDir(dir);
   cache = new AssetCache(path.join(dir, 'cache'));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const get = (url: string, allowPrivateUrls: boolean, extra: object = {}) => fetchAsset(url, { cache, allowPrivateUrls, useCache: false, where: 'scenes[0].elements[0]', ...extra });
 

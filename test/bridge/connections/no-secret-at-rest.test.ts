@@ -52,6 +52,7 @@ afterAll(async () => {
   await bridge?.stop();
   await new Promise((r) => providers?.close(r));
   await Promise.all([ftp.close(), sftp.close(), sftpInline.close(), smtp.close()]);
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 function mediaFixtures(): { mp3: Buffer; png: Buffer } {

@@ -8,14 +8,16 @@ const creds = { username: 'reelay', password: `pw-${randomBytes(6).toString('hex
 const now = new Date(Date.UTC(2026, 2, 7, 9, 5, 0));
 let video: string;
 let videoBytes: Buffer;
+let dir: string;
 
 beforeAll(() => {
   // Bytes stand in for an MP4: destinations move files, they never parse them.
-  const dir = tempDir('dest-src');
+  dir = tempDir('dest-src');
   video = path.join(dir, 'render.mp4');
   videoBytes = randomBytes(256 * 1024);
   fs.writeFileSync(video, videoBytes);
 });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function ctx(config: Record<string, unknown>, extra: Partial<DeliveryContext> = {}): DeliveryContext {
   return { file: video, project: 'prj_abc123', config, path: 'exports[0].destinations[0]', now, retryDelaysMs: [20, 40], allowPrivateHosts: true, ...extra };

@@ -47,7 +47,10 @@ export async function startFtpServer(creds: Credentials): Promise<{ port: number
     greeting: ['reelay test ftp'],
     log: silentLogger() as never,
   });
-  const state = { port, root, logins: 0, close: async () => void (await server.close()) };
+  const state = { port, root, logins: 0, close: async () => {
+    await server.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  } };
   server.on('login', ({ username, password }, resolve, reject) => {
     state.logins += 1;
     if (username === creds.username && password === creds.password) resolve({ root });
@@ -150,7 +153,10 @@ export async function startSftpServer(creds: Credentials): Promise<{ port: numbe
     });
   });
   const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-  return { port, root, hostKeyFingerprint, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    port, root, hostKeyFingerprint,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())).then(() => fs.rmSync(root, { recursive: true, force: true })),
+  };
 }
 
 // ---------------------------------------------------------------- SMTP

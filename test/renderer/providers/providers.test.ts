@@ -28,7 +28,10 @@ afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
   nock.cleanAll();
 });
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
   try {
