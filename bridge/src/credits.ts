@@ -17,6 +17,13 @@ import { changedRows, type Db } from './store/db';
 export interface CreditsService {
   /** Takes `n` credits or throws 402 insufficient_credits {creditsNeeded, creditsAvailable, creditsShort}. Returns the new balance (null = unlimited). */
   debit(accountId: string, n: number): Promise<number | null>;
+  /**
+   * Takes `n` credits inside the caller's transaction `trx` (so the debit commits or rolls back with
+   * what it pays for), or throws 402 like `debit`. Run the transaction through `changing`.
+   */
+  debitWithin(trx: Db, accountId: string, n: number): Promise<void>;
+  /** Runs `write`, a change of the account's balance: every instance reads the balance again. */
+  changing<T>(accountId: string, write: () => Promise<T>): Promise<T>;
   /** Gives `n` credits back (no-op for unlimited accounts). Returns the new balance. */
   refund(accountId: string, n: number): Promise<number | null>;
   /** Sets the balance (null = unlimited). */
@@ -52,8 +59,39 @@ export function createCreditsService(db: Db, generations: Generations): CreditsS
     cache.delete(accountId);
     return generations.change(generations.creditsKey(accountId), write);
   };
+  /** One conditional UPDATE: takes `n` unless the balance is short (or unlimited). */
+  const take = async (executor: Db, accountId: string, n: number) =>
+    changedRows(
+      await executor
+        .updateTable('accounts')
+        .set({ credits: sql<number>`credits - ${n}` })
+        .where('id', '=', accountId)
+        .where('credits', 'is not', null)
+        .where('credits', '>=', n)
+        .executeTakeFirst(),
+    ) === 1;
+  /** After `take` changed nothing: an unlimited account is fine, a short one is 402. */
+  const refuseIfShort = async (executor: Db, accountId: string, n: number) => {
+    const row = await executor.selectFrom('accounts').select('credits').where('id', '=', accountId).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'not_found', 'Account not found');
+    if (row.credits === null) return;
+    const available = Number(row.credits);
+    throw new ApiError(402, 'insufficient_credits', `Not enough credits: ${n} needed, ${available} available`, {
+      creditsNeeded: n,
+      creditsAvailable: available,
+      creditsShort: n - available,
+    });
+  };
+  const checkAmount = (what: string, n: number) => {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: invalid amount ${n}`);
+  };
   return {
     balance,
+    changing: change,
+    async debitWithin(trx, accountId, n) {
+      checkAmount('debit', n);
+      if (n > 0 && !(await take(trx, accountId, n))) await refuseIfShort(trx, accountId, n);
+    },
     async current(accountId, generation) {
       const hit = cache.get(accountId);
       const now = Date.now();
@@ -64,28 +102,14 @@ export function createCreditsService(db: Db, generations: Generations): CreditsS
       return value;
     },
     async debit(accountId, n) {
-      if (!Number.isInteger(n) || n < 0) throw new Error(`debit: invalid amount ${n}`);
+      checkAmount('debit', n);
       if (n === 0) return balance(accountId);
-      const res = await change(accountId, () =>
-        db
-          .updateTable('accounts')
-          .set({ credits: sql<number>`credits - ${n}` })
-          .where('id', '=', accountId)
-          .where('credits', 'is not', null)
-          .where('credits', '>=', n)
-          .executeTakeFirst(),
-      );
-      if (changedRows(res) === 1) return balance(accountId);
-      const available = await balance(accountId);
-      if (available === null) return null; // unlimited
-      throw new ApiError(402, 'insufficient_credits', `Not enough credits: ${n} needed, ${available} available`, {
-        creditsNeeded: n,
-        creditsAvailable: available,
-        creditsShort: n - available,
-      });
+      if (await change(accountId, () => take(db, accountId, n))) return balance(accountId);
+      await refuseIfShort(db, accountId, n);
+      return null; // unlimited
     },
     async refund(accountId, n) {
-      if (!Number.isInteger(n) || n < 0) throw new Error(`refund: invalid amount ${n}`);
+      checkAmount('refund', n);
       await change(accountId, () =>
         db
           .updateTable('accounts')

@@ -1,16 +1,14 @@
 /**
  * Batches: one template × many variable sets. Every row is bound and validated before anything is
  * queued, so a batch is accepted whole or not at all; problems carry the row (`rows[3].variables.x`).
- * The batch is charged in one debit, in the transaction that stores its rows; its movies are rendered (never served from the cache, so each
- * row has its own file and the price is what was quoted).
+ * The batch is charged in one debit, in the transaction that stores its rows; its movies are rendered
+ * (never served from the cache, so each row has its own file and the price is what was quoted).
  */
-import { sql } from 'kysely';
 import { ApiError, notFound, validationError, type ValidationProblem } from '../errors';
 import { assertSafeJson } from '../http/json-body';
 import { newId, nowIso } from '../ids';
 import type { Principal } from '../keys/principal';
 import type { Services } from '../services';
-import { changedRows } from '../store/db';
 import { movieStatus } from '../renders/status';
 import type { RenderRow } from '../renders/repository';
 import { parseCsv } from './csv';
@@ -97,29 +95,9 @@ export async function createBatch(
   try {
     // The debit and the rows it pays for are one transaction: a failure (or a crash) between them can
     // neither keep the credits without the rows nor store rows that were not paid for.
-    await services.generations.change(services.generations.creditsKey(accountId), () =>
+    await services.credits.changing(accountId, () =>
       services.db.transaction().execute(async (trx) => {
-        if (total > 0) {
-          const debited = await trx
-            .updateTable('accounts')
-            .set({ credits: sql<number>`credits - ${total}` })
-            .where('id', '=', accountId)
-            .where('credits', 'is not', null)
-            .where('credits', '>=', total)
-            .executeTakeFirst();
-          if (changedRows(debited) !== 1) {
-            const account = await trx.selectFrom('accounts').select('credits').where('id', '=', accountId).executeTakeFirst();
-            if (!account) throw notFound('Account');
-            if (account.credits !== null) {
-              const available = Number(account.credits);
-              throw new ApiError(402, 'insufficient_credits', `Not enough credits: ${total} needed, ${available} available`, {
-                creditsNeeded: total,
-                creditsAvailable: available,
-                creditsShort: total - available,
-              });
-            }
-          }
-        }
+        await services.credits.debitWithin(trx, accountId, total);
         await trx.insertInto('render_batches').values({ id: batchId, account_id: accountId, template_id: template.id, count: renderRows.length, cost: total, created_at: now }).execute();
         for (let i = 0; i < renderRows.length; i += 100) await trx.insertInto('renders').values(renderRows.slice(i, i + 100)).execute();
       }),
