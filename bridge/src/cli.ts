@@ -16,7 +16,7 @@ import { CliError, renderThroughBridge } from './movies/cli-render';
 import { renderDemo } from './movies/demo';
 import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
-import { createLogger, syncStdout } from './logger';
+import { createLogger, syncStdout, type Logger } from './logger';
 import { Generations } from './generations';
 import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
@@ -24,6 +24,7 @@ import { replacePrimaryKey } from './keys/primary';
 import { addVaultCommands } from './connections/cli';
 import { listen } from './server';
 import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
+import type Redis from 'ioredis';
 import { migrateToLatest, openDb } from './store/db';
 import {
   InstallationConflictError,
@@ -99,15 +100,20 @@ function onShutdown(services: Services, extra?: () => Promise<void>): (code: num
 }
 
 /**
- * Another installation took the prefix while this process ran (e.g. Redis was flushed and it started
- * first, or the claim was released): stop at once, with the refusal line, rather than touch its jobs.
+ * Keeps this process's claim on the prefix: claimed again after a flush; and when another installation
+ * took it while this process ran (Redis flushed and it started first, or the claim was released), stops
+ * at once with the refusal line rather than touch its jobs. Returns the function that stops watching.
  */
-function stopOnLostClaim(prefix: string, id: string, stop: (code: number) => Promise<void>) {
-  return (holder: string) => {
-    process.stderr.write(`reelay: stopping: ${conflictMessage(prefix, id, holder)}\n`);
-    setTimeout(() => process.exit(1), 10_000).unref();
-    void stop(1).catch(() => process.exit(1));
-  };
+function keepClaim(redis: Redis, prefix: string, id: string, logger: Logger, stop: (code: number) => Promise<void>): () => void {
+  return watchClaim(redis, prefix, id, {
+    onLost: (holder) => {
+      process.stderr.write(`reelay: stopping: ${conflictMessage(prefix, id, holder)}\n`);
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void stop(1).catch(() => process.exit(1));
+    },
+    onReclaimed: () => logger.warn({ prefix }, 'installation claim of the Redis prefix was gone (Redis flushed?): claimed it again'),
+    onError: (err) => logger.warn({ err }, 'installation claim check failed; trying again later'),
+  });
 }
 
 async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {}): Promise<void> {
@@ -121,13 +127,7 @@ async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {})
   out(`reelay: bridge listening on ${config.publicUrl} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
   const stopRenderer = withRenderer ? await startInProcessRenderer(services) : undefined;
   const stop = onShutdown(services, stopRenderer);
-  const { queuePrefix } = config;
-  const unwatch = watchClaim(services.redis, queuePrefix, services.installationId, {
-    onLost: stopOnLostClaim(queuePrefix, services.installationId, stop),
-    onReclaimed: () => services.logger.warn({ prefix: queuePrefix }, 'installation claim of the Redis prefix was gone (Redis flushed?): claimed it again'),
-    onError: (err) => services.logger.warn({ err }, 'installation claim check failed; trying again later'),
-  });
-  services.onClose(unwatch);
+  services.onClose(keepClaim(services.redis, config.queuePrefix, services.installationId, services.logger, stop));
   if (opts.demo) await renderDemo(services, out);
 }
 
@@ -157,11 +157,7 @@ async function startRenderer(): Promise<void> {
     redis.disconnect();
     process.exit(code);
   };
-  const unwatch = watchClaim(redis, config.queuePrefix, installation.id, {
-    onLost: stopOnLostClaim(config.queuePrefix, installation.id, stop),
-    onReclaimed: () => logger.warn({ prefix: config.queuePrefix }, 'installation claim of the Redis prefix was gone (Redis flushed?): claimed it again'),
-    onError: (err) => logger.warn({ err }, 'installation claim check failed; trying again later'),
-  });
+  const unwatch = keepClaim(redis, config.queuePrefix, installation.id, logger, stop);
   process.once('SIGINT', () => stop());
   process.once('SIGTERM', () => stop());
 }
