@@ -34,7 +34,8 @@ export function compile(plan: Plan, stills: ReadonlyMap<number, StillSource> = n
   let wave = 0;
   const builder: GraphBuilder = { chains, nextWave: () => `wave${wave++}` };
   // Audio first: audiogram layers read copies of the mix.
-  if (plan.format !== 'gif' || waves > 0) compileAudio(plan, chains, waves);
+  // A segment has no sound of its own: the movie's is mixed once (segments/audio.ts).
+  if ((plan.format !== 'gif' && !plan.segment) || waves > 0) compileAudio(plan, chains, waves);
   if (plan.format === 'gif' && waves > 0) chains.push('[aout]anullsink');
   const scenes = compileScenes(plan, builder);
   compileFinish(plan, builder, scenes);

@@ -12,7 +12,13 @@ export function compileFinish(plan: Plan, b: GraphBuilder, scenes: string): stri
   if (plan.draft) {
     post.push(`drawtext=fontfile=${quotePath(plan.draft.fontFile)}:text=DRAFT:fontsize=h/6:fontcolor=white@0.35:x=(w-text_w)/2:y=(h-text_h)/2:borderw=2:bordercolor=black@0.35`);
   }
-  if (plan.subtitles) post.push(`ass=filename=${quotePath(plan.subtitles.file)}`);
+  // A segment's frame 0 is frame movieFrame of the movie: libass must see movie times (pts are frames here).
+  const shift = plan.segment?.movieFrame ?? 0;
+  if (plan.subtitles) post.push(...(shift ? [`setpts=PTS+${shift}`] : []), `ass=filename=${quotePath(plan.subtitles.file)}`, ...(shift ? [`setpts=PTS-${shift}`] : []));
+  if (plan.segment) {
+    const { skipFrames, frames } = plan.segment;
+    post.push(`trim=start_frame=${skipFrames}:end_frame=${skipFrames + frames}`, 'setpts=PTS-STARTPTS');
+  }
   if (plan.format === 'gif') {
     b.chains.push(`[${current}]${[...post, 'split'].join(',')}[gif0][gif1]`);
     b.chains.push('[gif0]palettegen=stats_mode=diff[palette]');

@@ -17,6 +17,11 @@ export interface PlanInput {
   loop: number;
   /** A still image: read once, repeated inside the graph. */
   still: boolean;
+  /**
+   * Frames the HTML engine drew: PNGs one after the other in one file, read at this rate
+   * (html/capture.ts). Absent for ordinary media files.
+   */
+  pngFrames?: { fps: number };
 }
 
 export interface Geometry {
@@ -152,4 +157,11 @@ export interface Plan {
   /** An ASS file burned in last. */
   subtitles?: { file: string };
   output: string;
+  /**
+   * Set only on one segment of a long movie (segments/split.ts): the graph's frame 0 is frame
+   * `movieFrame` of the movie (movie-level times are shifted by it), its first `skipFrames` frames
+   * are drawn but not output (a transition the previous segment showed), then `frames` frames are
+   * output, picture only (the sound is mixed once for the whole movie).
+   */
+  segment?: { movieFrame: number; skipFrames: number; frames: number };
 }

@@ -17,6 +17,8 @@ import { makeWorkDir } from '../run/workdirs';
 import type { Movie } from '../schema/movie';
 import { validateMovie } from '../schema/validate';
 import { mergeDestination } from '../destinations/merge';
+import { localSegmentRunner, renderInSegments, type SegmentRunner } from '../segments/render';
+import { planSegments, type SegmentSettings } from '../segments/sizing';
 
 export interface RenderOptions {
   project: string;
@@ -42,6 +44,10 @@ export interface RenderOptions {
   memoryMb?: number;
   /** Called with the main ffmpeg's pid once it runs. */
   onFfmpegStart?: (pid: number) => void;
+  /** How long movies are cut into segments (segments/sizing.ts). @default from the memory budget */
+  segments?: SegmentSettings;
+  /** Who renders the segments of a long movie. @default this process, one after the other */
+  segmentRunner?: (plan: Plan) => SegmentRunner;
 }
 
 export interface ExportOutcome {
@@ -82,10 +88,19 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
       workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
       connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin, deferred: checked.deferred,
     });
-    const command = compile(plan, await stillSources(plan, path.join(opts.dataDir, 'cache')));
+    const cacheDir = path.join(opts.dataDir, 'cache');
     const encodeStart = Date.now();
-    logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
-    await runFfmpeg(command, { signal, onProgress: opts.onProgress, workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, onSpawn: opts.onFfmpegStart });
+    const run = { workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, onSpawn: opts.onFfmpegStart };
+    const segments = planSegments(plan, opts.segments ?? {}, (i) => path.join(workDir, `segment-${i}.${ext}`));
+    if (segments) {
+      logger.info({ project: opts.project, segments: segments.length, scenes: plan.scenes.length }, 'rendering in segments');
+      const runner = opts.segmentRunner?.(plan) ?? localSegmentRunner(async (p) => compile(p, await stillSources(p, cacheDir)), run);
+      await renderInSegments(plan, segments, runner, { ...run, signal, onProgress: opts.onProgress });
+    } else {
+      const command = compile(plan, await stillSources(plan, cacheDir));
+      logger.debug({ project: opts.project, inputs: command.inputs.length, chains: command.filterGraph.length }, 'ffmpeg command compiled');
+      await runFfmpeg(command, { ...run, signal, onProgress: opts.onProgress });
+    }
     const encodeEnd = Date.now();
     // The check of the output and the poster (a short decode from the start) run side by side.
     const [out] = await Promise.all([probe(partial, signal), extractFrame(partial, Math.min(1, plan.duration / 3), poster, signal, opts.memoryMb)]);
@@ -108,7 +123,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
 }
 
 /** Codec and size of each still input (probed while normalising, so from the probe cache). */
-async function stillSources(plan: Plan, cacheDir: string): Promise<Map<number, StillSource>> {
+export async function stillSources(plan: Plan, cacheDir: string): Promise<Map<number, StillSource>> {
   const out = new Map<number, StillSource>();
   await Promise.all(plan.inputs.map(async (input, i) => {
     if (!input.still) return;

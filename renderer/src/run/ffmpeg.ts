@@ -96,7 +96,8 @@ export function stderrTail(stderr: string, lines = 8): string {
 export function ffmpegArgv(cmd: FfmpegCommand, graphFile: string): string[] {
   const argv = ['-hide_banner', '-nostdin', '-y', '-nostats', '-progress', 'pipe:1'];
   for (const input of cmd.inputs) argv.push(...input.options, '-i', input.file);
-  argv.push('-filter_complex_script', graphFile);
+  // A join (segments/join.ts) copies streams: no graph.
+  if (cmd.filterGraph.length > 0) argv.push('-filter_complex_script', graphFile);
   argv.push(...cmd.outputOptions, cmd.output);
   return argv;
 }

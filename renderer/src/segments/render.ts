@@ -1,0 +1,60 @@
+/**
+ * Rendering a movie in segments: the segments' pictures (by a SegmentRunner: one after the other in
+ * this process, or as jobs any renderer takes — segments/queue.ts), the sound mixed once, then the
+ * join. Used by render/render-movie.ts when segments/sizing.ts says the movie is long enough.
+ */
+import path from 'node:path';
+import type { FfmpegCommand } from '../compile/command';
+import type { Plan } from '../normalise/plan';
+import { runFfmpeg, type RunOptions } from '../run/ffmpeg';
+import { audioFileExtension, compileMovieAudio } from './audio';
+import { joinCommand } from './join';
+import type { SegmentPlan } from './split';
+
+export interface SegmentRunContext {
+  signal: AbortSignal;
+  /** Segment `index` is `percent` done (0..100). */
+  onProgress(index: number, percent: number): void;
+}
+
+/** Produces the segments' files (in order) on this machine's disk. */
+export type SegmentRunner = (segments: SegmentPlan[], ctx: SegmentRunContext) => Promise<string[]>;
+
+export type RunSettings = Pick<RunOptions, 'stallSeconds' | 'memoryMb' | 'onSpawn'> & { workDir: string };
+
+/** The runner of `reelay render --local` and of a renderer alone: segment after segment, here. */
+export function localSegmentRunner(compileSegment: (plan: Plan) => Promise<FfmpegCommand>, run: RunSettings): SegmentRunner {
+  return async (segments, ctx) => {
+    const files: string[] = [];
+    for (const s of segments) {
+      await runFfmpeg(await compileSegment(s.plan), { ...run, signal: ctx.signal, onProgress: (p) => ctx.onProgress(s.index, p) });
+      files.push(s.plan.output);
+    }
+    return files;
+  };
+}
+
+/** Share of the progress bar the segments' pictures take; the sound and the join share the rest. */
+const PICTURE_SHARE = 0.97;
+
+export async function renderInSegments(plan: Plan, segments: SegmentPlan[], runner: SegmentRunner, opts: RunSettings & { signal: AbortSignal; onProgress?: (percent: number) => void }): Promise<void> {
+  const total = segments.reduce((a, s) => a + s.frames, 0);
+  const done = new Map<number, number>();
+  let last = -1;
+  const report = () => {
+    const frames = segments.reduce((a, s) => a + (s.frames * (done.get(s.index) ?? 0)) / 100, 0);
+    const pct = Math.min(99, Math.floor((frames / total) * 100 * PICTURE_SHARE));
+    if (pct > last) opts.onProgress?.((last = pct));
+  };
+  const audioFile = path.join(opts.workDir, `sound.${audioFileExtension(plan)}`);
+  const run = { workDir: opts.workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, signal: opts.signal };
+  // The sound is light next to the pictures: it is mixed while they render.
+  const [files] = await Promise.all([
+    runner(segments, { signal: opts.signal, onProgress: (i, p) => { done.set(i, p); report(); } }),
+    runFfmpeg(compileMovieAudio(plan, audioFile), run),
+  ]);
+  const format = plan.format === 'webm' ? 'webm' : 'mp4';
+  const join = await joinCommand({ segments: segments.map((s, i) => ({ file: files[i], frames: s.frames })), audioFile, fps: plan.fps, format, duration: plan.duration, output: plan.output }, opts.workDir);
+  await runFfmpeg(join, run);
+  opts.onProgress?.(100);
+}
