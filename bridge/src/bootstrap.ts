@@ -13,9 +13,10 @@ import type { Services } from './services';
  * (or, with REELAY_BOOTSTRAP_KEY, all but one fail on the key's unique hash): one at a time, under a
  * Redis lock of the installation's prefix.
  */
-export async function bootstrapDefaultAccount(services: Services, config: Config, print: (line: string) => void): Promise<void> {
+/** Returns whether this call created the account: the store was new (a first start). */
+export async function bootstrapDefaultAccount(services: Services, config: Config, print: (line: string) => void): Promise<boolean> {
   const hasAccount = async () => Boolean(await services.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst());
-  if (await hasAccount()) return;
+  if (await hasAccount()) return false;
   const lock = services.redisKey('bootstrap-lock');
   const deadline = Date.now() + 30_000;
   let held = false;
@@ -24,8 +25,9 @@ export async function bootstrapDefaultAccount(services: Services, config: Config
     await new Promise((r) => setTimeout(r, 100));
   }
   try {
-    if (await hasAccount()) return;
+    if (await hasAccount()) return false;
     await createDefaultAccount(services, config, print);
+    return true;
   } finally {
     if (held) await services.redis.del(lock);
   }

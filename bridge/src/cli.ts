@@ -16,7 +16,7 @@ import { CliError, renderThroughBridge } from './movies/cli-render';
 import { renderDemo } from './movies/demo';
 import { startPipelineLoops } from './renders/loops';
 import { startRenderWorker } from './renders/worker';
-import { createLogger, syncStdout, type Logger } from './logger';
+import { createLogger, syncStdout, type LogFormat, type Logger } from './logger';
 import { Generations } from './generations';
 import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
@@ -25,6 +25,7 @@ import { addVaultCommands } from './connections/cli';
 import { listen } from './server';
 import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
 import type Redis from 'ioredis';
+import type { Server } from 'node:http';
 import { migrateToLatest, openDb } from './store/db';
 import {
   InstallationConflictError,
@@ -35,7 +36,10 @@ import {
   watchClaim,
 } from './system/installation';
 
-const out = (line: string): void => void process.stdout.write(line + '\n');
+/** `reelay start|bridge|renderer` switch their console lines to JSON with REELAY_LOG_FORMAT=json, so the console has one format. */
+let consoleFormat: LogFormat = 'plain';
+const out = (line: string): void =>
+  void process.stdout.write((consoleFormat === 'json' ? JSON.stringify({ level: 30, time: Date.now(), service: 'reelay-bridge', msg: line }) : line) + '\n');
 
 function int(value: string): number {
   const n = Number(value);
@@ -116,26 +120,37 @@ function keepClaim(redis: Redis, prefix: string, id: string, logger: Logger, sto
   });
 }
 
+/** The address a server is bound to, as a URL (`http://0.0.0.0:8080`, `http://[::1]:8080`). */
+function boundUrl(server: Server): string {
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') return String(addr);
+  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+}
+
 async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {}): Promise<void> {
   const config = loadConfig();
+  consoleFormat = config.logFormat;
   // The bridge probes uploads with ffprobe; its in-process renderer needs ffmpeg too.
   await requireMediaTools(withRenderer ? ['ffmpeg', 'ffprobe'] : ['ffprobe']);
   const services = await createServices(config);
-  await bootstrapDefaultAccount(services, config, out);
-  await listen(services);
+  const firstStart = await bootstrapDefaultAccount(services, config, out);
+  const server = await listen(services);
   startPipelineLoops(services);
-  out(`reelay: bridge listening on ${config.publicUrl} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
+  const bound = boundUrl(server);
+  out(`reelay: bridge listening on ${bound}${bound === config.publicUrl ? '' : ` (public URL ${config.publicUrl})`} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);
   const stopRenderer = withRenderer ? await startInProcessRenderer(services) : undefined;
   const stop = onShutdown(services, stopRenderer);
   services.onClose(keepClaim(services.redis, config.queuePrefix, services.installationId, services.logger, stop));
-  if (opts.demo) await renderDemo(services, out);
+  // The demo proves a fresh install; later starts (and the other bridges of a new stack) skip it.
+  if (opts.demo && firstStart) await renderDemo(services, out).catch((err: Error) => out(`reelay: the demo movie failed: ${err.message}`));
 }
 
 /** `reelay renderer`: a render worker only (needs Redis and the shared storage, not the store). */
 async function startRenderer(): Promise<void> {
   const config = loadConfig();
+  consoleFormat = config.logFormat;
   await requireMediaTools(['ffmpeg', 'ffprobe']);
-  const logger = createLogger(config.logLevel, syncStdout());
+  const logger = createLogger(config.logLevel, syncStdout(), config.logFormat);
   // The installation this renderer works for: it never consumes a prefix claimed by another one.
   const redis = await connectRedis(config.redisUrl);
   let installation: Awaited<ReturnType<typeof rendererInstallation>>;
@@ -209,7 +224,7 @@ export function buildCli(): Command {
   program
     .command('start')
     .description('bridge + an in-process renderer worker (SQLite and local disk by default)')
-    .option('--demo', 'render a small demo movie once started and print its URL')
+    .option('--demo', 'on the first start (new store), render a small demo movie and print its URL')
     .action((opts: { demo?: boolean }) => startBridge(true, opts).catch(failOneLine));
 
   program
@@ -220,7 +235,8 @@ export function buildCli(): Command {
   program
     .command('bridge')
     .description('the bridge (HTTP API) only; renderers run elsewhere against the same Redis')
-    .action(() => startBridge(false).catch(failOneLine));
+    .option('--demo', 'on the first start (new store), render a small demo movie (needs a running renderer) and print its URL')
+    .action((opts: { demo?: boolean }) => startBridge(false, opts).catch(failOneLine));
 
   program
     .command('migrate')

@@ -44,7 +44,10 @@ const bool = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /** Address the bridge binds: loopback unless asked (the Docker image sets 0.0.0.0). */
+  REELAY_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Console output of `reelay start|bridge|renderer`: plain lines, or JSON lines for a log shipper. */
+  REELAY_LOG_FORMAT: z.enum(['plain', 'json']).default('plain'),
   REELAY_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   /** PostgreSQL schema to use (created when missing); tests use one per file. */
@@ -94,6 +97,7 @@ export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000,
 export interface Config {
   port: number;
   host: string;
+  logFormat: 'plain' | 'json';
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
   redisUrl: string;
@@ -157,7 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = e.PORT;
   return {
     port,
-    host: e.HOST,
+    host: e.REELAY_HOST,
+    logFormat: e.REELAY_LOG_FORMAT,
     dataDir,
     database,
     redisUrl: e.REDIS_URL,

@@ -93,13 +93,37 @@ function bufferedStdout(): DestinationStream {
  */
 export const syncStdout = (): DestinationStream => pino.destination({ dest: 1, sync: true });
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'plain' | 'json';
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** One pino JSON line as a console line: `reelay: warn message (field=value …)`, like the CLI's own lines. */
+export function plainLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const { level, msg, time: _time, service: _service, pid: _pid, hostname: _hostname, ...fields } = entry;
+  const extra = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `reelay: ${LEVEL_NAMES[level as number] ?? String(level)} ${String(msg ?? '')}${extra ? ` (${extra})` : ''}\n`;
+}
+
+/**
+ * `format` (REELAY_LOG_FORMAT) picks the console's one format: JSON lines for a log shipper, or plain
+ * lines matching the CLI's own (redaction happens before either).
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+  const dest = destination ?? bufferedStdout();
   return pino(
     {
       level,
       base: { service: 'reelay-bridge' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    destination ?? bufferedStdout(),
+    format === 'plain' ? { write: (line: string) => dest.write(plainLine(line)) } : dest,
   );
 }

@@ -91,7 +91,8 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
-  const logger = createLogger(config.logLevel, opts.logDestination);
+  // A test's capture destination gets JSON to parse; the console gets the configured format.
+  const logger = createLogger(config.logLevel, opts.logDestination, opts.logDestination ? 'json' : config.logFormat);
   const redis = await connectRedis(config.redisUrl);
   const db = openDb(config.database);
   const closers: Array<() => Promise<void> | void> = [() => redis.quit().then(() => undefined), () => db.destroy()];

@@ -94,7 +94,7 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.tmpdir(),
     PORT: String(port),
-    HOST: '127.0.0.1',
+    REELAY_HOST: '127.0.0.1',
     REELAY_PUBLIC_URL: url,
     REELAY_DATA_DIR: path.join(dir, 'data'),
     // Render work dirs of processes killed mid-render (tests do that) go with the install's directory.
@@ -104,6 +104,8 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     REELAY_BOOTSTRAP_KEY: key,
     REELAY_ALLOW_PRIVATE_URLS: 'true',
     REELAY_LOG_LEVEL: 'info',
+    // logs() parses the JSON lines (console lines are JSON too then, with their text in msg)
+    REELAY_LOG_FORMAT: 'json',
     REELAY_RECONCILE_INTERVAL_SECONDS: '1',
     REELAY_WEBHOOK_RETRY_SCHEDULE: '1,1,1',
     REELAY_RATE_LIMIT_RENDER: HIGH,
