@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatPath, RenderError } from '../errors';
+import { closeBrowser } from '../html/browser';
 import { renderMovie, type RenderResult } from '../render/render-movie';
 import { jsonValueProblem } from '../safe-json';
 
@@ -70,5 +71,7 @@ export async function runRenderCli(file: string, opts: { out?: string; local?: b
     throw err;
   } finally {
     process.off('SIGINT', stop);
+    // The browser the render may have started would keep the command alive.
+    await closeBrowser();
   }
 }

@@ -35,6 +35,7 @@ export function compileInputs(plan: Plan, sources: ReadonlyMap<number, StillSour
       return { file: input.file, options: lowres > 0 ? ['-lowres', String(lowres)] : [] };
     }
     const options: string[] = [];
+    if (input.pngFrames) options.push('-f', 'image2pipe', '-c:v', 'png', '-framerate', String(input.pngFrames.fps));
     if (input.loop !== 0) options.push('-stream_loop', String(input.loop));
     if (input.seek > 0) options.push('-ss', num(input.seek));
     options.push('-t', num(input.duration));

@@ -25,6 +25,9 @@ import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
 import { layoutText, textBounds } from '../text/layout';
 import { textStyleEffect } from '../text/styles';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
+import { drawHtml, drawText, type DrawContext } from '../html/elements';
+import { LayerEngine } from '../html/layers';
+import { needsBrowser } from '../html/text';
 import { placeElement } from './geometry';
 import { probeCached } from './probe-cache';
 import type { AudioLayer, Effects, Plan, PlanInput, PlannedScene, VisualLayer } from './plan';
@@ -97,6 +100,16 @@ function allFailures(failures: { path: string; err: unknown }[]): unknown {
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<Plan> {
+  // The browser is opened only if an element needs it, with a context of this render's own.
+  const engine = new LayerEngine({ cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal });
+  try {
+    return await plan(movie, opts, engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): Promise<Plan> {
   const { width, height } = movieSize(movie);
   const cache = new AssetCache(path.join(opts.cacheDir, 'assets'));
   const o = opts.origin;
@@ -252,7 +265,7 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       audio.push({ path: l.path, input, start: containerStart + t.start, duration, volume: media.muted ? 0 : (media.volume ?? 1), fadeIn: base.fadeIn, fadeOut: base.fadeOut });
       if (el.type !== 'video') return undefined;
     }
-    if (el.type !== 'image' && el.type !== 'video' && el.type !== 'text' && el.type !== 'audiogram') return undefined;
+    if (el.type !== 'image' && el.type !== 'video' && el.type !== 'text' && el.type !== 'audiogram' && el.type !== 'html') return undefined;
     const p = r.probe;
     const geometry = placeElement({
       canvasWidth: width, canvasHeight: height, width: el.width, height: el.height, position: el.position, x: el.x, y: el.y,
@@ -276,6 +289,21 @@ export async function normalise(movie: Movie, opts: NormaliseOptions): Promise<P
       sourceLasts && !p?.hasAlpha && t.start === 0 && duration >= containerDuration - 1e-6 && base.fadeIn === 0 && base.fadeOut === 0 &&
       geometry.x <= 0 && geometry.y <= 0 && geometry.x + geometry.width >= width && geometry.y + geometry.height >= height &&
       geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate && effects.opacity === undefined;
+    if (el.type === 'html' || (el.type === 'text' && needsBrowser(el))) {
+      const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path };
+      const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx);
+      // A trimmed html snapshot is placed like a picture of its own size; a text keeps its box's place.
+      const trimmed = el.type === 'html' && !(el.width && el.width > 0 && el.height && el.height > 0);
+      const at = trimmed
+        ? placeElement({ canvasWidth: width, canvasHeight: height, width: drawn.box.width, height: drawn.box.height, position: el.position, x: el.x, y: el.y, resize: 'fill' })
+        : { ...geometry, x: geometry.x + drawn.box.x, y: geometry.y + drawn.box.y, width: drawn.box.width, height: drawn.box.height, boxWidth: drawn.box.width, boxHeight: drawn.box.height, resize: 'fill' as const };
+      // The browser drew the text style's own fade; the layer fades only as the element says.
+      const own = { ...base, fadeIn: el['fade-in'] ?? 0 };
+      const input = drawn.animated
+        ? addInput({ file: drawn.file, seek: 0, duration, loop: 0, still: false, pngFrames: { fps: movie.fps } })
+        : addInput({ file: drawn.file, seek: 0, duration, loop: 0, still: true });
+      return { ...own, geometry: at, effects, source: { kind: drawn.animated ? 'video' : 'image', input } };
+    }
     if (el.type === 'image') {
       return { ...base, geometry, effects, coversContainer: covers(true), source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };
     }

@@ -187,7 +187,24 @@ export const subtitlesElementSchema = z.looseObject({ type: z.literal('subtitles
 /** Accepted by the schema so the movie validates as a whole, then refused with a clear message. */
 const notSupported = <T extends string>(type: T) =>
   z.looseObject({ type: z.literal(type), ...common }).refine(() => false, { path: ['type'], message: `${type} elements are not supported yet`, when: () => true });
-export const htmlElementSchema = notSupported('html');
+/**
+ * JSON2Video's html element: a snippet (`html`) or a web page (`src`), drawn by the browser in the
+ * element's box (html/); `tailwindcss` (or `tailwind`) loads Tailwind, `wait` is page time before
+ * the first frame; `settings` are CSS on the page's body.
+ */
+export const htmlElementSchema = z
+  .looseObject({
+    type: z.literal('html'),
+    // Its length is capped with every string's (schema/limits.ts).
+    html: z.string().optional(),
+    src: url.optional(),
+    tailwindcss: z.boolean().optional(),
+    tailwind: z.boolean().optional(),
+    wait: num(z.number().min(0).max(30)).optional(),
+    settings: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    ...common, ...visual,
+  })
+  .refine((el) => el.html !== undefined || el.src !== undefined, { path: ['html'], message: 'required (or a page address in src)', when: () => true });
 export const componentElementSchema = notSupported('component');
 
 export const elementSchema = z.discriminatedUnion('type', [
@@ -277,6 +294,7 @@ export type AudioElement = z.infer<typeof audioElementSchema>;
 export type VoiceElement = z.infer<typeof voiceElementSchema>;
 export type AudiogramElement = z.infer<typeof audiogramElementSchema>;
 export type SubtitlesElement = z.infer<typeof subtitlesElementSchema>;
+export type HtmlElement = z.infer<typeof htmlElementSchema>;
 export type TextSettings = z.infer<typeof textSettingsSchema>;
 export type SubtitlesSettings = z.infer<typeof subtitlesSettingsSchema>;
 export type Destination = z.infer<typeof destinationSchema>;

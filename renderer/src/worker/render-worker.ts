@@ -13,6 +13,7 @@ import Queue, { type Job } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
 import path from 'node:path';
 import { RenderError, type RenderErrorCode } from '../errors';
+import { closeBrowser } from '../html/browser';
 import { closeProcessingQueue, skipWorkerName } from '../jobs/close-queue';
 import { openConnections } from '../jobs/connections';
 import { runInJobContext } from '../jobs/job-context';
@@ -260,6 +261,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       await events.close();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
+      await closeBrowser();
     },
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * The renderer's one Chromium (Debian's, driven by playwright-core): started on first use, kept warm
+ * for later layers, started again when it has died or grown past its memory cap. Each render gets a
+ * fresh context of it (html/context.ts), so nothing a page leaves behind reaches another account.
+ *
+ * Why playwright-core: its route API sees every request a page makes (incl. WebSockets) before the
+ * network does, and `page.clock` fakes timers, Date and requestAnimationFrame, which the virtual
+ * clock needs; puppeteer-core would need both written by hand over CDP.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { RenderError } from '../errors';
+
+/** REELAY_CHROMIUM: the browser's executable. @default /usr/bin/chromium */
+export const chromiumPath = (): string => process.env.REELAY_CHROMIUM || '/usr/bin/chromium';
+
+/** REELAY_BROWSER_MEMORY_MB: the browser (all its processes) is restarted between layers past this. @default 1536 */
+const memoryCapMb = (): number => Number(process.env.REELAY_BROWSER_MEMORY_MB) || 1536;
+
+/**
+ * Flags for running untrusted pages headless. The network flags are a second wall behind the route
+ * handler (context.ts), which answers every request itself: were one to slip past it, a dead proxy
+ * and a resolver that knows no host leave it nowhere to go, and WebRTC may not send UDP around them.
+ */
+const ARGS = [
+  '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+  '--mute-audio', '--hide-scrollbars', '--font-render-hinting=none', '--force-color-profile=srgb',
+  '--disable-dev-shm-usage', '--js-flags=--max-old-space-size=512',
+  '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=<-loopback>',
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+];
+
+let current: Promise<Browser> | undefined;
+
+/** The warm browser, started (or started again) when needed. */
+export async function getBrowser(): Promise<Browser> {
+  if (current) {
+    const b = await current.catch(() => undefined);
+    if (b?.isConnected() && browserMemoryMb(b) <= memoryCapMb()) return b;
+    await b?.close().catch(() => undefined);
+    current = undefined;
+  }
+  const path = chromiumPath();
+  if (!existsSync(path)) {
+    throw new RenderError('not_supported', `text, html and component layers need Chromium (${path} not found: apt-get install chromium, or set REELAY_CHROMIUM)`);
+  }
+  const launching = chromium.launch({
+    executablePath: path,
+    args: ARGS,
+    // As root (containers, CI) Chromium's own sandbox can not start; the page is still confined by
+    // the route handler, the flags above and a fresh context per render.
+    chromiumSandbox: process.getuid?.() !== 0,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    timeout: 30_000,
+  });
+  current = launching;
+  launching.then((b) => b.on('disconnected', () => {
+    if (current === launching) current = undefined;
+  }), () => {
+    if (current === launching) current = undefined;
+  });
+  try {
+    return await launching;
+  } catch (err) {
+    throw new RenderError('internal', `Chromium did not start: ${(err as Error).message.split('\n')[0]}`, { retryable: true, cause: err });
+  }
+}
+
+/** Closes the browser (renderer shutdown, tests). */
+export async function closeBrowser(): Promise<void> {
+  const b = await current?.catch(() => undefined);
+  current = undefined;
+  await b?.close().catch(() => undefined);
+}
+
+/** Process ids of this process's Chromium (its children named chrom*, and theirs). */
+export function browserPids(): number[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      names.set(Number(entry), name);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number, inside: boolean) => {
+    for (const child of children.get(pid) ?? []) {
+      const mine = inside || /^chrom/i.test(names.get(child) ?? '');
+      if (mine) out.push(child);
+      walk(child, mine);
+    }
+  };
+  walk(process.pid, false);
+  return out;
+}
+
+/** Resident memory of the browser's processes, in MB (reported, and checked against the cap). */
+export function browserMemoryMb(browser?: Browser): number {
+  if (browser && !browser.isConnected()) return 0;
+  let kb = 0;
+  for (const pid of browserPids()) {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return Math.round(kb / 1024);
+}

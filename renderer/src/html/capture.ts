@@ -1,0 +1,203 @@
+/**
+ * Draws one layer document in the browser: a still (one transparent PNG) or, when anything on the
+ * page moves, one PNG per frame at the movie's fps. Time on the page is virtual: Playwright's clock
+ * fakes Date, timers and requestAnimationFrame, and every CSS animation, transition and Web
+ * Animation is paused and seeked to the frame's time before the picture is taken, so the same input
+ * gives the same frames however fast the machine is. Frames are PNG buffers appended to one file
+ * that ffmpeg reads as an image2pipe input of the movie's graph (no per-pixel work in Node).
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { RenderError } from '../errors';
+import { closeBrowser } from './browser';
+import type { BrowserSession } from './session';
+
+export interface CaptureRequest {
+  /** Document address (BrowserSession.addDocument) or a page URL. */
+  url: string;
+  /** Viewport: the element's box. */
+  width: number;
+  height: number;
+  fps: number;
+  /** Seconds the layer lasts. */
+  duration: number;
+  /** 'box': the whole viewport; 'content': trimmed to what the page draws (html elements). */
+  clip: 'box' | 'content';
+  /** true: frames; false: one still; 'detect': frames only when something moves. */
+  animated: boolean | 'detect';
+  /** Seconds of page time before the first frame (JSON2Video's `wait`). */
+  wait?: number;
+  /** Names the element in errors: `Scene #1, element #2 (scenes[0].elements[1])`. */
+  where: string;
+  path: string;
+  /** Where to write: `<out>.png` for a still, `<out>.pngs` for frames. */
+  out: string;
+  signal?: AbortSignal;
+}
+
+export interface CaptureResult {
+  file: string;
+  animated: boolean;
+  /** Frames written (1 for a still). */
+  frames: number;
+  /** The captured rectangle inside the viewport. */
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/** REELAY_LAYER_TIMEOUT_SECONDS: the most one layer may take, plus a fifth of a second per frame. @default 60 */
+const baseBudgetSeconds = (): number => Number(process.env.REELAY_LAYER_TIMEOUT_SECONDS) || 60;
+
+/**
+ * In the page: pause every animation and put it at `ms` of its own time. An animation made later (a
+ * class added by a timer) starts its own time when it is first seen, as it would in real time.
+ */
+const SEEK = `(ms) => {
+  const born = (window.__reelayBorn ||= new WeakMap());
+  for (const a of document.getAnimations()) {
+    if (!born.has(a)) born.set(a, a.startTime === null || window.__reelaySeeks === undefined ? 0 : ms);
+    a.pause();
+    a.currentTime = Math.max(0, ms - born.get(a));
+  }
+  window.__reelaySeeks = (window.__reelaySeeks || 0) + 1;
+  return document.getAnimations().length;
+}`;
+
+/**
+ * In the page: the union of what the body's elements occupy (with their text shadows and strokes),
+ * inside the viewport. Layout-only wrappers marked `data-reelay-frame` do not count.
+ */
+const CONTENT_BOX = `() => {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.hasAttribute('data-reelay-frame')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) continue;
+    const cs = getComputedStyle(el);
+    const shadow = (cs.textShadow.match(/-?[\\d.]+px/g) || []).reduce((m, v) => Math.max(m, Math.abs(parseFloat(v))), 0);
+    const bleed = Math.ceil(shadow * 2 + (parseFloat(cs.webkitTextStrokeWidth) || 0)) + 2;
+    x0 = Math.min(x0, r.left - bleed); y0 = Math.min(y0, r.top - bleed); x1 = Math.max(x1, r.right + bleed); y1 = Math.max(y1, r.bottom + bleed);
+  }
+  return x0 === Infinity ? null : { x0, y0, x1, y1 };
+}`;
+
+export async function capture(session: BrowserSession, req: CaptureRequest): Promise<CaptureResult> {
+  const frameCount = Math.max(1, Math.round(req.duration * req.fps));
+  const budgetMs = (baseBudgetSeconds() + (req.animated === false ? 0 : frameCount * 0.2)) * 1000;
+  const context = await session.context$();
+  const page = await context.newPage();
+  let timer: NodeJS.Timeout | undefined;
+  const overBudget = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RenderError('timeout', `${req.where}: the page did not finish drawing within ${Math.round(budgetMs / 1000)} s (an endless loop?)`, { path: req.path })), budgetMs);
+  });
+  const aborted = new Promise<never>((_, reject) => req.signal?.addEventListener('abort', () => reject(new RenderError('cancelled', 'cancelled')), { once: true }));
+  overBudget.catch(() => undefined);
+  aborted.catch(() => undefined);
+  const pages = [page];
+  const drawing = (async () => {
+    const got = await draw(page, req, frameCount);
+    if (got) return got;
+    // Something moves: draw every frame on a fresh load (the look-ahead moved the first page's clock).
+    const again = await context.newPage();
+    pages.push(again);
+    return (await draw(again, { ...req, animated: true }, frameCount))!;
+  })();
+  try {
+    return await Promise.race([drawing, overBudget, aborted]);
+  } catch (err) {
+    // A page stuck in a loop may not close on request: then the browser goes (the next layer starts a new one).
+    const closing = Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }))).then(() => true, () => false);
+    const closed = await Promise.race([closing, new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    if (!closed) await closeBrowser();
+    if (err instanceof RenderError) throw err;
+    const message = (err as Error).message.split('\n')[0];
+    // The browser died under us (killed, out of memory): the next try starts a new one.
+    const crashed = /Target (page, context or browser )?(has been )?closed|crash|disconnected/i.test(message);
+    throw new RenderError(crashed ? 'internal' : 'asset_failed', `${req.where}: the browser could not draw it: ${message}`, { path: req.path, retryable: crashed, cause: err });
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined)));
+  }
+}
+
+/** The layer, or undefined when `animated: 'detect'` found movement (then it is drawn again with frames). */
+async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {
+  await page.setViewportSize({ width: req.width, height: req.height });
+  await page.clock.install({ time: 0 });
+  await page.goto(req.url, { waitUntil: 'load', timeout: 30_000 });
+  await page.evaluate('document.fonts.ready.then(() => true)');
+  // Work queued for "after load" (Tailwind builds its styles then) runs before time starts.
+  await page.clock.runFor(0);
+  if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
+  const box = req.clip === 'content' ? await contentBox(page, req) : { x: 0, y: 0, width: req.width, height: req.height };
+  const shot = async () => Buffer.from((await cdp.send('Page.captureScreenshot', {
+    format: 'png', clip: { ...box, scale: 1 }, optimizeForSpeed: true, captureBeyondViewport: false, fromSurface: true,
+  })).data, 'base64');
+
+  const running = Number(await page.evaluate(`(${SEEK})(0)`));
+  const first = await shot();
+  let animated = req.animated === true;
+  if (req.animated === 'detect' && frameCount > 1) {
+    // Something moves when an animation runs, or when timers change the picture: look half-way and at the end.
+    animated = running > 0 || !(await sameAt(page, shot, first, frameCount, req.fps));
+    if (animated) return undefined;
+  }
+  if (!animated || frameCount === 1) {
+    const file = `${req.out}.png`;
+    await writeAtomically(file, first);
+    return { file, animated: false, frames: 1, box };
+  }
+  const file = `${req.out}.pngs`;
+  const tmp = `${file}.${process.pid}.tmp`;
+  const stream = createWriteStream(tmp);
+  try {
+    let now = 0;
+    for (let i = 0; i < frameCount; i++) {
+      const ms = Math.round((i * 1000) / req.fps);
+      if (ms > now) await page.clock.runFor(ms - now);
+      now = ms;
+      await page.evaluate(`(${SEEK})(${ms})`);
+      const png = i === 0 ? first : await shot();
+      if (!stream.write(png)) await new Promise<void>((r) => stream.once('drain', () => r()));
+    }
+    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await fs.rename(tmp, file);
+  } catch (err) {
+    stream.destroy();
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  return { file, animated: true, frames: frameCount, box };
+}
+
+async function sameAt(page: Page, shot: () => Promise<Buffer>, first: Buffer, frameCount: number, fps: number): Promise<boolean> {
+  const end = Math.round(((frameCount - 1) * 1000) / fps);
+  await page.clock.runFor(Math.round(end / 2));
+  if (!(await shot()).equals(first)) return false;
+  await page.clock.runFor(end - Math.round(end / 2));
+  return (await shot()).equals(first);
+}
+
+async function contentBox(page: Page, req: CaptureRequest): Promise<CaptureResult['box']> {
+  const r = (await page.evaluate(`(${CONTENT_BOX})()`)) as { x0: number; y0: number; x1: number; y1: number } | null;
+  if (!r) return { x: 0, y: 0, width: 2, height: 2 };
+  const x = Math.max(0, Math.floor(r.x0));
+  const y = Math.max(0, Math.floor(r.y0));
+  const right = Math.min(req.width, Math.ceil(r.x1));
+  const bottom = Math.min(req.height, Math.ceil(r.y1));
+  // Even sizes: the movie's yuv420p would otherwise make ffmpeg scale the layer by a pixel.
+  const even = (start: number, size: number, limit: number) => {
+    const n = Math.max(2, size + (size % 2));
+    return start + n <= limit ? { start, size: n } : { start: Math.max(0, limit - n), size: Math.min(n, limit) };
+  };
+  const h = even(x, right - x, req.width);
+  const v = even(y, bottom - y, req.height);
+  return { x: h.start, y: v.start, width: h.size, height: v.size };
+}
+
+async function writeAtomically(file: string, data: Buffer): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, data);
+  await fs.rename(tmp, file);
+}

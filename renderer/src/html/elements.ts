@@ -1,0 +1,64 @@
+/**
+ * The elements the browser draws (html, component, and the texts `needsBrowser` picks), from their
+ * JSON to a layer file: which document, at what size, still or animated, trimmed or not.
+ */
+import type { Element, HtmlElement, TextElement } from '../schema/movie';
+import type { CaptureResult } from './capture';
+import { declarations } from './css-settings';
+import { layerDocument, tailwindScript } from './document';
+import type { LayerEngine } from './layers';
+import { textDocument } from './text';
+
+export interface DrawContext {
+  engine: LayerEngine;
+  canvasWidth: number;
+  canvasHeight: number;
+  fps: number;
+  /** Seconds the layer lasts. */
+  duration: number;
+  useCache: boolean;
+  where: string;
+  path: string;
+  /** Settings left out as not CSS, reported by the caller as warnings. */
+  onRefused?: (settings: string[]) => void;
+}
+
+/**
+ * An html element: its page is the element's box when width and height are both given (then the
+ * whole box is the layer), else the canvas (or the one side given), trimmed to what the page draws —
+ * JSON2Video's "snapshot trimmed to the element's bounding box", placed like a text.
+ */
+export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<CaptureResult> {
+  const given = (n: number | undefined) => (n !== undefined && n > 0 ? Math.round(n) : undefined);
+  const width = given(el.width) ?? ctx.canvasWidth;
+  const height = given(el.height) ?? ctx.canvasHeight;
+  const canvas = { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight };
+  const { css, refused } = declarations(el.settings ?? {}, canvas);
+  if (refused.length) ctx.onRefused?.(refused);
+  const tailwind = el.tailwindcss === true || el.tailwind === true;
+  const spec = {
+    width, height, fps: ctx.fps, duration: ctx.duration, wait: el.wait, useCache: ctx.useCache,
+    clip: given(el.width) && given(el.height) ? ('box' as const) : ('content' as const),
+    animated: 'detect' as const,
+  };
+  if (el.src !== undefined && el.html === undefined) return ctx.engine.render({ ...spec, url: el.src }, ctx.where, ctx.path);
+  // Trimmed: the body shrinks to its content (a block no longer spans the page), as a snapshot of the snippet.
+  const fit = spec.clip === 'content' ? 'display:flow-root;width:fit-content;height:fit-content;' : '';
+  const html = layerDocument({
+    width, height, body: el.html ?? '', css: fit || css ? `body{${fit}${css}}` : undefined,
+    tailwindUrl: tailwind ? ctx.engine.fileUrl(tailwindScript()) : undefined,
+  });
+  return ctx.engine.render({ ...spec, html }, ctx.where, ctx.path);
+}
+
+/** A text element in the element's box (the whole box is the layer; its motion decides still or frames). */
+export async function drawText(el: TextElement, box: { width: number; height: number }, ctx: DrawContext): Promise<CaptureResult> {
+  const doc = textDocument(el, box, { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight }, { duration: ctx.duration });
+  if (doc.refused.length) ctx.onRefused?.(doc.refused);
+  return ctx.engine.render({
+    html: doc.html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
+    clip: doc.animated ? 'box' : 'content', animated: doc.animated,
+  }, ctx.where, ctx.path);
+}
+
+export const drawnByBrowser = (el: Element): el is HtmlElement => el.type === 'html';

@@ -1,0 +1,89 @@
+/**
+ * The HTML engine's entry for normalise: a layer document (or page address) → a picture file, drawn
+ * by the browser once and kept in the shared cache by content, like assets: the same markup at the
+ * same size, fps and length is drawn once for every render that uses it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { capture, type CaptureRequest, type CaptureResult } from './capture';
+import { BrowserSession } from './session';
+
+/** Bumped when the way layers are drawn changes, so cached layers of older code are not reused. */
+const ENGINE_VERSION = 1;
+
+export interface LayerSpec {
+  /** The layer document's full HTML; or `url` for a page. */
+  html?: string;
+  url?: string;
+  width: number;
+  height: number;
+  fps: number;
+  duration: number;
+  clip: CaptureRequest['clip'];
+  animated: CaptureRequest['animated'];
+  wait?: number;
+  /** false: draw again even when cached (the element's or movie's `cache: false`). */
+  useCache: boolean;
+}
+
+export interface LayerEngineOptions {
+  cacheDir: string;
+  allowPrivateUrls: boolean;
+  signal?: AbortSignal;
+}
+
+/** One render's use of the engine: opens the browser context on first need, closed by `close()`. */
+export class LayerEngine {
+  private session: BrowserSession | undefined;
+  private readonly dir: string;
+
+  constructor(private readonly opts: LayerEngineOptions) {
+    this.dir = path.join(opts.cacheDir, 'layers');
+  }
+
+  /** Requests the pages of this render were refused (for the log). */
+  get refused(): readonly string[] {
+    return this.session?.refused ?? [];
+  }
+
+  async render(spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
+    const { useCache, ...content } = spec;
+    const key = createHash('sha256').update(JSON.stringify([ENGINE_VERSION, content])).digest('hex');
+    const meta = path.join(this.dir, `${key}.json`);
+    if (useCache) {
+      const hit = await readMeta(meta);
+      if (hit) return hit;
+    }
+    await fs.mkdir(this.dir, { recursive: true });
+    this.session ??= new BrowserSession(this.opts);
+    const url = spec.url ?? this.session.addDocument(key, spec.html ?? '');
+    const result = await capture(this.session, {
+      url, width: spec.width, height: spec.height, fps: spec.fps, duration: spec.duration, clip: spec.clip, animated: spec.animated,
+      wait: spec.wait, where, path: jsonPath, out: path.join(this.dir, key), signal: this.opts.signal,
+    });
+    await fs.writeFile(`${meta}.${process.pid}.tmp`, JSON.stringify(result));
+    await fs.rename(`${meta}.${process.pid}.tmp`, meta);
+    return result;
+  }
+
+  /** Serves a local file to this render's pages (fonts, scripts); see BrowserSession.addFile. */
+  fileUrl(file: string): string {
+    this.session ??= new BrowserSession(this.opts);
+    return this.session.addFile(file);
+  }
+
+  async close(): Promise<void> {
+    await this.session?.close();
+    this.session = undefined;
+  }
+}
+
+async function readMeta(file: string): Promise<CaptureResult | undefined> {
+  try {
+    const r = JSON.parse(await fs.readFile(file, 'utf8')) as CaptureResult;
+    return existsSync(r.file) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}

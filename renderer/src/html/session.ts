@@ -1,0 +1,142 @@
+/**
+ * One render's browser context: a fresh profile, closed when the render ends, whose every request is
+ * answered by us. Pages run untrusted markup, so:
+ * - http(s) GETs are fetched by the renderer's own asset client (assets/fetch.ts): the same address
+ *   policy as any asset (loopback and private only with REELAY_ALLOW_PRIVATE_URLS, link-local and
+ *   metadata never), each redirect checked, size and time capped, the IP pinned (no DNS rebinding);
+ * - our own files (the layer document, fonts, Tailwind) come from the made-up origin `reelay.local`;
+ * - everything else (other methods, WebSockets, downloads, popups, service workers) is refused;
+ *   `file:`, `chrome:` and `data:` navigations are refused by Chromium itself for a web origin.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Route } from 'playwright-core';
+import { AssetCache } from '../assets/cache';
+import { fetchAsset } from '../assets/fetch';
+import { getBrowser } from './browser';
+
+export const INTERNAL_ORIGIN = 'https://reelay.local';
+
+/** What the page may read from `reelay.local`: the documents we wrote, and files under allowed folders. */
+export interface InternalFiles {
+  /** Documents by path (`/layer/<key>.html`). */
+  documents: Map<string, string>;
+  /** Local files by path (`/files/<n>`): fonts, Tailwind's script. */
+  files: Map<string, string>;
+}
+
+export interface SessionOptions {
+  cacheDir: string;
+  allowPrivateUrls: boolean;
+  signal?: AbortSignal;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.otf': 'font/otf', '.js': 'text/javascript', '.css': 'text/css',
+};
+
+export class BrowserSession {
+  /** Requests refused, for the render's log and the tests: `<url>: <reason>`. */
+  readonly refused: string[] = [];
+  private readonly internal: InternalFiles = { documents: new Map(), files: new Map() };
+  private context: Promise<BrowserContext> | undefined;
+  private readonly cache: AssetCache;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.cache = new AssetCache(path.join(opts.cacheDir, 'assets'));
+  }
+
+  /** Serves `html` at a `reelay.local` address and returns it. */
+  addDocument(key: string, html: string): string {
+    const p = `/layer/${key}.html`;
+    this.internal.documents.set(p, html);
+    return INTERNAL_ORIGIN + p;
+  }
+
+  /**
+   * Serves a local file (font, script) and returns its `reelay.local` address, the same for the same
+   * file in every render (documents naming it are cached by content).
+   */
+  addFile(file: string): string {
+    const p = `/files/${createHash('sha256').update(file).digest('hex').slice(0, 16)}${path.extname(file)}`;
+    this.internal.files.set(p, file);
+    return INTERNAL_ORIGIN + p;
+  }
+
+  async context$(): Promise<BrowserContext> {
+    if (!this.context) {
+      this.context = this.open();
+      this.context.catch(() => (this.context = undefined));
+    }
+    return this.context;
+  }
+
+  private async open(): Promise<BrowserContext> {
+    const browser = await getBrowser();
+    const context = await browser.newContext({
+      acceptDownloads: false,
+      serviceWorkers: 'block',
+      bypassCSP: false,
+      javaScriptEnabled: true,
+      deviceScaleFactor: 1,
+      permissions: [],
+      offline: false,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      colorScheme: 'light',
+      reducedMotion: 'no-preference',
+    });
+    // Popups: never a second page.
+    context.on('page', (page) => {
+      void page.opener().then((opener) => opener && page.close()).catch(() => undefined);
+    });
+    await context.routeWebSocket(/.*/, (ws) => {
+      this.refused.push(`${ws.url()}: WebSockets are not allowed`);
+      ws.close({ code: 1008, reason: 'not allowed' }).catch(() => undefined);
+    });
+    await context.route('**/*', (route) => this.answer(route));
+    return context;
+  }
+
+  private async answer(route: Route): Promise<void> {
+    const request = route.request();
+    const raw = request.url();
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return this.refuse(route, raw, 'not a URL');
+    }
+    if (url.origin === INTERNAL_ORIGIN) {
+      const doc = this.internal.documents.get(url.pathname);
+      if (doc !== undefined) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: doc });
+      const file = this.internal.files.get(url.pathname);
+      if (file !== undefined) {
+        const body = await fs.readFile(file);
+        return route.fulfill({ status: 200, contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', body, headers: { 'access-control-allow-origin': '*' } });
+      }
+      return route.fulfill({ status: 404, body: '' });
+    }
+    if (request.method() !== 'GET') return this.refuse(route, raw, `${request.method()} requests are not allowed`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return this.refuse(route, raw, `${url.protocol} is not allowed`);
+    try {
+      const got = await fetchAsset(raw, { cache: this.cache, allowPrivateUrls: this.opts.allowPrivateUrls, useCache: true, where: 'page request', signal: this.opts.signal, limits: { maxBytes: 50 * 1024 * 1024, timeoutMs: 30_000 } });
+      const body = await fs.readFile(got.file);
+      await route.fulfill({ status: 200, body, contentType: got.contentType ?? 'application/octet-stream', headers: { 'access-control-allow-origin': '*' } });
+    } catch (err) {
+      await this.refuse(route, raw, (err as Error).message);
+    }
+  }
+
+  private async refuse(route: Route, url: string, why: string): Promise<void> {
+    this.refused.push(`${url.slice(0, 200)}: ${why}`);
+    await route.abort('blockedbyclient').catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    const c = await this.context?.catch(() => undefined);
+    this.context = undefined;
+    await c?.close().catch(() => undefined);
+  }
+}
