@@ -1,12 +1,14 @@
 # Sourced: makes sure the Debian packages Reelay needs are present. As root with apt-get (CI, a fresh
 # server) they are installed; otherwise a one-line message says what to install.
-#   reelay_system_deps render   → ffmpeg, espeak-ng, DejaVu fonts (rendering)
+#   reelay_system_deps render   → ffmpeg, espeak-ng, DejaVu fonts, Chromium (rendering)
 #   reelay_system_deps test     → the same plus Redis and PostgreSQL servers (the test suites)
 reelay_system_deps() {
   local need=()
   command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
   command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  # The HTML engine (html and component elements, CSS texts) draws with Debian's Chromium.
+  [ -x "${REELAY_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
   if [ "${1:-render}" = test ]; then
     command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
     command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
