@@ -68,6 +68,22 @@ export function invalidMovieError(issues: { path: string; message: string }[]): 
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'movie';
 
+type PlanOptions = Pick<RenderOptions, 'dataDir' | 'allowPrivateUrls' | 'localBaseDir' | 'connections'>;
+
+function planChecked(checked: Extract<ReturnType<typeof validateMovie>, { ok: true }>, opts: PlanOptions, workDir: string, output: string, signal: AbortSignal): Promise<Plan> {
+  return normalise(checked.movie, {
+    workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
+    connections: opts.connections ?? {}, signal, output, origin: checked.origin, deferred: checked.deferred,
+  });
+}
+
+/** validate → normalise: a segment job plans the whole movie (assets from this renderer's cache), then renders its part. */
+export async function planMovie(movie: unknown, opts: PlanOptions, workDir: string, output: string, signal: AbortSignal): Promise<Plan> {
+  const checked = validateMovie(movie);
+  if (!checked.ok) throw invalidMovieError(checked.issues);
+  return planChecked(checked, opts, workDir, output, signal);
+}
+
 export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   const began = Date.now();
   const logger = opts.logger ?? silentLogger;
@@ -84,10 +100,7 @@ export async function renderMovie(opts: RenderOptions): Promise<RenderResult> {
   // Write next to the target and rename, so a watcher never serves half a movie.
   const partial = path.join(opts.outputDir, `.${base}.partial.${ext}`);
   try {
-    const plan = await normalise(movie, {
-      workDir, cacheDir: path.join(opts.dataDir, 'cache'), allowPrivateUrls: opts.allowPrivateUrls, localBaseDir: opts.localBaseDir,
-      connections: opts.connections ?? {}, signal, output: partial, origin: checked.origin, deferred: checked.deferred,
-    });
+    const plan = await planChecked(checked, opts, workDir, partial, signal);
     const cacheDir = path.join(opts.dataDir, 'cache');
     const encodeStart = Date.now();
     const run = { workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, onSpawn: opts.onFfmpegStart };

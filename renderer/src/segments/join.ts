@@ -9,8 +9,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FfmpegCommand } from '../compile/command';
-import { num } from '../compile/escape';
-import { quotePath } from '../compile/escape';
+import { num, quotePath } from '../compile/escape';
 
 export interface JoinInput {
   /** Segment files in order, and how many frames each holds. */

@@ -17,20 +17,26 @@ export interface SegmentRunContext {
   onProgress(index: number, percent: number): void;
 }
 
-/** Produces the segments' files (in order) on this machine's disk. */
-export type SegmentRunner = (segments: SegmentPlan[], ctx: SegmentRunContext) => Promise<string[]>;
+export interface SegmentRunner {
+  /** Produces the segments' files (in order) on this machine's disk. */
+  render(segments: SegmentPlan[], ctx: SegmentRunContext): Promise<string[]>;
+  /** Removes what rendering them left elsewhere (intermediate files), joined or not. */
+  cleanup?(): Promise<void>;
+}
 
 export type RunSettings = Pick<RunOptions, 'stallSeconds' | 'memoryMb' | 'onSpawn'> & { workDir: string };
 
 /** The runner of `reelay render --local` and of a renderer alone: segment after segment, here. */
 export function localSegmentRunner(compileSegment: (plan: Plan) => Promise<FfmpegCommand>, run: RunSettings): SegmentRunner {
-  return async (segments, ctx) => {
-    const files: string[] = [];
-    for (const s of segments) {
-      await runFfmpeg(await compileSegment(s.plan), { ...run, signal: ctx.signal, onProgress: (p) => ctx.onProgress(s.index, p) });
-      files.push(s.plan.output);
-    }
-    return files;
+  return {
+    async render(segments, ctx) {
+      const files: string[] = [];
+      for (const s of segments) {
+        await runFfmpeg(await compileSegment(s.plan), { ...run, signal: ctx.signal, onProgress: (p) => ctx.onProgress(s.index, p) });
+        files.push(s.plan.output);
+      }
+      return files;
+    },
   };
 }
 
@@ -47,14 +53,28 @@ export async function renderInSegments(plan: Plan, segments: SegmentPlan[], runn
     if (pct > last) opts.onProgress?.((last = pct));
   };
   const audioFile = path.join(opts.workDir, `sound.${audioFileExtension(plan)}`);
-  const run = { workDir: opts.workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, signal: opts.signal };
-  // The sound is light next to the pictures: it is mixed while they render.
-  const [files] = await Promise.all([
-    runner(segments, { signal: opts.signal, onProgress: (i, p) => { done.set(i, p); report(); } }),
-    runFfmpeg(compileMovieAudio(plan, audioFile), run),
-  ]);
-  const format = plan.format === 'webm' ? 'webm' : 'mp4';
-  const join = await joinCommand({ segments: segments.map((s, i) => ({ file: files[i], frames: s.frames })), audioFile, fps: plan.fps, format, duration: plan.duration, output: plan.output }, opts.workDir);
-  await runFfmpeg(join, run);
-  opts.onProgress?.(100);
+  // Either part failing stops the other.
+  const inner = new AbortController();
+  const stop = () => inner.abort(opts.signal.reason);
+  opts.signal.addEventListener('abort', stop, { once: true });
+  if (opts.signal.aborted) stop();
+  const failing = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+    inner.abort(err);
+    throw err;
+  });
+  const run = { workDir: opts.workDir, stallSeconds: opts.stallSeconds, memoryMb: opts.memoryMb, signal: inner.signal };
+  try {
+    // The sound is light next to the pictures: it is mixed while they render.
+    const [files] = await Promise.all([
+      failing(runner.render(segments, { signal: inner.signal, onProgress: (i, p) => { done.set(i, p); report(); } })),
+      failing(runFfmpeg(compileMovieAudio(plan, audioFile), run)),
+    ]);
+    const format = plan.format === 'webm' ? 'webm' : 'mp4';
+    const join = await joinCommand({ segments: segments.map((s, i) => ({ file: files[i], frames: s.frames })), audioFile, fps: plan.fps, format, duration: plan.duration, output: plan.output }, opts.workDir);
+    await runFfmpeg(join, run);
+    opts.onProgress?.(100);
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+    await runner.cleanup?.();
+  }
 }

@@ -25,6 +25,9 @@ import { silentLogger, type Logger } from '../logger';
 import { renderMovie } from '../render/render-movie';
 import { DEFAULT_MEMORY_MB, DEFAULT_STALL_SECONDS } from '../run/ffmpeg';
 import { sweepStaleWorkDirs } from '../run/workdirs';
+import { createSegmentWorker } from '../segments/queue';
+import type { SegmentSettings } from '../segments/sizing';
+import { DirectoryStorage, type IntermediateStorage } from '../segments/storage';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 /**
@@ -69,6 +72,10 @@ export interface RenderWorkerOptions {
    */
   memoryMb?: number;
   logger?: Logger;
+  /** How long movies are cut into segments (REELAY_RENDER_SEGMENT_SCENES). @default from the memory budget */
+  segments?: SegmentSettings;
+  /** Where segments rendered by different renderers meet (the bridge's storage driver). @default `<dataDir>/segments` */
+  intermediates?: IntermediateStorage;
 }
 
 export interface RenderWorker {
@@ -113,8 +120,15 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
 
+  // Segments of long movies, taken by any renderer: a queue of their own (segments/queue.ts).
+  const segmentWorker = createSegmentWorker({
+    redis: opts.redis, prefix, concurrency: opts.concurrency, dataDir: opts.dataDir, allowPrivateUrls: opts.allowPrivateUrls === true,
+    storage: opts.intermediates ?? new DirectoryStorage(path.join(opts.dataDir, 'segments')), settings: opts.segments ?? {},
+    timeoutSeconds: limit, stallSeconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS, memoryMb: opts.memoryMb ?? DEFAULT_MEMORY_MB, logger,
+  });
+
   const subscriber = redisClient(opts.redis);
-  const ready = subscriber.subscribe(cancelChannel(prefix)).then(() => undefined);
+  const ready = Promise.all([subscriber.subscribe(cancelChannel(prefix)), segmentWorker.ready]).then(() => undefined);
   ready.catch((err: Error) => logger.error({ err: err.message }, 'could not subscribe to the cancel channel'));
   subscriber.on('message', (_channel: string, project: string) => {
     const controller = running.get(project);
@@ -197,6 +211,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
         fileName: data.output.name, connections, signal: controller.signal, logger,
         stallSeconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS, memoryMb: opts.memoryMb ?? DEFAULT_MEMORY_MB,
         onFfmpegStart: (pid) => logger.info({ project, pid }, 'ffmpeg started'),
+        segments: opts.segments, segmentRunner: (plan) => segmentWorker.runnerFor(project, data, plan),
         onProgress: (pct) => {
           // Throttled: every 5 points or 2 seconds, never per frame.
           if (pct >= 100 || pct - lastPct < 5 && Date.now() - lastAt < 2000) return;
@@ -258,6 +273,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
     async close() {
       clearInterval(sweeper);
       await closeProcessingQueue(queue);
+      await segmentWorker.close();
       await events.close();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
