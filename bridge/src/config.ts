@@ -76,6 +76,8 @@ const envSchema = z.object({
   REELAY_RENDER_STALL_SECONDS: z.coerce.number().positive().default(120),
   /** Resident memory one render's ffmpeg may use; over it, it is stopped: code `memory_limit`. */
   REELAY_RENDER_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
+  /** Scenes per segment of a long movie (renderer/src/segments); 0 = as many as the memory budget allows. */
+  REELAY_RENDER_SEGMENT_SCENES: z.coerce.number().int().min(0).default(0),
   /** How often a bridge checks that every unfinished render is still queued in Redis. */
   REELAY_RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   REELAY_TRUST_PROXY: z.string().optional(),
@@ -113,7 +115,7 @@ export interface Config {
   webhookRetrySchedule: number[];
   bodyLimit: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
-  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; reconcileIntervalMs: number };
+  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; renderSegmentScenes: number; reconcileIntervalMs: number };
   trustProxy?: string;
   logLevel: string;
   rateLimits: Record<RateClass, RateLimitRule>;
@@ -185,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       renderTimeoutSeconds: e.REELAY_RENDER_TIMEOUT_SECONDS,
       renderStallSeconds: e.REELAY_RENDER_STALL_SECONDS,
       renderMemoryMb: e.REELAY_RENDER_MEMORY_MB,
+      renderSegmentScenes: e.REELAY_RENDER_SEGMENT_SCENES,
       reconcileIntervalMs: e.REELAY_RECONCILE_INTERVAL_SECONDS * 1000,
     },
     trustProxy: e.REELAY_TRUST_PROXY,

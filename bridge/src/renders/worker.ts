@@ -7,6 +7,7 @@ import { createRenderWorker, type RenderWorker } from '@reelay/renderer/src/work
 import { installConnections } from '@reelay/renderer/src/connections/install';
 import { parseKeyRing, useKeyRing } from '@reelay/renderer/src/vault';
 import type { Config } from '../config';
+import { LocalStorage } from '../storage';
 import type { Logger } from '../logger';
 
 export async function startRenderWorker(config: Config, logger: Logger): Promise<RenderWorker> {
@@ -20,6 +21,9 @@ export async function startRenderWorker(config: Config, logger: Logger): Promise
     timeoutSeconds: config.pipeline.renderTimeoutSeconds,
     stallSeconds: config.pipeline.renderStallSeconds,
     memoryMb: config.pipeline.renderMemoryMb,
+    segments: { maxScenes: config.pipeline.renderSegmentScenes },
+    // Segments of one movie rendered by different renderers meet in the storage driver.
+    intermediates: new LocalStorage(config.pipeline.storageDir),
     dataDir: config.dataDir,
     allowPrivateUrls: config.allowPrivateUrls,
     // The bridge's logger already names its service; a second `service` key would repeat it in every line.

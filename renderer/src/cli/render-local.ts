@@ -43,6 +43,7 @@ export async function renderLocal(file: string, opts: RenderLocalOptions = {}): 
     outputDir: path.dirname(out),
     dataDir: path.resolve(opts.dataDir ?? process.env.REELAY_DATA_DIR ?? 'data'),
     allowPrivateUrls: process.env.REELAY_ALLOW_PRIVATE_URLS === 'true',
+    segments: { maxScenes: Number(process.env.REELAY_RENDER_SEGMENT_SCENES) || undefined },
     localBaseDir: opts.local === false ? undefined : path.dirname(movieFile),
     signal: opts.signal,
     onProgress: opts.onProgress,
