@@ -39,8 +39,7 @@ export async function getBrowser(): Promise<Browser> {
   if (current) {
     const b = await current.catch(() => undefined);
     if (b?.isConnected() && browserMemoryMb(b) <= memoryCapMb()) return b;
-    await b?.close().catch(() => undefined);
-    current = undefined;
+    await closeBrowser();
   }
   const path = chromiumPath();
   if (!existsSync(path)) {
@@ -72,7 +71,10 @@ export async function getBrowser(): Promise<Browser> {
 export async function closeBrowser(): Promise<void> {
   const b = await current?.catch(() => undefined);
   current = undefined;
-  await b?.close().catch(() => undefined);
+  if (!b) return;
+  // A browser that does not answer is killed: closing must never hang a shutdown.
+  const closed = await within(b.close().then(() => true, () => true), 5000);
+  if (!closed) for (const pid of browserPids()) killQuietly(pid);
 }
 
 /** Process ids of this process's Chromium (its children named chrom*, and theirs). */
@@ -117,4 +119,22 @@ export function browserMemoryMb(browser?: Browser): number {
     }
   }
   return Math.round(kb / 1024);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits for `p` at most `ms` (closing a dead browser's page or context must not hang a render). */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -9,7 +9,7 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { RenderError } from '../errors';
-import { closeBrowser } from './browser';
+import { closeBrowser, within } from './browser';
 import type { BrowserSession } from './session';
 
 export interface CaptureRequest {
@@ -83,8 +83,6 @@ const CONTENT_BOX = `() => {
 export async function capture(session: BrowserSession, req: CaptureRequest): Promise<CaptureResult> {
   const frameCount = Math.max(1, Math.round(req.duration * req.fps));
   const budgetMs = (baseBudgetSeconds() + (req.animated === false ? 0 : frameCount * 0.2)) * 1000;
-  const context = await session.context$();
-  const page = await context.newPage();
   let timer: NodeJS.Timeout | undefined;
   const overBudget = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new RenderError('timeout', `${req.where}: the page did not finish drawing within ${Math.round(budgetMs / 1000)} s (an endless loop?)`, { path: req.path })), budgetMs);
@@ -92,8 +90,11 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
   const aborted = new Promise<never>((_, reject) => req.signal?.addEventListener('abort', () => reject(new RenderError('cancelled', 'cancelled')), { once: true }));
   overBudget.catch(() => undefined);
   aborted.catch(() => undefined);
-  const pages = [page];
+  const pages: Page[] = [];
   const drawing = (async () => {
+    const context = await session.context$();
+    const page = await context.newPage();
+    pages.push(page);
     const got = await draw(page, req, frameCount);
     if (got) return got;
     // Something moves: draw every frame on a fresh load (the look-ahead moved the first page's clock).
@@ -105,8 +106,7 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
     return await Promise.race([drawing, overBudget, aborted]);
   } catch (err) {
     // A page stuck in a loop may not close on request: then the browser goes (the next layer starts a new one).
-    const closing = Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }))).then(() => true, () => false);
-    const closed = await Promise.race([closing, new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    const closed = await within(Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }))).then(() => true, () => false), 5000);
     if (!closed) await closeBrowser();
     if (err instanceof RenderError) throw err;
     const message = (err as Error).message.split('\n')[0];
@@ -115,9 +115,10 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
     throw new RenderError(crashed ? 'internal' : 'asset_failed', `${req.where}: the browser could not draw it: ${message}`, { path: req.path, retryable: crashed, cause: err });
   } finally {
     clearTimeout(timer);
-    await Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined)));
+    await within(Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined))), 5000);
   }
 }
+
 
 /** The layer, or undefined when `animated: 'detect'` found movement (then it is drawn again with frames). */
 async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { BrowserContext, Route } from 'playwright-core';
 import { AssetCache } from '../assets/cache';
 import { fetchAsset } from '../assets/fetch';
-import { getBrowser } from './browser';
+import { getBrowser, within } from './browser';
 
 export const INTERNAL_ORIGIN = 'https://reelay.local';
 
@@ -137,6 +137,6 @@ export class BrowserSession {
   async close(): Promise<void> {
     const c = await this.context?.catch(() => undefined);
     this.context = undefined;
-    await c?.close().catch(() => undefined);
+    await within(c?.close().catch(() => undefined) ?? Promise.resolve(), 5000);
   }
 }

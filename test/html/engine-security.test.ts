@@ -1,0 +1,138 @@
+/**
+ * Pages are untrusted input. Each attack runs in the real Chromium through the real engine; a local
+ * HTTP server stands for what must never be reached (loopback services, the metadata address's
+ * stand-in) and counts its hits. Then faults: an endless loop, a killed browser, two renders at once.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { BrowserSession } from '../../renderer/src/html/session';
+import { capture } from '../../renderer/src/html/capture';
+import { browserPids, closeBrowser } from '../../renderer/src/html/browser';
+import { RenderError } from '../../renderer/src/errors';
+import { harness, type RenderHarness } from '../renderer/helpers';
+
+let h: RenderHarness;
+let server: http.Server;
+let base: string;
+const hits: string[] = [];
+
+beforeAll(async () => {
+  h = harness('html-security');
+  server = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
+    if (req.url === '/to-metadata') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    if (req.url === '/to-loopback') return void res.writeHead(302, { location: `${base}/secret` }).end();
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('secret');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await closeBrowser();
+  await new Promise((r) => server.close(r));
+  h.cleanup();
+});
+beforeEach(() => {
+  hits.length = 0;
+});
+
+const doc = (body: string) => `<!doctype html><html><body style="margin:0;background:transparent">${body}</body></html>`;
+
+async function draw(body: string, opts: { allowPrivateUrls?: boolean; duration?: number } = {}) {
+  const session = new BrowserSession({ cacheDir: `${h.dir}/cache`, allowPrivateUrls: opts.allowPrivateUrls ?? false });
+  try {
+    const result = await capture(session, {
+      url: session.addDocument(`t${Date.now()}${Math.random()}`, doc(body)), width: 320, height: 180, fps: 10, duration: opts.duration ?? 0.5,
+      clip: 'box', animated: 'detect', where: 'Scene #1, element #1', path: 'scenes[0].elements[0]', out: `${h.dir}/layer-${Date.now()}`,
+    });
+    return { result, refused: session.refused };
+  } finally {
+    await session.close();
+  }
+}
+
+test('loopback, private and metadata addresses are refused from every kind of request', async () => {
+  const { refused } = await draw(`
+    <img src="${base}/img"><link rel="stylesheet" href="${base}/css"><iframe src="${base}/frame"></iframe>
+    <div style="background-image:url('${base}/bg')">x</div>
+    <img src="http://169.254.169.254/latest/meta-data/">
+    <script>fetch('${base}/fetch').catch(() => {}); const x = new XMLHttpRequest(); x.open('GET', '${base}/xhr'); x.send();
+      navigator.sendBeacon && navigator.sendBeacon('${base}/beacon', 'x'); try { new WebSocket('ws://127.0.0.1:1/'); } catch (e) {}</script>`);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(hits).toEqual([]);
+  expect(refused.some((r) => r.includes('169.254.169.254'))).toBe(true);
+  expect(refused.filter((r) => r.startsWith(base)).length).toBeGreaterThanOrEqual(4);
+});
+
+test('with private addresses allowed, a redirect to the metadata address is still refused', async () => {
+  const { refused } = await draw(`<img src="${base}/to-metadata">`, { allowPrivateUrls: true });
+  expect(hits).toEqual(['/to-metadata']);
+  expect(refused.join('\n')).toMatch(/to-metadata.*forbidden address|169\.254/);
+});
+
+test('a redirect from a refused address never reaches loopback', async () => {
+  const { refused } = await draw(`<img src="${base}/to-loopback">`);
+  expect(hits).toEqual([]);
+  expect(refused.join('\n')).toContain('/to-loopback');
+});
+
+test('file:, data: and chrome: navigations and popups do not happen', async () => {
+  const { result } = await draw(`
+    <iframe src="file:///etc/passwd" width="300" height="100"></iframe>
+    <script>window.open('${base}/popup'); setTimeout(() => { location.href = 'file:///etc/passwd'; }, 0);
+      setTimeout(() => { location.href = 'chrome://settings'; }, 10); setTimeout(() => { location.href = 'data:text/html,<h1>x</h1>'; }, 20);</script>`);
+  // The layer still drew (no navigation replaced the document) and nothing was fetched.
+  expect(result.frames).toBeGreaterThanOrEqual(1);
+  expect(hits).toEqual([]);
+});
+
+test('an endless loop fails the element with a timeout naming it, and the next layer draws', async () => {
+  process.env.REELAY_LAYER_TIMEOUT_SECONDS = '3';
+  try {
+    const err = await draw('<script>while (true) {}</script>').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RenderError);
+    expect((err as RenderError).code).toBe('timeout');
+    expect((err as RenderError).message).toContain('Scene #1, element #1');
+  } finally {
+    delete process.env.REELAY_LAYER_TIMEOUT_SECONDS;
+  }
+  const { result } = await draw('<div style="width:50px;height:50px;background:red"></div>');
+  expect(result.animated).toBe(false);
+}, 60_000);
+
+test('Chromium killed mid-layer: that render fails as retryable, the next one works', async () => {
+  const movie = (text: string) => ({
+    resolution: 'custom', width: 320, height: 180, fps: 25,
+    scenes: [{ duration: 6, elements: [{ type: 'text', text, style: '005', cache: false, settings: { 'font-size': '30px' } }] }],
+  });
+  const rendering = h.render(movie('killed mid-way'), { project: 'killed' });
+  // Kill the browser once it is writing the layer's frames.
+  const layers = path.join(h.dir, 'data', 'cache', 'layers');
+  const drawing = () => existsSync(layers) && readdirSync(layers).some((f) => f.endsWith('.tmp'));
+  for (let i = 0; i < 300 && !drawing(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(drawing()).toBe(true);
+  for (const pid of browserPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const err = await rendering.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RenderError);
+  expect((err as RenderError).retryable).toBe(true);
+  const ok = await h.render(movie('after the crash'), { project: 'after' });
+  expect(ok.duration).toBeCloseTo(6, 0);
+}, 120_000);
+
+test('two renders with html at once both finish', async () => {
+  const movie = (colour: string) => ({
+    resolution: 'custom', width: 320, height: 180, fps: 25,
+    scenes: [{ duration: 1, elements: [{ type: 'html', html: `<div style="width:80px;height:40px;background:${colour}"></div>`, cache: false }] }],
+  });
+  const [a, b] = await Promise.all([h.render(movie('red'), { project: 'a' }), h.render(movie('blue'), { project: 'b' })]);
+  expect(a.duration).toBeCloseTo(1, 1);
+  expect(b.duration).toBeCloseTo(1, 1);
+}, 60_000);
