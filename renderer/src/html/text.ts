@@ -29,6 +29,9 @@ const MOTION_STYLES = new Set(['005', '006', '007', '008', '009']);
  * draws one font's glyphs in logical order). Everything else keeps the fast path.
  */
 export function needsBrowser(el: TextElement): boolean {
+  // REELAY_TEXT_ENGINE=browser: every text through the browser (fidelity over speed); ffmpeg: never.
+  const engine = process.env.REELAY_TEXT_ENGINE;
+  if (engine === 'browser' || engine === 'ffmpeg') return engine === 'browser';
   if (el.style && MOTION_STYLES.has(el.style)) return true;
   // eslint-disable-next-line no-control-regex
   if (/[^\u0000-\u00ff]/.test(el.text)) return true;
