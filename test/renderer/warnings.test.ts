@@ -35,7 +35,7 @@ test('unknown and documented-but-unapplied properties, at every level, with thei
       duration: 2, import: 'intro', colour: 'red', transition: { style: 'fade', type: 'xfade', speed: 2 },
       elements: [
         { type: 'image', src: 'https://example.com/a.png', mask: 'https://example.com/m.png', 'aspect-ratio': 'vertical', sizee: 3 },
-        { type: 'text', text: 'x', settings: { 'font-size': 30, 'letter-spacing': '2px', 'text-shadow': '1px 1px #000' } },
+        { type: 'text', text: 'x', settings: { 'font-size': 30, 'letter-spacing': '2px', 'text-shadow': '1px 1px #000', 'background-image': 'url(http://169.254.169.254/)', 'not a property': 'x' } },
         { type: 'audio', src: 'https://example.com/a.mp3', mask: 'x' },
       ],
     }],
@@ -52,8 +52,10 @@ test('unknown and documented-but-unapplied properties, at every level, with thei
     { path: 'scenes[0].elements[0].mask', message: 'accepted, but Reelay does not apply it yet' },
     { path: 'scenes[0].elements[0].aspect-ratio', message: 'accepted, but Reelay does not apply it yet' },
     { path: 'scenes[0].elements[0].sizee', message: 'not a JSON2Video property here; ignored' },
-    { path: 'scenes[0].elements[1].settings.letter-spacing', message: "the CSS property 'letter-spacing' is not drawn yet (Reelay draws text with ffmpeg, not a browser)" },
-    { path: 'scenes[0].elements[1].settings.text-shadow', message: "the CSS property 'text-shadow' is not drawn yet (Reelay draws text with ffmpeg, not a browser)" },
+    // letter-spacing and text-shadow are CSS the browser draws; a value that loads something or a
+    // name that is no property is left out, and said so.
+    { path: 'scenes[0].elements[1].settings.background-image', message: 'left out: not a CSS property and value Reelay draws (values may not load anything or leave their declaration)' },
+    { path: 'scenes[0].elements[1].settings.not a property', message: 'left out: not a CSS property and value Reelay draws (values may not load anything or leave their declaration)' },
     // mask is a visual property: on audio it is no JSON2Video property at all
     { path: 'scenes[0].elements[2].mask', message: 'not a JSON2Video property here; ignored' },
   ]);

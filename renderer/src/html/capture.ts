@@ -25,6 +25,11 @@ export interface CaptureRequest {
   clip: 'box' | 'content';
   /** true: frames; false: one still; 'detect': frames only when something moves. */
   animated: boolean | 'detect';
+  /**
+   * The document is Reelay's own (texts, components): no script, so only CSS animations change the
+   * picture and frames outside their active times repeat the last one.
+   */
+  onlyAnimationsMove?: boolean;
   /** Seconds of page time before the first frame (JSON2Video's `wait`). */
   wait?: number;
   /** Names the element in errors: `Scene #1, element #2 (scenes[0].elements[1])`. */
@@ -152,15 +157,21 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   const file = `${req.out}.pngs`;
   const tmp = `${file}.${process.pid}.tmp`;
   const stream = createWriteStream(tmp);
+  // Documents Reelay wrote itself move only while an animation is active: between, the last picture is
+  // written again instead of being taken again (a lower third moves for a second of its ten).
+  const moving = req.onlyAnimationsMove ? activeIntervals((await page.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
   try {
     let now = 0;
+    let last = first;
     for (let i = 0; i < frameCount; i++) {
       const ms = Math.round((i * 1000) / req.fps);
-      if (ms > now) await page.clock.runFor(ms - now);
-      now = ms;
-      await page.evaluate(`(${SEEK})(${ms})`);
-      const png = i === 0 ? first : await shot();
-      if (!stream.write(png)) await new Promise<void>((r) => stream.once('drain', () => r()));
+      if (i > 0 && (!moving || moving(ms))) {
+        if (ms > now) await page.clock.runFor(ms - now);
+        now = ms;
+        await page.evaluate(`(${SEEK})(${ms})`);
+        last = await shot();
+      }
+      if (!stream.write(last)) await new Promise<void>((r) => stream.once('drain', () => r()));
     }
     await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await fs.rename(tmp, file);
@@ -170,6 +181,21 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
     throw err;
   }
   return { file, animated: true, frames: frameCount, box };
+}
+
+/** In the page: each animation's active time, [from, to] in ms of page time (to = Infinity when endless). */
+const ACTIVE = `(() => document.getAnimations().map((a) => {
+  const t = a.effect ? a.effect.getComputedTiming() : { delay: 0, activeDuration: Infinity };
+  const born = (window.__reelayBorn && window.__reelayBorn.get(a)) || 0;
+  const from = born + Number(t.delay || 0);
+  const d = Number(t.activeDuration);
+  return [from, Number.isFinite(d) ? from + d : -1];
+}))()`;
+
+/** Whether the picture may change at `ms`: inside an animation's active time, a frame either side. */
+function activeIntervals(intervals: [number, number][], fps: number): (ms: number) => boolean {
+  const frame = 1000 / fps;
+  return (ms) => intervals.some(([from, to]) => to < 0 || (ms > from - frame && ms < to + 2 * frame));
 }
 
 async function sameAt(page: Page, shot: () => Promise<Buffer>, first: Buffer, frameCount: number, fps: number): Promise<boolean> {

@@ -57,7 +57,7 @@ export async function drawText(el: TextElement, box: { width: number; height: nu
   if (doc.refused.length) ctx.onRefused?.(doc.refused);
   return ctx.engine.render({
     html: doc.html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
-    clip: doc.animated ? 'box' : 'content', animated: doc.animated,
+    clip: doc.animated ? 'box' : 'content', animated: doc.animated, onlyAnimationsMove: true,
   }, ctx.where, ctx.path);
 }
 

@@ -23,6 +23,8 @@ export interface LayerSpec {
   clip: CaptureRequest['clip'];
   animated: CaptureRequest['animated'];
   wait?: number;
+  /** See CaptureRequest.onlyAnimationsMove. */
+  onlyAnimationsMove?: boolean;
   /** false: draw again even when cached (the element's or movie's `cache: false`). */
   useCache: boolean;
 }
@@ -60,7 +62,7 @@ export class LayerEngine {
     const url = spec.url ?? this.session.addDocument(key, spec.html ?? '');
     const result = await capture(this.session, {
       url, width: spec.width, height: spec.height, fps: spec.fps, duration: spec.duration, clip: spec.clip, animated: spec.animated,
-      wait: spec.wait, where, path: jsonPath, out: path.join(this.dir, key), signal: this.opts.signal,
+      wait: spec.wait, onlyAnimationsMove: spec.onlyAnimationsMove, where, path: jsonPath, out: path.join(this.dir, key), signal: this.opts.signal,
     });
     await fs.writeFile(`${meta}.${process.pid}.tmp`, JSON.stringify(result));
     await fs.rename(`${meta}.${process.pid}.tmp`, meta);

@@ -4,12 +4,13 @@
  * movie; each is reported with its JSON path so nothing is dropped silently:
  * - a property JSON2Video does not define (a typo, editor metadata): ignored;
  * - a property JSON2Video defines that Reelay does not apply yet: accepted, not applied;
- * - a text setting (JSON2Video's text settings are CSS) that Reelay's text drawing does not follow.
+ * - a text or html setting (CSS) that is not a property and value the browser is given (html/css-settings.ts).
  * The properties Reelay acts on come from the schema itself, so the two can not drift apart.
  */
 import type { z } from 'zod';
 import type { MovieIssue } from '../errors';
 import { formatPath } from '../errors';
+import { declarations } from '../html/css-settings';
 import { elementSchema, movieSchema, sceneSchema, subtitlesSettingsSchema, textSettingsSchema } from './movie';
 
 export type MovieWarning = MovieIssue;
@@ -55,9 +56,11 @@ export function movieWarnings(movie: unknown): MovieWarning[] {
     const known = ELEMENT_KEYS.get(el.type);
     if (!known) return; // an unknown type is an error, reported by the schema
     check(el, known, [...(VISUAL_TYPES.has(el.type) ? DOCUMENTED.visual : []), ...(DOCUMENTED[el.type] ?? [])], path);
-    if (el.type === 'text' && isObject(el.settings)) {
-      for (const key of Object.keys(el.settings)) {
-        if (!TEXT_SETTINGS.has(key)) warnings.push({ path: formatPath([...path, 'settings', key]), message: `the CSS property '${key}' is not drawn yet (Reelay draws text with ffmpeg, not a browser)` });
+    if ((el.type === 'text' || el.type === 'html') && isObject(el.settings)) {
+      // Settings beyond Reelay's own are CSS for the browser (html/css-settings.ts); what it refuses is left out.
+      const css = Object.fromEntries(Object.entries(el.settings).filter(([key]) => el.type === 'html' || !TEXT_SETTINGS.has(key)));
+      for (const key of declarations(css, { canvasWidth: 1, canvasHeight: 1 }).refused) {
+        warnings.push({ path: formatPath([...path, 'settings', key]), message: `left out: not a CSS property and value Reelay draws (values may not load anything or leave their declaration)` });
       }
     }
     if (el.type === 'subtitles') check(el.settings, SUBTITLES_SETTINGS, DOCUMENTED['subtitles.settings'], [...path, 'settings']);

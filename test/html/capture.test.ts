@@ -1,0 +1,36 @@
+/**
+ * The capture's shortcut for Reelay's own documents: frames outside every animation's active time
+ * are the last picture written again, not taken again. It must give the very same frames.
+ */
+import { readFileSync } from 'node:fs';
+import { closeBrowser } from '../../renderer/src/html/browser';
+import { capture } from '../../renderer/src/html/capture';
+import { BrowserSession } from '../../renderer/src/html/session';
+import { textDocument } from '../../renderer/src/html/text';
+import { textElementSchema } from '../../renderer/src/schema/movie';
+import { tmpDir } from '../renderer/helpers';
+import { rmSync } from 'node:fs';
+
+const dir = tmpDir('html-capture');
+afterAll(async () => {
+  await closeBrowser();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('frames outside the animations are the same whether taken again or repeated', async () => {
+  const el = textElementSchema.parse({ type: 'text', text: 'Drop in', style: '008', settings: { 'font-size': '40px' } });
+  const html = textDocument(el, { width: 320, height: 180 }, { canvasWidth: 320, canvasHeight: 180 }, { duration: 3 }).html;
+  const session = new BrowserSession({ cacheDir: dir, allowPrivateUrls: false });
+  try {
+    const run = (onlyAnimationsMove: boolean) => capture(session, {
+      url: session.addDocument(`d${onlyAnimationsMove}`, html), width: 320, height: 180, fps: 25, duration: 3, clip: 'box', animated: true,
+      onlyAnimationsMove, where: 'text', path: 'scenes[0].elements[0]', out: `${dir}/layer-${onlyAnimationsMove}`,
+    });
+    const every = await run(false);
+    const shortcut = await run(true);
+    expect(shortcut.frames).toBe(75);
+    expect(readFileSync(shortcut.file).equals(readFileSync(every.file))).toBe(true);
+  } finally {
+    await session.close();
+  }
+});
