@@ -2,6 +2,8 @@
  * From a request body to a movie ready to queue: template + variables bound, validated by the
  * renderer's schema (every problem with its JSON path), asset URLs checked, uploads mapped to signed links, connections resolved and sealed, and the price computed.
  */
+import path from 'node:path';
+import { fontWarnings } from '@reelay/renderer/src/fonts/warnings';
 import { validateMovie } from '@reelay/renderer/src/schema/validate';
 import type { Movie } from '@reelay/renderer/src/schema/movie';
 import { ApiError, validationError, type ValidationProblem } from '../errors';
@@ -101,6 +103,8 @@ export async function prepareMovie(
     templateId,
     clientData: (movie['client-data'] as Record<string, unknown> | undefined) ?? {},
     sealedConnections,
-    warnings: result.warnings.map((w) => ({ path: `${pathPrefix}${w.path}`, message: w.message })),
+    // Fonts that will not be drawn as named (schema/warnings.ts covers the rest); the cache is the renderers' when they share the data dir.
+    warnings: [...result.warnings, ...(await fontWarnings(movie, result.origin, { cacheDir: path.join(services.config.dataDir, 'cache') }))]
+      .map((w) => ({ path: `${pathPrefix}${w.path}`, message: w.message })),
   };
 }

@@ -14,7 +14,7 @@ export function compileFinish(plan: Plan, b: GraphBuilder, scenes: string): stri
   }
   // A segment's frame 0 is frame movieFrame of the movie: libass must see movie times (pts are frames here).
   const shift = plan.segment?.movieFrame ?? 0;
-  if (plan.subtitles) post.push(...(shift ? [`setpts=PTS+${shift}`] : []), `ass=filename=${quotePath(plan.subtitles.file)}`, ...(shift ? [`setpts=PTS-${shift}`] : []));
+  if (plan.subtitles) post.push(...(shift ? [`setpts=PTS+${shift}`] : []), `ass=filename=${quotePath(plan.subtitles.file)}${plan.subtitles.fontsDir ? `:fontsdir=${quotePath(plan.subtitles.fontsDir)}` : ''}`, ...(shift ? [`setpts=PTS-${shift}`] : []));
   if (plan.segment) {
     const { skipFrames, frames } = plan.segment;
     post.push(`trim=start_frame=${skipFrames}:end_frame=${skipFrames + frames}`, 'setpts=PTS-STARTPTS');

@@ -21,7 +21,8 @@ import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
 import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptions, type Cue } from '../subtitles/captions';
 import { loadFontMetrics } from '../text/font-metrics';
-import { DEFAULT_BOLD_FONT, findFont, isBold } from '../text/fonts';
+import { DEFAULT_BOLD_FONT, resolveFont } from '../fonts/resolve';
+import { faceForText } from '../fonts/pick';
 import { layoutText, textBounds } from '../text/layout';
 import { textStyleEffect } from '../text/styles';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
@@ -210,7 +211,9 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
     } else if (el.type === 'text') {
       const s = el.settings ?? {};
       const fontUrl = s['font-url'] ?? (/^https?:\/\//.test(s['font-family'] ?? '') ? s['font-family'] : undefined);
-      r.fontFile = fontUrl ? await materialise(fontUrl, l, useCache) : findFont(s['font-family'], isBold(s['font-weight']));
+      // The subset file covering the text's characters: layout measures what drawtext draws.
+      const font = fontUrl ? undefined : await resolveFont({ family: s['font-family'], weight: s['font-weight'] }, { cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal });
+      r.fontFile = fontUrl ? await materialise(fontUrl, l, useCache) : faceForText(font!.faces, el.text).file;
       try {
         loadFontMetrics(r.fontFile);
       } catch {
@@ -438,7 +441,11 @@ async function writeSubtitles(
     }
     if (cues.length === 0) return undefined;
   }
-  const fontFile = findFont(settings['font-family'], true);
-  await fs.writeFile(file, buildAss(cues, settings, video, fontFile));
-  return { file };
+  // libass finds the family by name among the faces in fontsDir (bundled and Google fonts are not installed).
+  const font = await resolveFont({ family: settings['font-family'], weight: settings['font-weight'] }, { cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal });
+  const fontsDir = path.join(opts.workDir, 'subtitle-fonts');
+  await fs.mkdir(fontsDir, { recursive: true });
+  for (const [i, face] of font.faces.entries()) await fs.symlink(face.file, path.join(fontsDir, `${i}${path.extname(face.file)}`));
+  await fs.writeFile(file, buildAss(cues, { ...settings, 'font-family': font.family }, video, font.faces[0].file));
+  return { file, fontsDir };
 }

@@ -155,7 +155,8 @@ export interface Plan {
   overlays: VisualLayer[];
   audio: AudioLayer[];
   /** An ASS file burned in last. */
-  subtitles?: { file: string };
+  /** fontsDir: the subtitle font's files, for libass (bundled and Google fonts are not installed). */
+  subtitles?: { file: string; fontsDir?: string };
   output: string;
   /**
    * Set only on one segment of a long movie (segments/split.ts): the graph's frame 0 is frame

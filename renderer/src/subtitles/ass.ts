@@ -13,7 +13,7 @@ import path from 'node:path';
 import { assColour, parseColour, type Rgba } from '../schema/colour';
 import { cssPixels, parseCssLength } from '../schema/css';
 import type { SubtitlesSettings } from '../schema/movie';
-import { isBold } from '../text/fonts';
+import { parseFontWeight } from '../fonts/face';
 import type { Cue } from './captions';
 
 function assTime(t: number): string {
@@ -72,7 +72,7 @@ export function buildAss(cues: Cue[], settings: SubtitlesSettings, video: { widt
   const alignment = numpad(pos);
   // `custom` puts the text's top-left corner at x, y; `mid-*` sits halfway between the middle and the edge.
   const place = pos === 'custom' ? `{\\pos(${Math.round(settings.x ?? 0)},${Math.round(settings.y ?? 0)})}` : '';
-  const bold = isBold(settings['font-weight']) ? -1 : 0;
+  const bold = parseFontWeight(settings['font-weight']) >= 600 ? -1 : 0;
   const style = settings.style ?? 'classic';
   const wordBox = style === 'boxed-word';
   const boxed = !wordBox && (settings['box-color'] !== undefined || style === 'boxed-line');
