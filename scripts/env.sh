@@ -20,9 +20,15 @@ fi
 reelay_ensure_deps() {
   local marker="$REELAY_ROOT/node_modules/.reelay-installed"
   local abi; abi="$(node -p process.versions.modules)"
-  if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$abi" ] || [ "$REELAY_ROOT/package-lock.json" -nt "$marker" ]; then
+  local stale='[ ! -f "$marker" ] || [ "$(cat "$marker")" != "$abi" ] || [ "$REELAY_ROOT/package-lock.json" -nt "$marker" ]'
+  eval "$stale" || return 0
+  # Under the lock `npm install`s of the same checkout take: an npm ci started while another npm
+  # rewrites node_modules removes what it installs (seen with parallel runs on one checkout).
+  (
+    command -v flock >/dev/null 2>&1 && flock 9
+    eval "$stale" || exit 0
     echo "reelay: installing dependencies (npm ci) for Node $(node --version)" >&2
-    (cd "$REELAY_ROOT" && npm ci --loglevel=error >&2) || return 1
+    (cd "$REELAY_ROOT" && npm ci --loglevel=error >&2) || exit 1
     echo "$abi" > "$marker"
-  fi
+  ) 9>/tmp/reelay-npm.lock
 }

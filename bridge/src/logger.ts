@@ -105,7 +105,7 @@ export function plainLine(json: string): string {
   } catch {
     return json;
   }
-  const { level, msg, time: _time, service: _service, pid: _pid, hostname: _hostname, ...fields } = entry;
+  const { level, msg, time: _time, service: _service, ...fields } = entry;
   const extra = Object.entries(fields)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
