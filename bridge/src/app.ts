@@ -1,13 +1,15 @@
 /**
  * Builds the express app from the services (no listen: tests and the server share this).
  * Order: request id (+ nosniff) → key-in-query refusal → JSON body → JSON shape check (depth,
- * forbidden keys: http/json-body.ts) → routes → 404 → error handler.
+ * forbidden keys: http/json-body.ts) → routes → the dashboard's pages (dashboard/static.ts) → 404 →
+ * error handler.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { keyInQuery } from './auth/authenticate';
 import { ApiError, errorHandler, notFoundHandler } from './errors';
 import { safeJsonBody } from './http/json-body';
+import { mountDashboard } from './dashboard/static';
 import { mountRoutes } from './http/mount';
 import type { Route } from './http/route';
 import { allRoutes } from './routes';
@@ -61,6 +63,7 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
   app.use(express.json({ limit: services.config.bodyLimit }));
   app.use(safeJsonBody);
   mountRoutes(app, routes, services);
+  mountDashboard(app, services.config.dashboardDir);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

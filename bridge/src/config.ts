@@ -64,6 +64,8 @@ const envSchema = z.object({
   REELAY_ALLOW_PRIVATE_URLS: bool.default(false),
   REELAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   REELAY_BODY_LIMIT: z.string().default('5mb'),
+  /** The dashboard's built files (default: dashboard/dist of this checkout or image). */
+  REELAY_DASHBOARD_DIR: z.string().optional(),
   /** Render pipeline: output/upload storage directory (default `<data dir>/storage`), retention, upload caps. */
   REELAY_STORAGE_DIR: z.string().optional(),
   REELAY_RETENTION_DAYS: z.coerce.number().positive().default(7),
@@ -114,6 +116,8 @@ export interface Config {
   allowPrivateUrls: boolean;
   webhookRetrySchedule: number[];
   bodyLimit: string;
+  /** Built dashboard served at `/`; undefined = dashboard/dist beside the bridge. */
+  dashboardDir?: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
   pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; renderSegmentScenes: number; reconcileIntervalMs: number };
   trustProxy?: string;
@@ -178,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateUrls: e.REELAY_ALLOW_PRIVATE_URLS,
     webhookRetrySchedule: retry,
     bodyLimit: e.REELAY_BODY_LIMIT,
+    dashboardDir: e.REELAY_DASHBOARD_DIR ? path.resolve(e.REELAY_DASHBOARD_DIR) : undefined,
     pipeline: {
       storageDir: path.resolve(e.REELAY_STORAGE_DIR ?? path.join(dataDir, 'storage')),
       retentionDays: e.REELAY_RETENTION_DAYS,

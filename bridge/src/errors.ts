@@ -23,11 +23,13 @@ export const ERROR_CODES = [
   'unknown_api_key',
   'expired_api_key',
   'revoked_api_key',
+  'invalid_session',
   // authorisation (403)
   'insufficient_scope',
   'scope_widening',
   'primary_key_protected',
   'forbidden',
+  'csrf_failed',
   // limits
   'rate_limited',
   'auth_rate_limited',
@@ -46,6 +48,7 @@ export const ERROR_CODES = [
   'unsupported_upload',
   'invalid_file_link',
   'range_not_satisfiable',
+  'preview_failed',
   // request bodies (http/json-body.ts, body-parser): refused before any route sees them
   'forbidden_key',
   'invalid_body',

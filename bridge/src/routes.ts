@@ -36,6 +36,8 @@ import { connectionRoutes } from './connections/routes';
 import { keyRoutes } from './keys/routes';
 import { systemRoutes } from './system/routes';
 import { movieRoutes } from './movies/routes';
+import { previewRoutes } from './movies/preview';
+import { sessionRoutes } from './dashboard/routes';
 import { templateRoutes } from './templates/routes';
 import { uploadRoutes } from './uploads/routes';
 import { fileRoutes } from './storage/routes';
@@ -44,10 +46,12 @@ import { webhookRoutes } from './webhooks/routes';
 export const allRoutes: Route[] = [
   ...systemRoutes,
   ...accountRoutes,
+  ...sessionRoutes,
   ...keyRoutes,
   ...auditRoutes,
   ...connectionRoutes,
   ...movieRoutes,
+  ...previewRoutes,
   ...templateRoutes,
   ...uploadRoutes,
   ...fileRoutes,

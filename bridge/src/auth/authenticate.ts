@@ -13,6 +13,7 @@ import { makePrincipal, type Principal } from '../keys/principal';
 import { findKeyByHash, keyStatus } from '../keys/repository';
 import type { Services } from '../services';
 import { nowIso } from '../ids';
+import { sessionOf } from './session';
 import type { RateClass } from '../config';
 import type { KeyRecord } from '../keys/cache';
 import type { Admitted } from '../limits/rate-limit';
@@ -93,21 +94,33 @@ export interface Admission {
 export async function authenticate(services: Services, req: Request, ip: string, rateClass: RateClass): Promise<Admission> {
   const found = extractKey(req);
   if ('error' in found) {
+    // No key header: a dashboard session cookie acts as the key it was opened with (auth/session.ts).
+    const session = found.error === 'missing' ? await sessionOf(services, req) : null;
+    if (session) return admitHash(services, session.keyHash, undefined, ip, rateClass);
     return found.error === 'missing'
       ? fail(services, ip, 401, 'missing_api_key', 'An API key is required (x-api-key header or Authorization: Bearer)', {})
       : fail(services, ip, 401, 'malformed_api_key', 'The Authorization header is not a usable API key', {});
   }
-  const hash = hashKey(found.key);
+  return admitKey(services, found.key, ip, rateClass);
+}
+
+/** Authenticates a key given as such (a header, or the dashboard's sign-in form) and admits it. */
+export function admitKey(services: Services, key: string, ip: string, rateClass: RateClass): Promise<Admission> {
+  return admitHash(services, hashKey(key), key, ip, rateClass);
+}
+
+/** `key`: the secret when the caller sent it (checked for format); absent for a session, whose hash came from a key checked at sign-in. */
+async function admitHash(services: Services, hash: string, key: string | undefined, ip: string, rateClass: RateClass): Promise<Admission> {
   const cache = services.keyCache;
   // A cached row was found by this very hash, so its key passed the format check when it was read.
   let cached = cache.get(hash);
   if (!cached) {
-    const format = checkKeyFormat(found.key);
+    const format = key === undefined ? { ok: true as const } : checkKeyFormat(key);
     if (!format.ok) {
       const message = format.reason === 'checksum' ? 'The API key checksum is wrong (mistyped or truncated key)' : 'The API key is malformed';
       return fail(services, ip, 401, 'malformed_api_key', message, {});
     }
-    cached = await load(services, hash, found.key, ip);
+    cached = await load(services, hash, key, ip);
   }
   let status = keyStatus(cached.record);
   if (status !== 'active') await refuseInactive(services, cached.record, status, ip);
@@ -122,7 +135,7 @@ export async function authenticate(services: Services, req: Request, ip: string,
   if (decision.keysGeneration !== cached.generation) {
     // Some key changed since this row was read: read it again before trusting it.
     cache.delete(hash);
-    cached = await load(services, hash, found.key, ip);
+    cached = await load(services, hash, key, ip);
     status = keyStatus(cached.record);
     if (status !== 'active') await refuseInactive(services, cached.record, status, ip);
     decision = { ...decision, keysGeneration: cached.generation };
@@ -148,10 +161,10 @@ function principalOf(record: KeyRecord): Principal {
 }
 
 /** Reads the row (generation first, so a change racing the read is caught on the next compare). */
-async function load(services: Services, hash: string, key: string, ip: string) {
+async function load(services: Services, hash: string, key: string | undefined, ip: string) {
   const generation = await services.keyCache.generation();
   const record = await findKeyByHash(services.db, hash);
-  if (!record) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { prefix: displayPrefix(key), lookedUp: true });
+  if (!record) return fail(services, ip, 401, 'unknown_api_key', 'The API key is not known', { ...(key ? { prefix: displayPrefix(key) } : {}), lookedUp: true });
   return services.keyCache.set(hash, record, generation);
 }
 

@@ -1,0 +1,72 @@
+/**
+ * POST /v2/movies/preview: one frame of a movie (or of a template with variables) as a PNG, for the
+ * dashboard's editor. The same checks as POST /v2/movies (prepareMovie), then the renderer's own
+ * pipeline restricted to one frame (renderer/src/render/preview.ts), run in the bridge with the
+ * shared asset cache: no queue, no credits, nothing stored.
+ */
+import { previewFrame } from '@reelay/renderer/src/render/preview';
+import { RenderError } from '@reelay/renderer/src/errors';
+import { z } from 'zod';
+import { ApiError, validationError } from '../errors';
+import { defineRoute } from '../http/route';
+import { bindTemplate, loadTemplate, missingVariablesError, prepareMovie } from './prepare';
+
+const previewBody = z
+  .object({
+    movie: z.record(z.string(), z.unknown()).optional(),
+    template: z.string().min(1).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    /** Seconds into the movie; past its end, the last frame. */
+    time: z.number().min(0).max(86_400).default(0),
+  })
+  .strict()
+  .refine((b) => (b.movie === undefined) !== (b.template === undefined), { message: 'give either movie or template', path: ['movie'] });
+
+export const previewRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v2/movies/preview',
+    scope: 'movies:create',
+    rateClass: 'other',
+    summary: 'One frame of a movie as a PNG',
+    description:
+      'Body: `{ "movie": {…}, "time": seconds }` or `{ "template": ID, "variables": {…}, "time": seconds }`. The same checks as `POST /v2/movies`, then the frame at `time` drawn by the render pipeline (no encode), assets from the cache. Free; nothing is queued or stored.',
+    tags: ['movies'],
+    request: { body: previewBody },
+    responses: { 200: z.any().describe('image/png') },
+    responseContentType: 'image/png',
+    handler: async ({ body, principal, services, res, req }) => {
+      const accountId = principal.account.id;
+      let input = body.movie;
+      let templateId: string | null = null;
+      if (body.template !== undefined) {
+        const template = await loadTemplate(services, accountId, body.template);
+        const bound = bindTemplate(template, body.variables ?? {});
+        if (bound.missing.length) throw missingVariablesError(bound.missing);
+        input = bound.movie;
+        templateId = template.id;
+      }
+      if (!input || Object.keys(input).length === 0) throw validationError([{ path: 'movie', message: 'required', in: 'body' }]);
+      const prepared = await prepareMovie(services, accountId, input, templateId, '', principal.scopes);
+      const abort = new AbortController();
+      req.on('close', () => abort.abort());
+      const { pipeline } = services.config;
+      let frame;
+      try {
+        frame = await previewFrame({
+          movie: prepared.jobMovie, time: body.time, dataDir: services.config.dataDir, allowPrivateUrls: services.config.allowPrivateUrls,
+          signal: abort.signal, stallSeconds: pipeline.renderStallSeconds, memoryMb: pipeline.renderMemoryMb,
+        });
+      } catch (err) {
+        if (!(err instanceof RenderError) || err.code === 'internal') throw err;
+        const issues = err.issues ?? (err.path ? [{ path: err.path, message: err.message }] : []);
+        throw new ApiError(422, 'preview_failed', `The frame could not be drawn: ${err.message}`, { code: err.code, issues });
+      }
+      res.setHeader('Content-Type', 'image/png');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Frame-Time', String(frame.time));
+      res.setHeader('X-Movie-Duration', String(frame.duration));
+      res.end(frame.png);
+    },
+  }),
+];
