@@ -5,9 +5,11 @@
  *   hd (1280×720):       4 scenes 242 MB, 12 scenes 400 MB, 24 scenes 641 MB → 20 MB a scene over ~160 MB
  *   full-hd (1920×1080): 4 scenes 419 MB, 12 scenes 708 MB                    → 36 MB a scene over ~275 MB
  * i.e. about 14 canvas-sized frames (W×H×1.5 bytes) a scene and 80 MB + 60 frames for the graph
- * itself. A segment is as many scenes as keep the estimate under SEGMENT_BUDGET_MB; a movie that
+ * itself. A segment is as many scenes as keep the estimate (with the next scene, whose incoming
+ * transition it draws) under SEGMENT_BUDGET_MB: 12 slides at hd, 3 at full-hd, 1 at 4K. A movie that
  * fits in one segment is one graph, exactly as before (movie (b) of the bench, 12 hd scenes, is).
- * Node (about 180 MB) runs beside it: the two stay under 700 MB.
+ * Node (about 190 MB) and the sound's ffmpeg (tens of MB) run beside it: all stay under 700 MB
+ * (bench (e): a 15-scene hd segment, before the next scene was counted, reached 502 MB).
  */
 import type { Plan, PlannedScene } from '../normalise/plan';
 import { groupScenes, splitPlan, unsplittable, type SegmentPlan } from './split';
@@ -18,7 +20,7 @@ export interface SegmentSettings {
 }
 
 /** ffmpeg's resident memory one segment's graph may reach, by the estimate below, in MB. */
-export const SEGMENT_BUDGET_MB = 450;
+export const SEGMENT_BUDGET_MB = 420;
 
 const frameMb = (plan: Pick<Plan, 'width' | 'height'>) => (plan.width * plan.height * 1.5) / (1024 * 1024);
 
@@ -40,8 +42,10 @@ export function sceneWeightMb(plan: Pick<Plan, 'width' | 'height'>, scene: Plann
 export function planSegments(plan: Plan, settings: SegmentSettings, output: (index: number) => string): SegmentPlan[] | undefined {
   if (unsplittable(plan)) return undefined;
   const forced = settings.maxScenes !== undefined && settings.maxScenes > 0;
+  // A segment's graph also draws the next scene's incoming transition: room for one more scene.
+  const lookahead = Math.max(0, ...plan.scenes.map((s) => sceneWeightMb(plan, s)));
   const starts = groupScenes(plan, forced
     ? { maxScenes: settings.maxScenes! }
-    : { maxScenes: Infinity, maxWeight: Math.max(0, SEGMENT_BUDGET_MB - graphBaseMb(plan)), weight: (s) => sceneWeightMb(plan, s) });
+    : { maxScenes: Infinity, maxWeight: Math.max(0, SEGMENT_BUDGET_MB - graphBaseMb(plan) - lookahead), weight: (s) => sceneWeightMb(plan, s) });
   return starts.length < 2 ? undefined : splitPlan(plan, starts, output);
 }
