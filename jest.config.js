@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Tests never reach the real Google Fonts (renderer/src/fonts/google.ts).
+  setupFiles: ['<rootDir>/test/helpers/offline-fonts.ts'],
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // jose 6 ships ES modules only; jest's module loader needs them compiled to CommonJS.

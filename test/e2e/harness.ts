@@ -103,6 +103,8 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     REELAY_QUEUE_PREFIX: prefix,
     REELAY_BOOTSTRAP_KEY: key,
     REELAY_ALLOW_PRIVATE_URLS: 'true',
+    // Never the real Google Fonts from a test (renderer/src/fonts/google.ts).
+    REELAY_GOOGLE_FONTS: 'off',
     REELAY_LOG_LEVEL: 'info',
     // logs() parses the JSON lines (console lines are JSON too then, with their text in msg)
     REELAY_LOG_FORMAT: 'json',
