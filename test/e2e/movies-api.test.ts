@@ -436,6 +436,17 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: movie })).body).toMatchObject({ success: true, warnings: expected });
     });
 
+    test('fonts: an unknown font-family is a warning with its path and the fallback; a bundled one is none', async () => {
+      const movie = tiny('f', { cache: false, scenes: [{ duration: 1, elements: [
+        { type: 'text', text: 'y', settings: { 'font-family': 'Luckiest Guy' } },
+        { type: 'text', text: 'z', settings: { 'font-family': 'Not A Real Font Family' } },
+      ] }] });
+      // The test env has Google Fonts off (test/helpers/offline-fonts.ts).
+      const expected = [{ path: 'scenes[0].elements[1].settings.font-family', message: "font 'Not A Real Font Family' is not bundled or installed (Google Fonts is off); DejaVu Sans is used" }];
+      expect((await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body: movie })).body).toMatchObject({ valid: true, warnings: expected });
+      expect((await bridge.request('POST', '/v2/movies', { key: bridge.primaryKey, body: movie })).body).toMatchObject({ success: true, warnings: expected });
+    });
+
     test('an invalid movie, a missing template, a forbidden URL, a limit: 200 with every problem, its path and code', async () => {
       const check = async (body: unknown) => (await bridge.request('POST', '/v2/movies/validate', { key: bridge.primaryKey, body })).body;
       expect(await check({ scenes: [{ elements: [{ type: 'video' }, { type: 'text', text: 'x', position: 'nowhere' }] }] })).toMatchObject({
