@@ -4,6 +4,9 @@
 # cache shared by clones, and point native builds at its headers (~/.npmrc may point them at Node 20's).
 REELAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REELAY_ROOT
+# Each folder's eslint.config.mjs lints its own files (the root one must stay n8n's default config):
+# ESLint 9 looks configs up per file only with this flag (ESLint 10's default).
+export ESLINT_FLAGS="${ESLINT_FLAGS:-v10_config_lookup_from_file}"
 reelay_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(reelay_node_major)" -lt 24 ]; then
   REELAY_NODE_DIR="${REELAY_TOOLS_DIR:-$HOME/.cache/reelay}/node24"
