@@ -1,5 +1,5 @@
 /** The shell: sign-in, then navigation to the pages the key's scopes allow (the server enforces them). */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, can, whenSignedOut, type Me } from './api';
 import { useLocation } from './router';
 import { ErrorBox } from './ui';
@@ -25,6 +25,9 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState('');
   const loc = useLocation();
+  // A 401 only means "your session ended" to someone who was signed in (not to the first visit).
+  const signedIn = useRef(false);
+  signedIn.current = !!me;
 
   const load = useCallback(async () => {
     try {
@@ -37,6 +40,7 @@ export function App() {
 
   useEffect(() => {
     whenSignedOut(() => {
+      if (!signedIn.current) return;
       setMe(null);
       setNotice('Your session has ended (signed out, expired, or its key was revoked). Sign in again.');
     });

@@ -209,7 +209,7 @@ export function EditorPage({ me, params }: { me: Me; params: URLSearchParams }) 
             </figcaption>
           </figure>
           <label for="time">Time: {time.toFixed(2)} s</label>
-          <input id="time" type="range" min={0} max={Math.max(duration, 0.01)} step={0.04} value={time} onInput={(e) => setTime(Number(e.currentTarget.value))} />
+          <input id="time" type="range" min={0} max={Math.max(duration, 0.01)} step={0.01} value={time} onInput={(e) => setTime(Number(e.currentTarget.value))} />
           <ErrorBox error={frameError} />
           {names.length > 0 && (
             <fieldset>
