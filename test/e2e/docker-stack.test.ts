@@ -319,3 +319,39 @@ describeWithImage('npm start on a machine without Redis', () => {
     expect(out).toContain('reelay: no Redis at 127.0.0.1:6379 and no redis-server to run one: install it');
   }, 120_000);
 });
+
+/** The same stack with compose.s3.yaml and the s3 profile: outputs in the bucket, no shared volume. */
+describeWithImage('the compose stack with S3 storage (s3 profile)', () => {
+  const stack = new Stack(['compose.yaml', 'compose.s3.yaml'], ['s3']);
+  beforeAll(() => stack.init());
+  afterAll(() => stack.down(), 120_000);
+
+  test('4. S3: outputs in the bucket, bridge and renderers share no volume, a restart keeps them', async () => {
+    await stack.compose('up', '-d');
+    await stack.waitReady();
+    stack.key = ((await stack.logs('bridge')).match(/rly_[0-9A-Za-z]{36}/g) ?? [])[0]!;
+    const project = await stack.render(movie('bucket', 2));
+    const done = await stack.waitFor(project, ['done', 'error']);
+    expect(done).toMatchObject({ status: 'done', message: '' });
+    const sha = await downloadAndProbe(stack, done, { width: 320, height: 180, seconds: 2 });
+    // The file is an object in the bucket, not a file in the bridge's data volume.
+    const objects = await stack.compose('exec', '-T', 's3', 'find', '/data/reelay', '-type', 'f');
+    expect(objects).toContain(project);
+    expect(await stack.compose('exec', '-T', 'bridge', 'sh', '-c', 'find /data -path "*storage*" -type f 2>/dev/null || true')).not.toContain(project);
+    // No volume mounted by both the bridge and a renderer.
+    const volumes = async (service: string) =>
+      new Set((await Promise.all((await stack.containers(service)).map(async (id) => execFileSync('docker', ['inspect', '-f', '{{range .Mounts}}{{.Name}} {{end}}', id]).toString().trim().split(/\s+/)))).flat().filter(Boolean));
+    const [bridgeVolumes, rendererVolumes] = [await volumes('bridge'), await volumes('renderer')];
+    expect(rendererVolumes.size).toBeGreaterThan(0);
+    expect([...rendererVolumes].filter((v) => bridgeVolumes.has(v))).toEqual([]);
+    // A restart keeps the key, the render and the object.
+    await stack.compose('restart');
+    await stack.waitReady();
+    const again = await stack.waitFor(project, ['done'], 60_000);
+    const res = await fetch(again.url);
+    expect(res.status).toBe(200);
+    expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(sha);
+    const after = await stack.waitFor(await stack.render(movie('after restart', 1, 160, 90)), ['done', 'error']);
+    expect(after.status).toBe('done');
+  }, 500_000);
+});
