@@ -59,11 +59,11 @@ describe('errors name the scene, element and cause', () => {
 
   test('an invalid movie fails before any download, listing every problem', async () => {
     const before = server.hits.length;
-    await expect(h.render(movie([{ elements: [{ type: 'image', src: src('red.png') }, { type: 'html', html: '<p>' }, { type: 'video' }] }]))).rejects.toMatchObject({
+    await expect(h.render(movie([{ elements: [{ type: 'image', src: src('red.png') }, { type: 'html', tailwindcss: 'yes', html: '<p>' }, { type: 'video' }] }]))).rejects.toMatchObject({
       code: 'invalid_movie',
       retryable: false,
       issues: [
-        { path: 'scenes[0].elements[1].type', message: 'html elements are not supported yet' },
+        { path: 'scenes[0].elements[1].tailwindcss', message: expect.stringContaining('boolean') },
         { path: 'scenes[0].elements[2].src', message: 'required' },
       ],
     });

@@ -19,7 +19,7 @@ describe('validateMovie', () => {
       fps: 'fast',
       scenes: [
         scene([{ type: 'text', text: 'ok' }]),
-        scene([{ type: 'image' }, { type: 'video', src: 'https://x/v.mp4', 'fade-in': -1 }, { type: 'nope' }, { type: 'html', html: '<b>' }, { type: 'component' }]),
+        scene([{ type: 'image' }, { type: 'video', src: 'https://x/v.mp4', 'fade-in': -1 }, { type: 'nope' }, { type: 'html', wait: 99 }, { type: 'component' }]),
       ],
       elements: [{ type: 'subtitles' }, { type: 'subtitles' }],
     });
@@ -28,7 +28,8 @@ describe('validateMovie', () => {
     expect(paths['scenes[1].elements[0].src']).toMatch(/required/);
     expect(paths['scenes[1].elements[1].fade-in']).toBeDefined();
     expect(paths['scenes[1].elements[2].type']).toBeDefined();
-    expect(paths['scenes[1].elements[3].type']).toBe('html elements are not supported yet');
+    expect(paths['scenes[1].elements[3].html']).toBe('required (or a page address in src)');
+    expect(paths['scenes[1].elements[3].wait']).toBeDefined();
     expect(paths['scenes[1].elements[4].type']).toBe('component elements are not supported yet');
     expect(paths.fps).toBeDefined();
   });

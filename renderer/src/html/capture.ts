@@ -166,7 +166,8 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
     for (let i = 0; i < frameCount; i++) {
       const ms = Math.round((i * 1000) / req.fps);
       if (i > 0 && (!moving || moving(ms))) {
-        if (ms > now) await page.clock.runFor(ms - now);
+        // Reelay's own documents have no script: seeking the animations is all time needs to do.
+        if (ms > now && !req.onlyAnimationsMove) await page.clock.runFor(ms - now);
         now = ms;
         await page.evaluate(`(${SEEK})(${ms})`);
         last = await shot();

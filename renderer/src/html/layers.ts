@@ -49,7 +49,27 @@ export class LayerEngine {
     return this.session?.refused ?? [];
   }
 
+  /** Layers being drawn now, at most REELAY_BROWSER_PAGES (default 2: one per core) at a time. */
+  private drawing = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    const limit = Number(process.env.REELAY_BROWSER_PAGES) || 2;
+    if (this.drawing >= limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.drawing++;
+    try {
+      return await fn();
+    } finally {
+      this.drawing--;
+      this.waiting.shift()?.();
+    }
+  }
+
   async render(spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
+    return this.slot(() => this.draw(spec, where, jsonPath));
+  }
+
+  private async draw(spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
     const { useCache, ...content } = spec;
     const key = createHash('sha256').update(JSON.stringify([ENGINE_VERSION, content])).digest('hex');
     const meta = path.join(this.dir, `${key}.json`);

@@ -294,6 +294,8 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate && effects.opacity === undefined;
     if (el.type === 'html' || (el.type === 'text' && needsBrowser(el))) {
       const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path };
+      // The input's place is taken before the browser draws, so layers drawn side by side keep inputs in element order.
+      const input = addInput({ file: '', seek: 0, duration, loop: 0, still: true });
       const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx);
       // A trimmed html snapshot is placed like a picture of its own size; a text keeps its box's place.
       const trimmed = el.type === 'html' && !(el.width && el.width > 0 && el.height && el.height > 0);
@@ -302,9 +304,9 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
         : { ...geometry, x: geometry.x + drawn.box.x, y: geometry.y + drawn.box.y, width: drawn.box.width, height: drawn.box.height, boxWidth: drawn.box.width, boxHeight: drawn.box.height, resize: 'fill' as const };
       // The browser drew the text style's own fade; the layer fades only as the element says.
       const own = { ...base, fadeIn: el['fade-in'] ?? 0 };
-      const input = drawn.animated
-        ? addInput({ file: drawn.file, seek: 0, duration, loop: 0, still: false, pngFrames: { fps: movie.fps } })
-        : addInput({ file: drawn.file, seek: 0, duration, loop: 0, still: true });
+      inputs[input] = drawn.animated
+        ? { file: drawn.file, seek: 0, duration, loop: 0, still: false, pngFrames: { fps: movie.fps } }
+        : { file: drawn.file, seek: 0, duration, loop: 0, still: true };
       return { ...own, geometry: at, effects, source: { kind: drawn.animated ? 'video' : 'image', input } };
     }
     if (el.type === 'image') {
@@ -341,21 +343,21 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
     layers.map((l, i) => ({ l, i })).filter((x): x is { l: VisualLayer; i: number } => x.l !== undefined)
       .sort((a, b) => a.l.zIndex - b.l.zIndex || a.i - b.i).map((x) => x.l);
 
+  // Every layer is started at once (the browser draws several side by side, html/layers.ts); each takes
+  // its inputs' places before its first wait, so the plan is the same whatever finishes first.
   let counter = 0;
-  const scenes: PlannedScene[] = [];
-  for (let s = 0; s < movie.scenes.length; s++) {
-    const scene = movie.scenes[s];
-    const slot = slots[s];
-    const layers: (VisualLayer | undefined)[] = [];
-    for (const l of located.filter((x) => x.scene === s && x.el.type !== 'subtitles')) layers.push(await buildLayers(l, slot.start, slot.duration, counter++));
-    scenes.push({
-      path: `scenes[${o?.scenes[s] ?? s}]`, start: slot.start, duration: slot.duration,
-      background: parseColour(scene['background-color'] ?? '#000000')!, transition: slot.transition, layers: ordered(layers),
-    });
-  }
-  const movieLevel = located.filter((x) => x.scene === undefined);
-  const overlays: (VisualLayer | undefined)[] = [];
-  for (const l of movieLevel) if (l.el.type !== 'subtitles') overlays.push(await buildLayers(l, 0, total, counter++));
+  const sceneLayers = movie.scenes.map((_, s) =>
+    located.filter((x) => x.scene === s && x.el.type !== 'subtitles').map((l) => buildLayers(l, slots[s].start, slots[s].duration, counter++)));
+  const movieLevel = located.filter((x) => x.scene === undefined && x.el.type !== 'subtitles');
+  const overlayLayers = movieLevel.map((l) => buildLayers(l, 0, total, counter++));
+  const settled = await Promise.allSettled([...sceneLayers.flat(), ...overlayLayers]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const scenes: PlannedScene[] = await Promise.all(movie.scenes.map(async (scene, s) => ({
+    path: `scenes[${o?.scenes[s] ?? s}]`, start: slots[s].start, duration: slots[s].duration,
+    background: parseColour(scene['background-color'] ?? '#000000')!, transition: slots[s].transition, layers: ordered(await Promise.all(sceneLayers[s])),
+  })));
+  const overlays = await Promise.all(overlayLayers);
 
   let subtitles: Plan['subtitles'];
   // One per movie (the schema checks it); real movies also put it in a scene: it subtitles the whole movie either way.
