@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from './storage/s3';
 
 export const RATE_CLASSES = ['render', 'batch', 'read', 'keys', 'other'] as const;
 export type RateClass = (typeof RATE_CLASSES)[number];
@@ -69,6 +70,22 @@ const envSchema = z.object({
   /** Render pipeline: output/upload storage directory (default `<data dir>/storage`), retention, upload caps. */
   REELAY_STORAGE_DIR: z.string().optional(),
   REELAY_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  /** Uploads not used by a render for this many days are deleted (0 = kept until deleted by hand). */
+  REELAY_UPLOAD_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** Where outputs, posters, uploads and segments live: `local` (REELAY_STORAGE_DIR) or an S3-compatible bucket. */
+  REELAY_STORAGE: z.enum(['local', 's3']).default('local'),
+  REELAY_S3_ENDPOINT: z.string().url().optional(),
+  REELAY_S3_PUBLIC_ENDPOINT: z.string().url().optional(),
+  REELAY_S3_BUCKET: z.string().min(3).max(63).optional(),
+  REELAY_S3_REGION: z.string().min(1).default('us-east-1'),
+  REELAY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  REELAY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  REELAY_S3_FORCE_PATH_STYLE: bool.default(false),
+  REELAY_S3_DOWNLOADS: z.enum(['redirect', 'stream']).default('stream'),
+  /** Prometheus `/metrics`: its own listener (loopback by default), `off`, or also on the bridge's port. */
+  REELAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  REELAY_METRICS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  REELAY_METRICS_ON_BRIDGE_PORT: bool.default(false),
   REELAY_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   REELAY_UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   REELAY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -119,7 +136,11 @@ export interface Config {
   /** Built dashboard served at `/`; undefined = dashboard/dist beside the bridge. */
   dashboardDir?: string;
   /** Render pipeline (bridge/src/renders): where files live, how long, upload caps. */
-  pipeline: { storageDir: string; retentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; renderSegmentScenes: number; reconcileIntervalMs: number };
+  pipeline: { storageDir: string; retentionDays: number; uploadRetentionDays: number; uploadMaxBytes: number; uploadQuotaBytes: number; renderConcurrency: number; renderTimeoutSeconds: number; renderStallSeconds: number; renderMemoryMb: number; renderSegmentScenes: number; reconcileIntervalMs: number };
+  /** REELAY_STORAGE: the driver storage/create.ts builds. */
+  storage: { kind: 'local' } | { kind: 's3'; s3: S3Settings };
+  /** `/metrics` listener; `port: null` = none of its own. */
+  metrics: { host: string; port: number | null; onBridgePort: boolean };
   trustProxy?: string;
   logLevel: string;
   rateLimits: Record<RateClass, RateLimitRule>;
@@ -165,6 +186,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration: REELAY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds');
   }
   const port = e.PORT;
+  let storage: Config['storage'] = { kind: 'local' };
+  if (e.REELAY_STORAGE === 's3') {
+    if (!e.REELAY_S3_BUCKET) throw new ConfigError('invalid configuration: REELAY_STORAGE=s3 needs REELAY_S3_BUCKET');
+    if (!e.REELAY_S3_ACCESS_KEY_ID !== !e.REELAY_S3_SECRET_ACCESS_KEY) {
+      throw new ConfigError('invalid configuration: set both REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK chain)');
+    }
+    storage = {
+      kind: 's3',
+      s3: {
+        bucket: e.REELAY_S3_BUCKET,
+        region: e.REELAY_S3_REGION,
+        endpoint: e.REELAY_S3_ENDPOINT,
+        publicEndpoint: e.REELAY_S3_PUBLIC_ENDPOINT,
+        accessKeyId: e.REELAY_S3_ACCESS_KEY_ID,
+        secretAccessKey: e.REELAY_S3_SECRET_ACCESS_KEY,
+        forcePathStyle: e.REELAY_S3_FORCE_PATH_STYLE,
+        downloads: e.REELAY_S3_DOWNLOADS,
+      },
+    };
+  }
   return {
     port,
     host: e.REELAY_HOST,
@@ -186,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pipeline: {
       storageDir: path.resolve(e.REELAY_STORAGE_DIR ?? path.join(dataDir, 'storage')),
       retentionDays: e.REELAY_RETENTION_DAYS,
+      uploadRetentionDays: e.REELAY_UPLOAD_RETENTION_DAYS,
       uploadMaxBytes: e.REELAY_UPLOAD_MAX_BYTES,
       uploadQuotaBytes: e.REELAY_UPLOAD_QUOTA_BYTES,
       renderConcurrency: e.REELAY_RENDER_CONCURRENCY,
@@ -195,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       renderSegmentScenes: e.REELAY_RENDER_SEGMENT_SCENES,
       reconcileIntervalMs: e.REELAY_RECONCILE_INTERVAL_SECONDS * 1000,
     },
+    storage,
+    metrics: { host: e.REELAY_METRICS_HOST, port: e.REELAY_METRICS_PORT === 'off' ? null : e.REELAY_METRICS_PORT, onBridgePort: e.REELAY_METRICS_ON_BRIDGE_PORT },
     trustProxy: e.REELAY_TRUST_PROXY,
     logLevel: e.REELAY_LOG_LEVEL,
     rateLimits: {

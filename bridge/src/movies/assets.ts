@@ -19,6 +19,7 @@ import { isAddressAllowed } from '@reelay/renderer/src/assets/address-policy';
 import { looksLikeInlineCaptions } from '@reelay/renderer/src/subtitles/captions';
 import { ApiError, type ValidationProblem } from '../errors';
 import type { Services } from '../services';
+import { MAX_PRESIGN_SECONDS } from '../storage/s3';
 import { signFileUrl, verifyFileToken } from '../storage/signed-urls';
 import '../uploads/table';
 
@@ -104,8 +105,9 @@ export async function checkMovieAssets(services: Services, accountId: string, re
         .where('id', '=', ref[1])
         .executeTakeFirst();
       if (!upload) problems.push({ path, message: `unknown upload '${ref[1]}'`, in: 'body' });
-      // Storage shared with the renderers (local disk): the ref stays, mapped to its path at enqueue.
-      else if (pipeline.storage.localPath(upload.storage_key)) continue;
+      // Storage shared with the renderers (local disk, or a bucket they get presigned URLs of): the ref
+      // stays, mapped to its path or URL at enqueue.
+      else if (pipeline.storage.localPath(upload.storage_key) || pipeline.storage.signedUrl) continue;
       else if (!ownHostReachable) unreachable(path);
       else {
         replacements[value] = await signFileUrl({ publicUrl: config.publicUrl, secret: config.jwtSecret, storageKey: upload.storage_key, lifetimeSeconds: UPLOAD_LINK_SECONDS });
@@ -162,8 +164,8 @@ export function replaceAssetStrings<T>(movie: T, map: Record<string, string>): T
 
 /**
  * `reelay://uploads/<id>` refs anywhere in a job's movie → the upload's absolute path on shared
- * storage (job data `assets`). Looked up in the render's own account; unknown ids are left out (the
- * renderer then fails that element) and so are uploads on storage without local paths.
+ * storage, or a presigned URL of it in the bucket (job data `assets`). Looked up in the render's own
+ * account; unknown ids are left out (the renderer then fails that element).
  */
 export async function uploadPaths(services: Services, accountId: string, movie: unknown): Promise<Record<string, string>> {
   const refs = new Map<string, string>();
@@ -183,8 +185,11 @@ export async function uploadPaths(services: Services, accountId: string, movie: 
     .where('id', 'in', [...refs.keys()])
     .execute();
   const out: Record<string, string> = {};
+  const { storage } = services.pipeline;
   for (const row of rows) {
-    const file = services.pipeline.storage.localPath(row.storage_key);
+    const file = storage.localPath(row.storage_key)
+      // As long as SigV4 allows (7 days); a render still queued after that fails that element (403).
+      ?? (await storage.signedUrl?.(row.storage_key, { expiresInSeconds: MAX_PRESIGN_SECONDS, audience: 'internal' }));
     if (file) out[refs.get(row.id)!] = file;
   }
   return out;

@@ -14,6 +14,7 @@ export function startPipelineLoops(services: Services): () => Promise<void> {
     db: services.db,
     storage: services.pipeline.storage,
     retentionDays: services.config.pipeline.retentionDays,
+    uploadRetentionDays: services.config.pipeline.uploadRetentionDays,
     logger: services.logger,
   });
   let stopped = false;

@@ -8,14 +8,14 @@ import path from 'node:path';
 import type Bull from 'bull';
 import type { Feature, Services } from '../services';
 import { uploadPaths } from '../movies/assets';
-import { LocalStorage, type Storage } from '../storage';
+import { createStorage, type Storage } from '../storage';
 import { signFileUrl } from '../storage/signed-urls';
 import { cancelRender, enqueueRender, openRenderQueue, type RenderJobData } from './queue';
 import type { RenderRow } from './repository';
 import { renderPrefix } from './retention';
 
 export interface Pipeline {
-  storage: Storage;
+  storage: Storage & { close?(): void };
   queue: Bull.Queue<RenderJobData>;
   /** Storage prefix of a render's files. */
   prefixOf(row: Pick<RenderRow, 'account_id' | 'project'>): string;
@@ -35,14 +35,11 @@ declare module '../services' {
 
 export function createPipeline(services: Services): Pipeline {
   const { config } = services;
-  const storage = new LocalStorage(config.pipeline.storageDir);
+  const storage = createStorage(config);
   const queue = openRenderQueue(config.redisUrl, config.queuePrefix);
   const prefixOf = (row: Pick<RenderRow, 'account_id' | 'project'>) => renderPrefix(row.account_id, row.project);
-  const outputDir = (row: Pick<RenderRow, 'account_id' | 'project'>) => {
-    const dir = storage.localPath(prefixOf(row));
-    if (!dir) throw new Error('this storage driver has no local paths; the renderer needs a shared output directory');
-    return dir;
-  };
+  // A shared disk: the renderer writes into the render's directory; a bucket: it uploads under the prefix.
+  const outputDir = (row: Pick<RenderRow, 'account_id' | 'project'>) => storage.localPath(prefixOf(row));
   return {
     storage,
     queue,
@@ -53,11 +50,14 @@ export function createPipeline(services: Services): Pipeline {
       const name = row.project;
       const storageKey = `${prefixOf(row)}/${name}.${typeof format === 'string' ? format : 'mp4'}`;
       const url = await signFileUrl({ publicUrl: config.publicUrl, secret: config.jwtSecret, storageKey });
-      await enqueueRender(queue, row, { dir: outputDir(row), name, url }, await uploadPaths(services, row.account_id, row.movie === '' ? {} : JSON.parse(row.movie)));
+      const dir = outputDir(row);
+      const output = dir ? { dir, name, url } : { key: prefixOf(row), name, url };
+      await enqueueRender(queue, row, output, await uploadPaths(services, row.account_id, row.movie === '' ? {} : JSON.parse(row.movie)));
     },
     cancel: (project) => cancelRender(queue, services.redis, config.queuePrefix, project),
     keyOfOutput(row, file) {
-      const dir = outputDir(row);
+      // A renderer uploading to a bucket reports paths of its own temp directory: the name is what counts.
+      const dir = outputDir(row) ?? path.dirname(file);
       const rel = path.isAbsolute(file) ? path.relative(dir, file) : file;
       const clean = rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(file) : rel;
       return `${prefixOf(row)}/${clean.split(path.sep).join('/')}`;
@@ -74,6 +74,7 @@ export const pipelineFeature: Feature = {
       const { queue } = services.pipeline;
       await queue.isReady().catch(() => undefined);
       await queue.close();
+      services.pipeline.storage.close?.();
     });
   },
 };

@@ -1,14 +1,15 @@
 /**
  * Retention: the files of renders that ended more than REELAY_RETENTION_DAYS ago are removed from
  * storage (JSON2Video keeps 7 days, our default too); the row stays, with `files_deleted_at`, so
- * its status and billing history remain readable. Uploads are not touched: they are the account's
- * own assets, bounded by its quota. The same sweep drops expired idempotency claims.
+ * its status and billing history remain readable. Uploads unused for REELAY_UPLOAD_RETENTION_DAYS
+ * go too (uploads/retention.ts). The same sweep drops expired idempotency claims.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import type { Storage } from '../storage';
 import { nowIso } from '../ids';
 import { purgeIdempotencyKeys } from '../movies/idempotency';
+import { sweepExpiredUploads } from '../uploads/retention';
 import './table';
 
 export const DEFAULT_RETENTION_DAYS = 7;
@@ -41,7 +42,7 @@ export async function sweepExpiredRenders(opts: { db: Db; storage: Storage; rete
 }
 
 /** Runs the sweep now and then every `intervalMs` (default hourly); returns a stop function. */
-export function scheduleRetention(opts: { db: Db; storage: Storage; retentionDays: number; logger: Logger; intervalMs?: number }): () => void {
+export function scheduleRetention(opts: { db: Db; storage: Storage; retentionDays: number; uploadRetentionDays: number; logger: Logger; intervalMs?: number }): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -49,6 +50,8 @@ export function scheduleRetention(opts: { db: Db; storage: Storage; retentionDay
     try {
       const removed = await sweepExpiredRenders(opts);
       if (removed) opts.logger.info({ removed }, 'retention: removed files of expired renders');
+      const uploads = await sweepExpiredUploads({ db: opts.db, storage: opts.storage, retentionDays: opts.uploadRetentionDays });
+      if (uploads) opts.logger.info({ removed: uploads }, 'retention: removed unused uploads');
     } catch (err) {
       opts.logger.error({ err }, 'retention sweep failed');
     } finally {

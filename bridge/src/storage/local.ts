@@ -29,6 +29,14 @@ export class LocalStorage implements Storage {
     return { key, size: data.length, modifiedAt: new Date() };
   }
 
+  async putFile(key: string, file: string): Promise<void> {
+    const to = this.pathOf(key);
+    await mkdir(path.dirname(to), { recursive: true });
+    const tmp = `${to}.${process.pid}.${Date.now()}.part`;
+    await copyFile(file, tmp, fsConstants.COPYFILE_FICLONE);
+    await rename(tmp, to);
+  }
+
   async copy(fromKey: string, toKey: string): Promise<void> {
     const to = this.pathOf(toKey);
     await mkdir(path.dirname(to), { recursive: true });

@@ -15,6 +15,8 @@ import type { ByteRange, Storage } from './storage';
  */
 export const DEFAULT_URL_LIFETIME_SECONDS = 7 * 24 * 3600;
 const AUDIENCE = 'reelay:file';
+/** Lifetime of the bucket URL a link redirects to: long enough for a player to seek through a movie. */
+const REDIRECT_SECONDS = 6 * 3600;
 
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -97,6 +99,12 @@ export async function serveSignedFile(storage: Storage, secret: string, req: Req
   const object = await storage.stat(key);
   if (!object) throw new ApiError(404, 'not_found', 'This file no longer exists.');
   const type = CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
+  if (storage.redirectDownloads && storage.signedUrl) {
+    // The bucket serves the bytes (and ranges); the type is forced so it cannot be sniffed into HTML.
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.redirect(302, await storage.signedUrl(key, { expiresInSeconds: REDIRECT_SECONDS, audience: 'public', contentType: type, fileName: path.posix.basename(key) }));
+    return;
+  }
   res.setHeader('Content-Type', type);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Cache-Control', 'private, max-age=3600');

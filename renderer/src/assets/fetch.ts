@@ -68,15 +68,29 @@ function parseHttpUrl(raw: string, where: string): URL {
   return url;
 }
 
-/** An upload on storage shared with the bridge: only through the job's `assets` map (job-context.ts). */
-async function localUpload(rawUrl: string, where: string): Promise<FetchedAsset | undefined> {
+/**
+ * Origins of the bucket the bridge stores uploads in (REELAY_S3_ENDPOINT). A self-hosted bucket is
+ * often on loopback or a private network: its presigned URLs, taken from the job's `assets` map
+ * (chosen by the bridge, never by the movie), may be fetched there. Nothing else is opened up.
+ */
+const trustedUploadOrigins = new Set<string>();
+export function trustUploadOrigin(origin: string): void {
+  trustedUploadOrigins.add(new URL(origin).origin);
+}
+
+/**
+ * An upload, only through the job's `assets` map (job-context.ts): a file on storage shared with the
+ * bridge, or a presigned URL of it in the bucket.
+ */
+async function upload(rawUrl: string, where: string): Promise<FetchedAsset | { url: URL } | undefined> {
   if (!rawUrl.startsWith('reelay://')) return undefined;
-  const file = currentJobContext()?.assets?.[rawUrl];
-  if (typeof file !== 'string' || !path.isAbsolute(file)) {
+  const mapped = currentJobContext()?.assets?.[rawUrl];
+  if (typeof mapped === 'string' && /^https?:\/\//.test(mapped)) return { url: new URL(mapped) };
+  if (typeof mapped !== 'string' || !path.isAbsolute(mapped)) {
     throw new RenderError('asset_failed', `${where}: '${rawUrl}' is not available to this renderer`, { path: where });
   }
   try {
-    if ((await stat(file)).isFile()) return { file };
+    if ((await stat(mapped)).isFile()) return { file: mapped };
   } catch {
     // reported below
   }
@@ -86,16 +100,21 @@ async function localUpload(rawUrl: string, where: string): Promise<FetchedAsset 
 export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<FetchedAsset> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const { where } = opts;
-  const local = await localUpload(rawUrl, where);
-  if (local) return local;
-  let url = parseHttpUrl(rawUrl, where);
+  const stored = await upload(rawUrl, where);
+  if (stored && 'file' in stored) return stored;
+  // A presigned upload URL: cached under its ref (uploads never change; the URL does), its signature
+  // kept out of messages (they name the ref), private only on the bucket's origin, no redirects.
+  const presigned = stored?.url;
+  const allowPrivate = opts.allowPrivateUrls || (presigned !== undefined && trustedUploadOrigins.has(presigned.origin));
+  const maxRedirects = presigned ? 0 : limits.maxRedirects;
+  let url = presigned ?? parseHttpUrl(rawUrl, where);
   if (opts.useCache) {
     const hit = await opts.cache.lookup(rawUrl);
     if (hit) return hit;
   }
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-  const { httpAgent, httpsAgent } = agents(opts.allowPrivateUrls);
+  const { httpAgent, httpsAgent } = agents(allowPrivate);
   let res: AxiosResponse<Readable> | undefined;
   try {
     for (let hop = 0; ; hop++) {
@@ -115,7 +134,7 @@ export async function fetchAsset(rawUrl: string, opts: FetchOptions): Promise<Fe
       const location = res.headers.location as string | undefined;
       if (res.status >= 300 && res.status < 400 && location) {
         res.data.destroy();
-        if (hop + 1 > limits.maxRedirects) throw new RenderError('asset_failed', `${where}: too many redirects for '${rawUrl}'`, { path: where });
+        if (hop + 1 > maxRedirects) throw new RenderError('asset_failed', `${where}: too many redirects for '${rawUrl}'`, { path: where });
         url = parseHttpUrl(new URL(location, url).toString(), where);
         continue;
       }

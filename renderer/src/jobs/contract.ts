@@ -53,7 +53,12 @@ export interface RenderJobData {
   movie: unknown;
   output: {
     /** Absolute directory on shared storage where the movie and its poster are written. */
-    dir: string;
+    dir?: string;
+    /**
+     * Instead of `dir`, for storage the renderer does not share as a disk (a bucket): the storage
+     * prefix the renderer uploads its files under (through the worker's `outputStorage`).
+     */
+    key?: string;
     /** File name without extension (`<name>.<format>`, poster `<name>.jpg`). @default the project id */
     name?: string;
     /**
@@ -65,8 +70,9 @@ export interface RenderJobData {
   /** Opaque sealed connections, opened by the registered connection opener. Never logged. */
   sealedConnections?: string;
   /**
-   * `reelay://uploads/<id>` → absolute path of the upload on storage shared with the bridge. The only
-   * local files a renderer reads; refs missing here fail the render (see job-context.ts).
+   * `reelay://uploads/<id>` → absolute path of the upload on storage shared with the bridge, or a
+   * presigned URL of it in the bucket. The only local files a renderer reads; refs missing here fail
+   * the render (see job-context.ts).
    */
   assets?: Record<string, string>;
 }

@@ -12,6 +12,8 @@ import { pipeline } from 'node:stream/promises';
 /** The subset of bridge/src/storage/storage.ts's Storage segments use (structurally compatible). */
 export interface IntermediateStorage {
   put(key: string, data: Buffer): Promise<unknown>;
+  /** Streams a local file in (multipart on a bucket); without it, files are read whole and `put`. */
+  putFile?(key: string, file: string): Promise<void>;
   stat(key: string): Promise<{ size: number } | null>;
   read(key: string): Promise<Readable>;
   deletePrefix(prefix: string): Promise<void>;
@@ -62,6 +64,7 @@ async function writeInPlace(target: string, write: (tmp: string) => Promise<void
 export async function storeFile(storage: IntermediateStorage, key: string, file: string): Promise<void> {
   const local = storage.localPath(key);
   if (local) await writeInPlace(local, (tmp) => fs.copyFile(file, tmp));
+  else if (storage.putFile) await storage.putFile(key, file);
   else await storage.put(key, await fs.readFile(file));
 }
 

@@ -11,6 +11,7 @@
  */
 import Queue, { type Job } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RenderError, type RenderErrorCode } from '../errors';
 import { closeBrowser } from '../html/browser';
@@ -27,7 +28,7 @@ import { DEFAULT_MEMORY_MB, DEFAULT_STALL_SECONDS } from '../run/ffmpeg';
 import { sweepStaleWorkDirs } from '../run/workdirs';
 import { createSegmentWorker } from '../segments/queue';
 import type { SegmentSettings } from '../segments/sizing';
-import { DirectoryStorage, type IntermediateStorage } from '../segments/storage';
+import { DirectoryStorage, storeFile, type IntermediateStorage } from '../segments/storage';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 /**
@@ -76,6 +77,11 @@ export interface RenderWorkerOptions {
   segments?: SegmentSettings;
   /** Where segments rendered by different renderers meet (the bridge's storage driver). @default `<dataDir>/segments` */
   intermediates?: IntermediateStorage;
+  /**
+   * The bridge's storage driver, for jobs whose output names a storage key (`output.key`, a bucket)
+   * rather than a shared directory: the files are rendered into a local directory, then uploaded.
+   */
+  outputStorage?: IntermediateStorage;
 }
 
 export interface RenderWorker {
@@ -168,6 +174,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
 
   const processJob = async (job: Job<RenderJobData>): Promise<RenderEvent> => {
     const data = job.data;
+    let output: OutputPlace | undefined;
     const project = typeof data?.project === 'string' && data.project !== '' ? data.project : String(job.id);
     const controller = new AbortController();
     running.set(project, controller);
@@ -194,7 +201,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
         logger.error({ project, starts }, 'render given up: it stopped the renderer every time');
         throw new RenderError('render_crashed', renderCrashedMessage(starts - 1));
       }
-      if (!data?.output?.dir || !path.isAbsolute(data.output.dir)) throw new RenderError('invalid_movie', 'job output.dir must be an absolute directory');
+      const place = (output = outputPlace(data?.output, opts, project));
       logger.info({ project, attempt: job.attemptsMade + 1 }, 'render started');
       await emit({ project, type: 'running', progress: 0 });
       let connections = {};
@@ -207,7 +214,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       let lastAt = Date.now();
       const context = { publicUrl: data.output.url, assets: data.assets };
       const result = await runInJobContext(context, () => renderMovie({
-        project, movie: data.movie, outputDir: data.output.dir, dataDir: opts.dataDir, allowPrivateUrls: opts.allowPrivateUrls === true,
+        project, movie: data.movie, outputDir: place.dir, dataDir: opts.dataDir, allowPrivateUrls: opts.allowPrivateUrls === true,
         fileName: data.output.name, connections, signal: controller.signal, logger,
         stallSeconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS, memoryMb: opts.memoryMb ?? DEFAULT_MEMORY_MB,
         onFfmpegStart: (pid) => logger.info({ project, pid }, 'ffmpeg started'),
@@ -221,6 +228,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
           void emit({ project, type: 'progress', progress: pct });
         },
       }));
+      await place.publish();
       logger.info({ project, ms: result.renderingTime, size: result.size }, 'render done');
       return await emit({ project, type: 'done', progress: 100, result });
     } catch (err) {
@@ -236,6 +244,7 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       await emit({ project, type: 'error', message: re.message, code: re.code, retryable: willRetry });
       throw new Error(re.message);
     } finally {
+      await output?.discard();
       clearTimeout(timer);
       clearInterval(watch);
       // A second start of the same job in this process (Bull handed out a stalled job again) has its own entry.
@@ -280,4 +289,39 @@ export function createRenderWorker(opts: RenderWorkerOptions): RenderWorker {
       await closeBrowser();
     },
   };
+}
+
+interface OutputPlace {
+  /** Where renderMovie writes the movie and its poster. */
+  dir: string;
+  /** Uploads what was written when the output is a storage key; nothing for a shared directory. */
+  publish(): Promise<void>;
+  /** Removes the local copy of an uploaded output (always called, success or not). */
+  discard(): Promise<void>;
+}
+
+/** The job's output: a shared directory as given, or a local one uploaded under `output.key` afterwards. */
+function outputPlace(output: RenderJobData['output'] | undefined, opts: RenderWorkerOptions, project: string): OutputPlace {
+  if (output?.dir) {
+    if (!path.isAbsolute(output.dir)) throw new RenderError('invalid_movie', 'job output.dir must be an absolute directory');
+    return { dir: output.dir, publish: async () => undefined, discard: async () => undefined };
+  }
+  const key = output?.key;
+  const storage = opts.outputStorage;
+  if (!key) throw new RenderError('invalid_movie', 'job output needs a directory (output.dir) or a storage key (output.key)');
+  if (!storage) throw new RenderError('internal', 'this renderer has no storage to upload outputs to (REELAY_STORAGE differs from the bridge\'s?)');
+  // Per start, so a second start of the job in this process never shares the first one's files.
+  const dir = path.join(opts.dataDir, 'outputs', `${project}-${process.pid}-${Date.now()}`);
+  return {
+    dir,
+    async publish() {
+      for (const file of await listFiles(dir)) await storeFile(storage, `${key}/${path.relative(dir, file).split(path.sep).join('/')}`, file);
+    },
+    discard: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
