@@ -51,6 +51,12 @@ elif ! answers 127.0.0.1 6379; then
   }
 fi
 
+# The dashboard the bridge serves at / (static files): built once, when missing.
+if [ ! -f dashboard/dist/index.html ]; then
+  echo "reelay: building the dashboard (npm run build -w dashboard)"
+  npm run build -w dashboard --silent >/dev/null || { echo "reelay: the dashboard build failed; the API works, / answers 503" >&2; }
+fi
+
 # Reelay runs as a child, not exec'd, so this script outlives it to stop the private Redis; signals
 # sent to this script (npm passes its own on) are forwarded, and `wait` returns as soon as one arrives.
 node bridge/bin/reelay.js start --demo "$@" &

@@ -130,8 +130,10 @@ test('creating a render key shows it once, then only its prefix', async () => {
   await page.reload();
   await page.locator('tr[data-key-id]', { hasText: 'render robot' }).waitFor();
   expect(await page.content()).not.toContain(renderKey);
-  await page.getByRole('button', { name: 'Usage of render robot' }).click();
+  // The primary key has been used (this sign-in's requests): its chart has a bar for today.
+  await page.getByRole('button', { name: 'Usage of primary' }).click();
   await page.locator('svg.chart').waitFor();
+  expect(await page.locator('svg.chart').getAttribute('aria-label')).toMatch(/ [1-9]\d*(,|$)/);
   await expectAccessible(page);
   await screenshot(page, '05-keys-list-usage-audit');
 });
@@ -149,6 +151,10 @@ test('signed in with the render key, there is no key management and the API refu
   const status = await p.evaluate(async () => (await fetch('/v2/keys')).status);
   expect(status).toBe(403);
   await screenshot(p, '06-render-key-phone');
+  await expectAccessible(p);
+  await open(p, 'editor', 'Movie editor');
+  await p.getByText('Valid —').waitFor();
+  await screenshot(p, '06b-editor-phone');
   await expectAccessible(p);
   await ctx.close();
 });

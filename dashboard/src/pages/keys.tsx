@@ -299,7 +299,15 @@ function Usage({ k, onClose }: { k: KeyView; onClose: () => void }) {
   const [days, setDays] = useState<{ date: string; total: number }[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ days: { date: string; total: number }[] }>('GET', `/v2/keys/${encodeURIComponent(k.id)}/usage?days=14`).then((r) => setDays(r.days), setError);
+    api<{ days: { date: string; total: number }[] }>('GET', `/v2/keys/${encodeURIComponent(k.id)}/usage?days=14`).then((r) => {
+      // Every one of the 14 days gets a bar, also those without requests.
+      const totals = new Map(r.days.map((d) => [d.date, d.total]));
+      const list = Array.from({ length: 14 }, (_, i) => {
+        const date = new Date(Date.now() - (13 - i) * 86_400_000).toISOString().slice(0, 10);
+        return { date, total: totals.get(date) ?? 0 };
+      });
+      setDays(list);
+    }, setError);
   }, [k.id]);
   const max = Math.max(1, ...(days ?? []).map((d) => d.total));
   return (
@@ -312,7 +320,7 @@ function Usage({ k, onClose }: { k: KeyView; onClose: () => void }) {
       {days && (
         <svg class="chart" viewBox={`0 0 ${days.length * 24} 110`} role="img" aria-label={`Requests per day: ${days.map((d) => `${d.date} ${d.total}`).join(', ')}`}>
           {days.map((d, i) => {
-            const h = (d.total / max) * 90;
+            const h = Math.max(1, (d.total / max) * 80);
             return (
               <g key={d.date}>
                 <rect x={i * 24 + 4} y={95 - h} width={16} height={h} class="bar">
@@ -320,6 +328,11 @@ function Usage({ k, onClose }: { k: KeyView; onClose: () => void }) {
                     {d.date}: {d.total}
                   </title>
                 </rect>
+                {d.total > 0 && (
+                  <text x={i * 24 + 12} y={92 - h} text-anchor="middle" class="axis">
+                    {d.total}
+                  </text>
+                )}
                 <text x={i * 24 + 12} y={107} text-anchor="middle" class="axis">
                   {d.date.slice(8)}
                 </text>
@@ -367,7 +380,7 @@ function AuditLog({ tick }: { tick: number }) {
               <tr key={e.id}>
                 <td>{when(e.createdAt)}</td>
                 <td>
-                  <code>{e.event}</code>
+                  <code class="nowrap">{e.event}</code>
                 </td>
                 <td>{e.keyId ?? '—'}</td>
                 <td>{e.ip ?? '—'}</td>

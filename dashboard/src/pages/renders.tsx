@@ -184,7 +184,7 @@ function RenderDetail({ me, movie, onChanged }: { me: Me; movie: Movie; onChange
         <dt>Credits</dt>
         <dd>{movie.credits}</dd>
         <dt>Rendering time</dt>
-        <dd>{movie.rendering_time === null ? '—' : `${(movie.rendering_time / 1000).toFixed(1)} s`}</dd>
+        <dd>{movie.rendering_time === null ? "—" : `${movie.rendering_time.toFixed(1)} s`}</dd>
         <dt>Template</dt>
         <dd>{movie.template ?? '—'}</dd>
         <dt>Client data</dt>
