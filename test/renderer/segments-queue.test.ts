@@ -131,6 +131,9 @@ test('two renderers render one movie\'s segments in parallel, and the join clean
   const progress = received.filter((e) => e.project === project && e.type === 'progress').map((e) => e.progress!);
   expect(progress.length).toBeGreaterThan(1);
   expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  // One movie to the bridge: one running and one done event (credits move on those), none per segment.
+  expect(received.filter((e) => e.project === project && e.type !== 'progress').map((e) => e.type)).toEqual(['running', 'done']);
+  expect(received.filter((e) => e.project.startsWith(`${project}-`))).toEqual([]);
   // Intermediates removed, no segment job left behind.
   expect(existsSync(path.join(dataDir, 'segments', 'segments', project))).toBe(false);
   for (let i = 0; i < 6; i++) expect(await segmentJobs.getJob(segmentJobId(project, i))).toBeNull();

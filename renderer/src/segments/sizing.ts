@@ -5,11 +5,12 @@
  *   hd (1280×720):       4 scenes 242 MB, 12 scenes 400 MB, 24 scenes 641 MB → 20 MB a scene over ~160 MB
  *   full-hd (1920×1080): 4 scenes 419 MB, 12 scenes 708 MB                    → 36 MB a scene over ~275 MB
  * i.e. about 14 canvas-sized frames (W×H×1.5 bytes) a scene and 80 MB + 60 frames for the graph
- * itself. A segment is as many scenes as keep the estimate (with the next scene, whose incoming
- * transition it draws) under SEGMENT_BUDGET_MB: 12 slides at hd, 3 at full-hd, 1 at 4K. A movie that
- * fits in one segment is one graph, exactly as before (movie (b) of the bench, 12 hd scenes, is).
- * Node (about 190 MB) and the sound's ffmpeg (tens of MB) run beside it: all stay under 700 MB
- * (bench (e): a 15-scene hd segment, before the next scene was counted, reached 502 MB).
+ * itself. A movie whose estimate is under SEGMENT_BUDGET_MB is one graph, exactly as before (movie
+ * (b) of the bench, 12 hd scenes: 423 MB measured); a longer one is cut into segments whose graph
+ * (with the next scene, whose incoming transition it draws) and the sound's ffmpeg beside it stay
+ * under it: 10 slides at hd, 1 at full-hd and above. Node (about 190 MB) runs beside them: all stay
+ * under 700 MB. Measured by bench (e) before the next scene and the sound were counted: 14-scene hd
+ * graphs reached 457–502 MB, Node + both ffmpeg 658–691 MB.
  */
 import type { Plan, PlannedScene } from '../normalise/plan';
 import { groupScenes, splitPlan, unsplittable, type SegmentPlan } from './split';
@@ -21,6 +22,8 @@ export interface SegmentSettings {
 
 /** ffmpeg's resident memory one segment's graph may reach, by the estimate below, in MB. */
 export const SEGMENT_BUDGET_MB = 420;
+/** The sound's ffmpeg, which mixes the whole movie while the segments render (measured: 20–40 MB). */
+const SOUND_MB = 40;
 
 const frameMb = (plan: Pick<Plan, 'width' | 'height'>) => (plan.width * plan.height * 1.5) / (1024 * 1024);
 
@@ -42,10 +45,12 @@ export function sceneWeightMb(plan: Pick<Plan, 'width' | 'height'>, scene: Plann
 export function planSegments(plan: Plan, settings: SegmentSettings, output: (index: number) => string): SegmentPlan[] | undefined {
   if (unsplittable(plan)) return undefined;
   const forced = settings.maxScenes !== undefined && settings.maxScenes > 0;
-  // A segment's graph also draws the next scene's incoming transition: room for one more scene.
-  const lookahead = Math.max(0, ...plan.scenes.map((s) => sceneWeightMb(plan, s)));
+  const weight = (s: PlannedScene) => sceneWeightMb(plan, s);
+  if (!forced && graphBaseMb(plan) + plan.scenes.reduce((a, s) => a + weight(s), 0) <= SEGMENT_BUDGET_MB) return undefined;
+  // Beside a segment's graph run the sound's ffmpeg, and in it the next scene (its incoming transition).
+  const lookahead = Math.max(0, ...plan.scenes.map(weight));
   const starts = groupScenes(plan, forced
     ? { maxScenes: settings.maxScenes! }
-    : { maxScenes: Infinity, maxWeight: Math.max(0, SEGMENT_BUDGET_MB - graphBaseMb(plan) - lookahead), weight: (s) => sceneWeightMb(plan, s) });
+    : { maxScenes: Infinity, maxWeight: Math.max(0, SEGMENT_BUDGET_MB - graphBaseMb(plan) - SOUND_MB - lookahead), weight });
   return starts.length < 2 ? undefined : splitPlan(plan, starts, output);
 }
