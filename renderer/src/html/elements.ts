@@ -2,6 +2,8 @@
  * The elements the browser draws (html, component, and the texts `needsBrowser` picks), from their
  * JSON to a layer file: which document, at what size, still or animated, trimmed or not.
  */
+import { fontFaceCss } from '../fonts/css';
+import type { ResolvedFont } from '../fonts/face';
 import type { Element, HtmlElement, TextElement } from '../schema/movie';
 import type { CaptureResult } from './capture';
 import { declarations } from './css-settings';
@@ -51,9 +53,13 @@ export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<Captu
   return ctx.engine.render({ ...spec, html }, ctx.where, ctx.path);
 }
 
-/** A text element in the element's box (the whole box is the layer; its motion decides still or frames). */
-export async function drawText(el: TextElement, box: { width: number; height: number }, ctx: DrawContext): Promise<CaptureResult> {
-  const doc = textDocument(el, box, { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight }, { duration: ctx.duration });
+/**
+ * A text element in the element's box (the whole box is the layer; its motion decides still or
+ * frames), in the font normalise resolved for it: the same files drawtext would draw with.
+ */
+export async function drawText(el: TextElement, box: { width: number; height: number }, ctx: DrawContext, font: ResolvedFont): Promise<CaptureResult> {
+  const fonts = { family: font.family, faces: fontFaceCss([font], (file) => ctx.engine.fileUrl(file)) };
+  const doc = textDocument(el, box, { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight }, { duration: ctx.duration }, fonts);
   if (doc.refused.length) ctx.onRefused?.(doc.refused);
   return ctx.engine.render({
     html: doc.html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,

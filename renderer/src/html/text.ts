@@ -68,7 +68,13 @@ const spread = (i: number, salt: number) => {
   return x - Math.floor(x) - 0.5;
 };
 
-export function textDocument(el: TextElement, box: { width: number; height: number }, canvas: CanvasSize, t: Timing): TextDocument {
+/** The font to draw with: its family name and the @font-face rules that bring its files. */
+export interface TextFont {
+  family: string;
+  faces: string;
+}
+
+export function textDocument(el: TextElement, box: { width: number; height: number }, canvas: CanvasSize, t: Timing, font?: TextFont): TextDocument {
   const s = (el.settings ?? {}) as Record<string, unknown>;
   const own = (k: string) => (typeof s[k] === 'string' || typeof s[k] === 'number' ? cssValue(k, s[k], canvas) : undefined);
   const vpos = String(s['vertical-position'] ?? (s['vertical-align'] === 'middle' ? 'center' : (s['vertical-align'] ?? 'center')));
@@ -122,14 +128,16 @@ export function textDocument(el: TextElement, box: { width: number; height: numb
   } else {
     content = escapeHtml(el.text);
   }
-  const textBoxCss = [...defaults, ...extra, userCss, el.style === '011' ? 'background-color:transparent' : '', hpos ? 'max-width:100%' : 'width:100%'].filter(Boolean).join(';');
+  // The resolved family replaces the movie's list: the browser draws what drawtext and layout measured.
+  const family = font ? `font-family:"${font.family.replace(/["\\]/g, '')}"` : '';
+  const textBoxCss = [...defaults, ...extra, userCss, family, el.style === '011' ? 'background-color:transparent' : '', hpos ? 'max-width:100%' : 'width:100%'].filter(Boolean).join(';');
   const css = [
     `.box{position:absolute;inset:0;display:flex;align-items:${flex(vpos)};justify-content:${flex(hpos)}}`,
     `.t{${textBoxCss}}`,
     animationCss,
   ].join('');
   const html = layerDocument({
-    width: box.width, height: box.height, css,
+    width: box.width, height: box.height, css, fontFaces: font?.faces,
     body: `<div class="box" data-reelay-frame><div class="t">${content}</div></div>`,
   });
   return { html, animated, refused };

@@ -21,6 +21,7 @@ import type { Origin } from '../variables/resolve';
 import { buildAss } from '../subtitles/ass';
 import { cuesFromSpeech, isAss, limitWords, looksLikeInlineCaptions, parseCaptions, type Cue } from '../subtitles/captions';
 import { loadFontMetrics } from '../text/font-metrics';
+import type { ResolvedFont } from '../fonts/face';
 import { DEFAULT_BOLD_FONT, resolveFont } from '../fonts/resolve';
 import { faceForText } from '../fonts/pick';
 import { layoutText, textBounds } from '../text/layout';
@@ -63,6 +64,8 @@ interface Resolved {
   file?: string;
   probe?: ProbeResult;
   fontFile?: string;
+  /** A text's font: drawtext draws `fontFile`; the browser is given every face (font-url: that file). */
+  font?: ResolvedFont;
 }
 
 const MAX_PARALLEL_DOWNLOADS = 4;
@@ -214,6 +217,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       // The subset file covering the text's characters: layout measures what drawtext draws.
       const font = fontUrl ? undefined : await resolveFont({ family: s['font-family'], weight: s['font-weight'] }, { cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal });
       r.fontFile = fontUrl ? await materialise(fontUrl, l, useCache) : faceForText(font!.faces, el.text).file;
+      r.font = font ?? { family: 'Reelay font-url', source: 'installed', weight: 400, style: 'normal', faces: [{ file: r.fontFile, weight: 400, style: 'normal' }] };
       try {
         loadFontMetrics(r.fontFile);
       } catch {
@@ -296,7 +300,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path };
       // The input's place is taken before the browser draws, so layers drawn side by side keep inputs in element order.
       const input = addInput({ file: '', seek: 0, duration, loop: 0, still: true });
-      const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx);
+      const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx, r.font!);
       // A trimmed html snapshot is placed like a picture of its own size; a text keeps its box's place.
       const trimmed = el.type === 'html' && !(el.width && el.width > 0 && el.height && el.height > 0);
       const at = trimmed
