@@ -22,6 +22,7 @@ import { KeyCache } from './keys/cache';
 import { generateKey } from './keys/format';
 import { replacePrimaryKey } from './keys/primary';
 import { addVaultCommands } from './connections/cli';
+import { addN8nCommands } from './n8n-migrate/cli';
 import { listen } from './server';
 import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
 import type Redis from 'ioredis';
@@ -321,6 +322,7 @@ export function buildCli(): Command {
     });
 
   addVaultCommands(program, out, failOneLine);
+  addN8nCommands(program, out, failOneLine);
   addInstallationCommands(program);
 
   return program;
