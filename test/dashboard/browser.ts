@@ -7,6 +7,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+/* The callbacks of page.evaluate run in the page: its globals, typed loosely (the test project has no DOM lib). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+
 export const ROOT = path.resolve(__dirname, '../..');
 export const CHROMIUM = process.env.REELAY_TEST_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'test-output/dashboard');
@@ -37,8 +42,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   // Runs through DevTools, not as a page script, so the page's CSP does not apply to it.
   await page.evaluate(axe.source);
   const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } };
-    return w.axe.run(document, { resultTypes: ['violations'] });
+    const found: { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return found;
   });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

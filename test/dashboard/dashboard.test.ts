@@ -12,6 +12,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createInstall, type Install } from '../e2e/harness';
 import { ensureDashboardBuilt, launchChromium, screenshot, seriousViolations } from './browser';
 
+/* The callbacks of page.evaluate run in the page: its globals, typed loosely (the test project has no DOM lib). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
 jest.setTimeout(120_000);
 
 let install: Install;
@@ -168,7 +172,7 @@ test('the editor previews a frame at the slider time (pixels checked), then rend
     const img = page.getByTestId('preview');
     await img.waitFor();
     return page.evaluate(async () => {
-      const el = document.querySelector<HTMLImageElement>('[data-testid=preview]')!;
+      const el = document.querySelector('[data-testid=preview]');
       await el.decode();
       const c = document.createElement('canvas');
       c.width = el.naturalWidth;
