@@ -103,3 +103,17 @@ test('an animated element rendered twice (no cache) gives the same frames, byte 
   expect(a.length).toBeGreaterThan(0);
   expect(b.map((x) => x.equals(a[0]))).toContain(true);
 });
+
+test('an html snippet naming a bundled font is drawn in it, not in the browser default', async () => {
+  const inkWidth = async (family: string) => {
+    const html = `<div style="font-family:'${family}';font-size:60px;color:#fff;white-space:nowrap">Wide words here</div>`;
+    const f = frameAt((await h.render(scene([{ type: 'html', html, x: 0, y: 0, width: 640, height: 360 }]))).file, 0.5);
+    const cols: number[] = [];
+    for (let x = 0; x < f.width; x++) for (let y = 0; y < 120; y++) if (f.at(x, y)[0] > 128) { cols.push(x); break; }
+    return cols.length ? Math.max(...cols) - Math.min(...cols) : 0;
+  };
+  // Bebas Neue is a condensed face: the same words are far narrower than in the default sans-serif.
+  const [condensed, fallback] = [await inkWidth('Bebas Neue'), await inkWidth('No Such Font')];
+  expect(condensed).toBeGreaterThan(100);
+  expect(condensed).toBeLessThan(fallback * 0.9);
+});

@@ -130,7 +130,9 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   await page.setViewportSize({ width: req.width, height: req.height });
   await page.clock.install({ time: 0 });
   await page.goto(req.url, { waitUntil: 'load', timeout: 30_000 });
-  await page.evaluate('document.fonts.ready.then(() => true)');
+  // Layout first: a web font starts loading only once a laid-out text uses it, and `ready` does
+  // not wait for loads that have not started.
+  await page.evaluate('void document.body.offsetHeight; document.fonts.ready.then(() => true)');
   // Work queued for "after load" (Tailwind builds its styles then) runs before time starts.
   await page.clock.runFor(0);
   if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));

@@ -4,6 +4,7 @@
  */
 import { fontFaceCss } from '../fonts/css';
 import type { ResolvedFont } from '../fonts/face';
+import { familyNames, resolveFont, type FontOptions } from '../fonts/resolve';
 import type { Element, HtmlElement, TextElement } from '../schema/movie';
 import type { CaptureResult } from './capture';
 import { declarations } from './css-settings';
@@ -23,6 +24,19 @@ export interface DrawContext {
   path: string;
   /** Settings left out as not CSS, reported by the caller as warnings. */
   onRefused?: (settings: string[]) => void;
+  /** How fonts a page names are found (bundled, installed, Google Fonts). */
+  fonts: FontOptions;
+}
+
+/**
+ * @font-face rules for the families a page's CSS names (`font-family: …`), so a snippet naming a
+ * bundled or Google font gets it as a text would; installed fonts the browser finds by itself.
+ */
+export async function pageFontFaces(markup: string, ctx: DrawContext): Promise<string> {
+  const names = new Set<string>();
+  for (const m of markup.matchAll(/font-family\s*:\s*([^;}<>"]+|"[^"]*")/gi)) for (const n of familyNames(m[1].replace(/&quot;/g, '"'))) names.add(n);
+  const fonts = await Promise.all([...names].slice(0, 20).map((family) => resolveFont({ family }, ctx.fonts)));
+  return fontFaceCss(fonts.filter((f) => f.source === 'bundled' || f.source === 'google').map((f) => ({ ...f, family: f.requested ?? f.family })), (file) => ctx.engine.fileUrl(file));
 }
 
 /**
@@ -47,7 +61,7 @@ export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<Captu
   // Trimmed: the body shrinks to its content (a block no longer spans the page), as a snapshot of the snippet.
   const fit = spec.clip === 'content' ? 'display:flow-root;width:fit-content;height:fit-content;' : '';
   const html = layerDocument({
-    width, height, body: el.html ?? '', css: fit || css ? `body{${fit}${css}}` : undefined,
+    width, height, body: el.html ?? '', css: fit || css ? `body{${fit}${css}}` : undefined, fontFaces: await pageFontFaces(el.html ?? '', ctx),
     tailwindUrl: tailwind ? ctx.engine.fileUrl(tailwindScript()) : undefined,
   });
   return ctx.engine.render({ ...spec, html }, ctx.where, ctx.path);

@@ -297,7 +297,8 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       geometry.x <= 0 && geometry.y <= 0 && geometry.x + geometry.width >= width && geometry.y + geometry.height >= height &&
       geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate && effects.opacity === undefined;
     if (el.type === 'html' || (el.type === 'text' && needsBrowser(el))) {
-      const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path };
+      const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path,
+        fonts: { cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal } };
       // The input's place is taken before the browser draws, so layers drawn side by side keep inputs in element order.
       const input = addInput({ file: '', seek: 0, duration, loop: 0, still: true });
       const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx, r.font!);
