@@ -33,7 +33,6 @@ export function needsBrowser(el: TextElement): boolean {
   const engine = process.env.REELAY_TEXT_ENGINE;
   if (engine === 'browser' || engine === 'ffmpeg') return engine === 'browser';
   if (el.style && MOTION_STYLES.has(el.style)) return true;
-  // eslint-disable-next-line no-control-regex
   if (/[^\u0000-\u00ff]/.test(el.text)) return true;
   return Object.entries(el.settings ?? {}).some(([key, value]) => value !== undefined && value !== null && !DRAWTEXT_SETTINGS.has(key));
 }
