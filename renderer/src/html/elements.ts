@@ -5,7 +5,9 @@
 import { fontFaceCss } from '../fonts/css';
 import type { ResolvedFont } from '../fonts/face';
 import { familyNames, resolveFont, type FontOptions } from '../fonts/resolve';
-import type { Element, HtmlElement, TextElement } from '../schema/movie';
+import { RenderError } from '../errors';
+import type { HtmlElement, TextElement } from '../schema/movie';
+import { COMPONENTS, componentIds } from './components';
 import type { CaptureResult } from './capture';
 import { declarations } from './css-settings';
 import { layerDocument, tailwindScript } from './document';
@@ -81,4 +83,27 @@ export async function drawText(el: TextElement, box: { width: number; height: nu
   }, ctx.where, ctx.path);
 }
 
-export const drawnByBrowser = (el: Element): el is HtmlElement => el.type === 'html';
+/** What a component element carries (its id and settings are checked by the movie schema). */
+export interface ComponentRequest {
+  component: string;
+  settings?: unknown;
+}
+
+/**
+ * A component of JSON2Video's library (html/components/) in the element's box: the whole box is the
+ * layer, frames when the component moves. Its markup is Reelay's own (no script), so only its CSS
+ * animations move and frames outside them repeat.
+ */
+export async function drawComponent(el: ComponentRequest, box: { width: number; height: number }, ctx: DrawContext): Promise<CaptureResult> {
+  const def = COMPONENTS.get(el.component);
+  if (!def) throw new RenderError('invalid_movie', `${ctx.path}.component: unknown component '${el.component}' (supported: ${componentIds().join(', ')})`, { path: `${ctx.path}.component` });
+  const settings = def.settings.parse(el.settings ?? {});
+  const markup = def.render(settings, { width: box.width, height: box.height, duration: ctx.duration, fps: ctx.fps });
+  const fonts = await Promise.all(markup.fonts.slice(0, 10).map((family) => resolveFont({ family }, ctx.fonts)));
+  const fontFaces = fontFaceCss(fonts.map((f) => ({ ...f, family: f.requested ?? f.family })), (file) => ctx.engine.fileUrl(file));
+  const html = layerDocument({ width: box.width, height: box.height, body: markup.html, css: markup.css, fontFaces });
+  return ctx.engine.render({
+    html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
+    clip: 'box', animated: def.animated, onlyAnimationsMove: true,
+  }, ctx.where, ctx.path);
+}

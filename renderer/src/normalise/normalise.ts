@@ -27,7 +27,7 @@ import { faceForText } from '../fonts/pick';
 import { layoutText, textBounds } from '../text/layout';
 import { textStyleEffect } from '../text/styles';
 import { DEFAULT_VOICE_MODEL, getVoiceProvider } from '../voice/registry';
-import { drawHtml, drawText, type DrawContext } from '../html/elements';
+import { drawComponent, drawHtml, drawText, type DrawContext } from '../html/elements';
 import { LayerEngine } from '../html/layers';
 import { needsBrowser } from '../html/text';
 import { placeElement } from './geometry';
@@ -272,7 +272,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       audio.push({ path: l.path, input, start: containerStart + t.start, duration, volume: media.muted ? 0 : (media.volume ?? 1), fadeIn: base.fadeIn, fadeOut: base.fadeOut });
       if (el.type !== 'video') return undefined;
     }
-    if (el.type !== 'image' && el.type !== 'video' && el.type !== 'text' && el.type !== 'audiogram' && el.type !== 'html') return undefined;
+    if (el.type !== 'image' && el.type !== 'video' && el.type !== 'text' && el.type !== 'audiogram' && el.type !== 'html' && el.type !== 'component') return undefined;
     const p = r.probe;
     const geometry = placeElement({
       canvasWidth: width, canvasHeight: height, width: el.width, height: el.height, position: el.position, x: el.x, y: el.y,
@@ -296,12 +296,12 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       sourceLasts && !p?.hasAlpha && t.start === 0 && duration >= containerDuration - 1e-6 && base.fadeIn === 0 && base.fadeOut === 0 &&
       geometry.x <= 0 && geometry.y <= 0 && geometry.x + geometry.width >= width && geometry.y + geometry.height >= height &&
       geometry.resize !== 'contain' && !effects.chromaKey && !effects.rotate && effects.opacity === undefined;
-    if (el.type === 'html' || (el.type === 'text' && needsBrowser(el))) {
+    if (el.type === 'html' || el.type === 'component' || (el.type === 'text' && needsBrowser(el))) {
       const ctx: DrawContext = { engine, canvasWidth: width, canvasHeight: height, fps: movie.fps, duration, useCache: movie.cache !== false && el.cache !== false, where: l.label, path: l.path,
         fonts: { cacheDir: opts.cacheDir, allowPrivateUrls: opts.allowPrivateUrls, signal: opts.signal } };
       // The input's place is taken before the browser draws, so layers drawn side by side keep inputs in element order.
       const input = addInput({ file: '', seek: 0, duration, loop: 0, still: true });
-      const drawn = el.type === 'html' ? await drawHtml(el, ctx) : await drawText(el, geometry, ctx, r.font!);
+      const drawn = el.type === 'html' ? await drawHtml(el, ctx) : el.type === 'component' ? await drawComponent(el, geometry, ctx) : await drawText(el, geometry, ctx, r.font!);
       // A trimmed html snapshot is placed like a picture of its own size; a text keeps its box's place.
       const trimmed = el.type === 'html' && !(el.width && el.width > 0 && el.height && el.height > 0);
       const at = trimmed
