@@ -34,3 +34,18 @@ test('frames outside the animations are the same whether taken again or repeated
     await session.close();
   }
 });
+
+test('a browser past its memory cap is started again before the next layer', async () => {
+  const { getBrowser, browserMemoryMb } = await import('../../renderer/src/html/browser');
+  const first = await getBrowser();
+  expect(browserMemoryMb(first)).toBeGreaterThan(0);
+  process.env.REELAY_BROWSER_MEMORY_MB = '1';
+  try {
+    const second = await getBrowser();
+    expect(second).not.toBe(first);
+    expect(first.isConnected()).toBe(false);
+  } finally {
+    delete process.env.REELAY_BROWSER_MEMORY_MB;
+  }
+  expect(await getBrowser()).toBe(await getBrowser());
+});
