@@ -10,6 +10,8 @@ import { keyInQuery } from './auth/authenticate';
 import { ApiError, errorHandler, notFoundHandler } from './errors';
 import { safeJsonBody } from './http/json-body';
 import { mountDashboard } from './dashboard/static';
+import { httpMetrics } from './metrics/http';
+import { metricsHandler } from './metrics/server';
 import { mountRoutes } from './http/mount';
 import type { Route } from './http/route';
 import { allRoutes } from './routes';
@@ -53,6 +55,9 @@ export function buildApp(services: Services, routes: readonly Route[] = allRoute
     });
     next();
   });
+  app.use(httpMetrics(services.metrics));
+  // Unauthenticated, so only when the operator asked for it on this port (metrics/server.ts).
+  if (services.config.metrics.onBridgePort) app.get('/metrics', metricsHandler(services.metrics.registry));
   app.use((req, _res, next) => {
     if (keyInQuery(req)) {
       next(new ApiError(400, 'key_in_query', 'API keys are not accepted in the query string; send the x-api-key header'));

@@ -24,6 +24,7 @@ import { replacePrimaryKey } from './keys/primary';
 import { addVaultCommands } from './connections/cli';
 import { addN8nCommands } from './n8n-migrate/cli';
 import { listen } from './server';
+import { listenMetrics } from './metrics/server';
 import { RedisUnavailableError, connectRedis, createServices, type Services } from './services';
 import type Redis from 'ioredis';
 import type { Server } from 'node:http';
@@ -136,6 +137,7 @@ async function startBridge(withRenderer: boolean, opts: { demo?: boolean } = {})
   const services = await createServices(config);
   const firstStart = await bootstrapDefaultAccount(services, config, out);
   const server = await listen(services);
+  await listenMetrics(services);
   startPipelineLoops(services);
   const bound = boundUrl(server);
   out(`reelay: bridge listening on ${bound}${bound === config.publicUrl ? '' : ` (public URL ${config.publicUrl})`} (store: ${config.database.kind}${withRenderer ? ', with an in-process renderer' : ''})`);

@@ -9,6 +9,7 @@ import { ApiError, validationError, zodProblems, type ValidationProblem } from '
 import type { Principal } from '../keys/principal';
 import { SCOPES } from '../keys/scopes';
 import { rateLimitHeaders } from '../limits/rate-limit';
+import { lenientJsonBody } from './json-body';
 import { RATE_CLASSES } from '../config';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -78,6 +79,8 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
   // Without a trusted proxy, req.ip is the socket's address; Express would still parse
   // X-Forwarded-For into a list on every call to find that out.
   const behindProxy = Boolean(services.config.trustProxy);
+  // A JSON body may also come as text/plain or untyped, as JSON2Video takes it (json-body.ts).
+  const before = route.request?.body ? [lenientJsonBody(services.config.bodyLimit), ...(route.before ?? [])] : route.before;
   const run = async (req: Request, res: Response) => {
     const requestId = res.locals.requestId as string;
     const ip = (behindProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown';
@@ -99,8 +102,8 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
         throw new ApiError(403, 'insufficient_scope', `This API key lacks the scope "${route.scope}"`, { requiredScope: route.scope });
       }
     }
-    if (route.before?.length) {
-      for (const mw of route.before) {
+    if (before?.length) {
+      for (const mw of before) {
         await new Promise<void>((resolve, reject) => mw(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
         if (res.headersSent) return;
       }
@@ -139,7 +142,9 @@ export function mountRoute(router: Router, route: Route, services: Services): vo
     res.setHeader('Content-Length', Buffer.byteLength(json));
     res.end(json);
   };
+  const routeClass = route.rateClass ?? route.scope;
   router[route.method](route.path, (req, res, next) => {
+    res.locals.routeClass = routeClass; // the metrics' route label (metrics/http.ts)
     run(req, res).catch(next);
   });
 }

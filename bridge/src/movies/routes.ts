@@ -127,8 +127,8 @@ export const movieRoutes = [
         status: query.status,
         limit: query.limit,
         nextToken: query.next_token,
-        from: query.from,
-        to: query.to,
+        from: query.from ?? query.date_start,
+        to: query.to ?? query.date_end,
       });
       const movies = await Promise.all(page.rows.map(async (row) => ({ id: row.project, ...(await movieStatus(services.config, row)) })));
       return {
@@ -152,6 +152,7 @@ export const movieRoutes = [
       const { pipeline } = services;
       if (row.status === 'pending' || row.status === 'running') {
         if (await markError(services.db, row.project, 'Cancelled by request', nowIso(), 'cancelled')) {
+          services.metrics.renders.inc({ status: 'error', code: 'cancelled' });
           await refundAll(services, row);
           await pipeline.cancel(row.project);
           await notifyRenderEnded(services, row.project);

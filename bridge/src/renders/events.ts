@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import { creditsFor } from '../movies/cost';
 import { addRefund, getRenderById, markDone, markError, markRunning, type RenderExport, type RenderRow } from './repository';
 import { notifyRenderEnded } from './notify';
+import { renderCodeLabel } from '../metrics/registry';
 import { RENDER_EVENTS_QUEUE, type RenderEvent } from './queue';
 
 export async function applyRenderEvent(services: Services, event: RenderEvent): Promise<void> {
@@ -63,6 +64,9 @@ async function finishDone(services: Services, row: RenderRow, event: RenderEvent
       .join('; '),
   });
   if (!changed) return;
+  services.metrics.renders.inc({ status: 'done', code: 'none' });
+  services.metrics.renderSeconds.observe(r.renderingTime / 1000);
+  services.metrics.encodedVideoSeconds.inc(r.duration);
   // The price was estimated from the JSON; the real length is known now: refund any surplus.
   const actual = creditsFor(r.duration, { width: r.width, height: r.height });
   const surplus = Number(row.cost) - Number(row.refunded) - actual;
@@ -88,6 +92,7 @@ function exportsOf(list: unknown): RenderExport[] {
 
 async function finishError(services: Services, row: RenderRow, message: string, code: string, at: string): Promise<void> {
   if (!(await markError(services.db, row.project, message, at, code))) return;
+  services.metrics.renders.inc({ status: 'error', code: renderCodeLabel(code) });
   await refundAll(services, row);
   await notifyRenderEnded(services, row.project);
 }

@@ -59,6 +59,8 @@ export interface DeliveryQueueOptions {
   concurrency?: number;
   /** @default 15 s per attempt. */
   timeoutMs?: number;
+  /** Told each attempt's outcome (metrics): `pending` means another attempt is scheduled. */
+  onAttempt?: (status: DeliveryRow['status']) => void;
 }
 
 const USER_AGENT = 'Reelay-Webhooks/1.0';
@@ -85,7 +87,13 @@ export class DeliveryQueue {
     // promise nobody awaits; queued behind a blocking pop, it rejects unhandled when the queue closes.
     (this.queue as unknown as { setWorkerName: () => Promise<void> }).setWorkerName = async () => undefined;
     // The promise settles only when the queue closes (Bull 4 may reject it then): nothing to report.
-    this.queue.process(this.options.concurrency ?? 16, (job) => this.process(job.data)).catch(() => undefined);
+    this.queue
+      .process(this.options.concurrency ?? 16, async (job) => {
+        const status = await this.process(job.data);
+        if (status !== 'skipped') this.options.onAttempt?.(status);
+        return status;
+      })
+      .catch(() => undefined);
     await this.clientsReady();
     await this.sweep();
     const interval = this.options.sweepIntervalMs ?? 30_000;

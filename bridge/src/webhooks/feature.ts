@@ -72,6 +72,7 @@ export const webhooksFeature: Feature = {
       audit: (entry) => services.audit.record({ event: entry.event, accountId: entry.accountId, details: entry.details }),
       resolveConnection,
       sealedDestination,
+      onAttempt: (status) => services.metrics.webhookDeliveries.inc({ outcome: status === 'pending' ? 'retrying' : status }),
     });
     await deliveries.start();
     services.onClose(() => deliveries.close());
