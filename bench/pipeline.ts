@@ -156,7 +156,7 @@ async function main() {
   console.log(`  vs the renderer alone: p50 POST→done − p50 renderMovie = ${ms(results.overheadMs.p50VsRendererAlone)}`);
   console.log(`enqueue → start, idle worker (Bull)       p50 ${ms(results.enqueueToStartMs.p50)}  p99 ${ms(results.enqueueToStartMs.p99)}   (goal ≤ 50 ms p50)`);
   console.log(`throughput, ${THROUGHPUT_MOVIES} small movies: 1 renderer ${(one / 1000).toFixed(2)} s (${results.throughput.oneRenderer.perMinute.toFixed(0)}/min), 2 renderers ${(two / 1000).toFixed(2)} s (${results.throughput.twoRenderers.perMinute.toFixed(0)}/min), ×${results.throughput.speedup.toFixed(2)}`);
-  console.log(`frame preview, 1080p image + video + 2 texts, warm cache: p50 ${ms(preview.p50)}  p95 ${ms(preview.p95)}   (goal ≤ 400 ms p50)`);
+  console.log(`frame preview, 1080p image + video + 2 texts, warm cache: p50 ${ms(preview.p50)}  p95 ${ms(preview.p95)}  CPU p50 ${ms(preview.cpuP50)}   (goal ≤ 400 ms p50)`);
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2));

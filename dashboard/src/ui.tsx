@@ -1,6 +1,6 @@
 /** Small shared pieces: error lists with JSON paths, a modal dialog, dates and sizes. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -69,4 +69,69 @@ export function bytes(n: number | null | undefined): string {
 
 export function Status({ value }: { value: string }) {
   return <span class={`status status-${value}`}>{value}</span>;
+}
+
+/**
+ * A page's list reload counter and its actions: `run` clears the error, awaits the action, then
+ * reloads the lists (`tick` is a dependency of their effects); a failure is kept for <ErrorBox>.
+ */
+export function useActions() {
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const reload = () => setTick((n) => n + 1);
+  const run = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return { tick, reload, error, setError, run };
+}
+
+/** A form's submit button and its Cancel. */
+export function FormButtons({ submit, onCancel }: { submit: string; onCancel: () => void }) {
+  return (
+    <div class="row">
+      <button class="primary" type="submit">
+        {submit}
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** The only time a secret (an API key, a signing secret) is on screen: a warning and a copy button. */
+export function ShownOnce({ title, secret, warning, testId, onClose }: { title: string; secret: string; warning: string; testId: string; onClose: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => navigator.clipboard.writeText(secret).then(() => setCopied(true), () => setCopied(false));
+  return (
+    <Modal title={title} onClose={onClose}>
+      <p class="warning" role="alert">
+        {warning}
+      </p>
+      <code class="secret" data-testid={testId}>
+        {secret}
+      </code>
+      <div class="row">
+        <button class="primary" onClick={copy}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button onClick={onClose}>I have stored it</button>
+      </div>
+    </Modal>
+  );
+}
+
+/** While something shown is still changing (a render, a delivery), reloads every `ms`. */
+export function useRefreshWhile(live: boolean, tick: number, reload: () => void, ms = 1500): void {
+  useEffect(() => {
+    if (!live) return;
+    const t = setTimeout(reload, ms);
+    return () => clearTimeout(t);
+  }, [live, tick]); // not on reload: a new function each render
 }

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
-import { Confirm, ErrorBox } from '../ui';
+import { Confirm, ErrorBox, FormButtons, useActions } from '../ui';
 
 interface FieldSchema {
   type?: string | string[];
@@ -36,10 +36,9 @@ interface Connection {
 export function ConnectionsPage({ me }: { me: Me }) {
   const [types, setTypes] = useState<ConnectionType[]>([]);
   const [connections, setConnections] = useState<Connection[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const { tick, reload, error, setError, run } = useActions();
   const [editing, setEditing] = useState<Connection | 'new' | null>(null);
   const [removing, setRemoving] = useState<Connection | null>(null);
-  const [tick, setTick] = useState(0);
   const writable = can(me, 'connections:write');
 
   useEffect(() => {
@@ -49,14 +48,9 @@ export function ConnectionsPage({ me }: { me: Me }) {
     api<{ connections: Connection[] }>('GET', '/v2/connections').then((r) => setConnections(r.connections), setError);
   }, [tick]);
 
-  const remove = async (c: Connection) => {
+  const remove = (c: Connection) => {
     setRemoving(null);
-    try {
-      await api('DELETE', `/v2/connections/${encodeURIComponent(c.id)}`);
-      setTick((n) => n + 1);
-    } catch (err) {
-      setError(err);
-    }
+    return run(() => api('DELETE', `/v2/connections/${encodeURIComponent(c.id)}`));
   };
 
   return (
@@ -129,7 +123,7 @@ export function ConnectionsPage({ me }: { me: Me }) {
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            setTick((n) => n + 1);
+            reload();
           }}
         />
       )}
@@ -243,14 +237,7 @@ function ConnectionForm({ types, existing, onClose, onSaved }: { types: Connecti
           );
         })}
         <ErrorBox error={error} />
-        <div class="row">
-          <button class="primary" type="submit">
-            Save
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit="Save" onCancel={onClose} />
       </form>
     </div>
   );

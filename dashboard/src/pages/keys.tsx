@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type KeyView, type Me } from '../api';
-import { Confirm, ErrorBox, Modal, Status, when } from '../ui';
+import { Confirm, ErrorBox, FormButtons, Modal, ShownOnce, Status, useActions, when } from '../ui';
 
 interface ScopeInfo {
   scope: string;
@@ -14,27 +14,21 @@ interface ScopeInfo {
 
 export function KeysPage({ me }: { me: Me }) {
   const [keys, setKeys] = useState<KeyView[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const { tick, reload, error, setError, run } = useActions();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ key: string; name: string } | null>(null);
   const [revoking, setRevoking] = useState<KeyView | null>(null);
   const [rolling, setRolling] = useState<KeyView | null>(null);
   const [usageOf, setUsageOf] = useState<KeyView | null>(null);
-  const [tick, setTick] = useState(0);
   const writable = can(me, 'keys:write');
 
   useEffect(() => {
     api<{ keys: KeyView[] }>('GET', '/v2/keys?limit=100').then((r) => setKeys(r.keys), setError);
   }, [tick]);
 
-  const revoke = async (k: KeyView) => {
+  const revoke = (k: KeyView) => {
     setRevoking(null);
-    try {
-      await api('DELETE', `/v2/keys/${encodeURIComponent(k.id)}`);
-      setTick((n) => n + 1);
-    } catch (err) {
-      setError(err);
-    }
+    return run(() => api('DELETE', `/v2/keys/${encodeURIComponent(k.id)}`));
   };
 
   return (
@@ -108,7 +102,7 @@ export function KeysPage({ me }: { me: Me }) {
           onCreated={(key, name) => {
             setCreating(false);
             setSecret({ key, name });
-            setTick((n) => n + 1);
+            reload();
           }}
         />
       )}
@@ -119,11 +113,19 @@ export function KeysPage({ me }: { me: Me }) {
           onRolled={(key) => {
             setSecret({ key, name: rolling.name });
             setRolling(null);
-            setTick((n) => n + 1);
+            reload();
           }}
         />
       )}
-      {secret && <ShownOnce secret={secret.key} name={secret.name} onClose={() => setSecret(null)} />}
+      {secret && (
+        <ShownOnce
+          title={`Key “${secret.name}” created`}
+          secret={secret.key}
+          warning="Copy this key now. It is shown only this once; Reelay keeps only its hash."
+          testId="new-key"
+          onClose={() => setSecret(null)}
+        />
+      )}
       {revoking && (
         <Confirm
           title="Revoke this key?"
@@ -219,14 +221,7 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (ke
           <input id="key-expires" type="date" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
         </div>
         <ErrorBox error={error} />
-        <div class="row">
-          <button class="primary" type="submit">
-            Create
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit="Create" onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -258,39 +253,8 @@ function RollKey({ k, onClose, onRolled }: { k: KeyView; onClose: () => void; on
           </select>
         </div>
         <ErrorBox error={error} />
-        <div class="row">
-          <button class="primary" type="submit">
-            Roll
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit="Roll" onCancel={onClose} />
       </form>
-    </Modal>
-  );
-}
-
-/** The only time the full key is on screen: a copy button and a warning, gone once closed. */
-function ShownOnce({ secret, name, onClose }: { secret: string; name: string; onClose: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(secret).then(() => setCopied(true), () => setCopied(false));
-  };
-  return (
-    <Modal title={`Key “${name}” created`} onClose={onClose}>
-      <p class="warning" role="alert">
-        Copy this key now. It is shown only this once; Reelay keeps only its hash.
-      </p>
-      <code class="secret" data-testid="new-key">
-        {secret}
-      </code>
-      <div class="row">
-        <button class="primary" onClick={copy}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-        <button onClick={onClose}>I have stored it</button>
-      </div>
     </Modal>
   );
 }

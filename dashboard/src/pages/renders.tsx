@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
 import { go } from '../router';
-import { bytes, Confirm, ErrorBox, Status, when } from '../ui';
+import { bytes, Confirm, ErrorBox, Status, useRefreshWhile, when } from '../ui';
 
 interface Movie {
   id: string;
@@ -54,11 +54,7 @@ export function RendersPage({ me }: { me: Me }) {
 
   // Live progress: poll while something on the page is still being made.
   const live = movies.some((m) => m.status === 'pending' || m.status === 'running');
-  useEffect(() => {
-    if (!live) return;
-    const t = setTimeout(() => setTick((n) => n + 1), 1500);
-    return () => clearTimeout(t);
-  }, [live, tick]);
+  useRefreshWhile(live, tick, () => setTick((n) => n + 1));
 
   const needle = search.trim().toLowerCase();
   const shown = needle ? movies.filter((m) => m.project.toLowerCase().includes(needle) || JSON.stringify(m['client-data']).toLowerCase().includes(needle)) : movies;

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
 import { go } from '../router';
-import { Confirm, ErrorBox, when } from '../ui';
+import { Confirm, ErrorBox, useActions, when } from '../ui';
 
 interface Template {
   id: string;
@@ -14,24 +14,18 @@ interface Template {
 
 export function TemplatesPage({ me }: { me: Me }) {
   const [templates, setTemplates] = useState<Template[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const { tick, error, setError, run } = useActions();
   const [open, setOpen] = useState<Template | null>(null);
   const [removing, setRemoving] = useState<Template | null>(null);
-  const [tick, setTick] = useState(0);
 
   useEffect(() => {
     api<{ templates: Template[] }>('GET', '/v2/templates?limit=100').then((r) => setTemplates(r.templates), setError);
   }, [tick]);
 
-  const remove = async (t: Template) => {
+  const remove = (t: Template) => {
     setRemoving(null);
-    try {
-      await api('DELETE', `/v2/templates/${encodeURIComponent(t.id)}`);
-      if (open?.id === t.id) setOpen(null);
-      setTick((n) => n + 1);
-    } catch (err) {
-      setError(err);
-    }
+    if (open?.id === t.id) setOpen(null);
+    return run(() => api('DELETE', `/v2/templates/${encodeURIComponent(t.id)}`));
   };
 
   return (

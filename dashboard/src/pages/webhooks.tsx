@@ -1,7 +1,7 @@
 /** Webhooks: subscriptions (secret shown once), the delivery log with every attempt, redeliver, test ping. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
-import { Confirm, ErrorBox, Modal, Status, when } from '../ui';
+import { Confirm, ErrorBox, ShownOnce, Status, useActions, useRefreshWhile, when } from '../ui';
 
 interface Webhook {
   id: string;
@@ -34,39 +34,29 @@ interface Attempt {
 
 export function WebhooksPage({ me }: { me: Me }) {
   const [hooks, setHooks] = useState<Webhook[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const { tick, error, setError, run } = useActions();
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<Webhook | null>(null);
   const [removing, setRemoving] = useState<Webhook | null>(null);
-  const [tick, setTick] = useState(0);
   const writable = can(me, 'webhooks:write');
 
   useEffect(() => {
     api<{ webhooks: Webhook[] }>('GET', '/v2/webhooks').then((r) => setHooks(r.webhooks), setError);
   }, [tick]);
 
-  const create = async (ev: Event) => {
+  const create = (ev: Event) => {
     ev.preventDefault();
-    setError(null);
-    try {
+    return run(async () => {
       const r = await api<{ secret: string }>('POST', '/v2/webhooks', { url });
       setUrl('');
       setSecret(r.secret);
-      setTick((n) => n + 1);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const remove = async (w: Webhook) => {
+  const remove = (w: Webhook) => {
     setRemoving(null);
-    try {
-      await api('DELETE', `/v2/webhooks/${encodeURIComponent(w.id)}`);
-      if (open?.id === w.id) setOpen(null);
-      setTick((n) => n + 1);
-    } catch (err) {
-      setError(err);
-    }
+    if (open?.id === w.id) setOpen(null);
+    return run(() => api('DELETE', `/v2/webhooks/${encodeURIComponent(w.id)}`));
   };
 
   return (
@@ -120,20 +110,13 @@ export function WebhooksPage({ me }: { me: Me }) {
       </div>
       {open && <Deliveries hook={open} writable={writable} />}
       {secret && (
-        <Modal title="Signing secret" onClose={() => setSecret(null)}>
-          <p class="warning" role="alert">
-            Copy the signing secret now: it is shown only this once. Receivers check each delivery's signature with it.
-          </p>
-          <code class="secret" data-testid="webhook-secret">
-            {secret}
-          </code>
-          <div class="row">
-            <button class="primary" onClick={() => void navigator.clipboard.writeText(secret).catch(() => undefined)}>
-              Copy
-            </button>
-            <button onClick={() => setSecret(null)}>I have stored it</button>
-          </div>
-        </Modal>
+        <ShownOnce
+          title="Signing secret"
+          secret={secret}
+          warning="Copy the signing secret now: it is shown only this once. Receivers check each delivery's signature with it."
+          testId="webhook-secret"
+          onClose={() => setSecret(null)}
+        />
       )}
       {removing && <Confirm title="Delete the subscription?" text={`${removing.url} will receive no more events; its delivery log is deleted.`} action="Delete" onConfirm={() => remove(removing)} onClose={() => setRemoving(null)} />}
     </section>
@@ -151,11 +134,7 @@ function Deliveries({ hook, writable }: { hook: Webhook; writable: boolean }) {
   }, [hook.id, tick]);
   // A pending delivery changes within seconds: follow it.
   const live = deliveries.some((d) => d.status === 'pending' || d.status === 'sending');
-  useEffect(() => {
-    if (!live) return;
-    const t = setTimeout(() => setTick((n) => n + 1), 1500);
-    return () => clearTimeout(t);
-  }, [live, tick]);
+  useRefreshWhile(live, tick, () => setTick((n) => n + 1));
 
   const act = async (path: string) => {
     setError(null);
