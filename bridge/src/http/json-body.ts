@@ -4,7 +4,7 @@
  * `prototype` key anywhere (400 forbidden_key), each with its JSON path. The walk itself is shared with
  * the CLI (renderer/src/safe-json.ts) and is iterative, so a 10,000-deep body costs no stack.
  */
-import type { RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { jsonValueProblem, MAX_JSON_DEPTH, type JsonProblem } from '@reelay/renderer/src/safe-json';
 import { ApiError, formatJsonPath } from '../errors';
 
@@ -33,3 +33,23 @@ export const safeJsonBody: RequestHandler = (req, _res, next) => {
   const problem = jsonValueProblem(body);
   next(problem ? jsonProblemError(problem) : undefined);
 };
+
+/**
+ * JSON sent as `text/plain`, or with no Content-Type at all, as JSON2Video's API takes it: no-code
+ * tools' raw-body HTTP actions and `curl -d` without `-H` send that. Mounted only on routes whose body
+ * is JSON (mount.ts), after the key is checked, so raw-byte uploads keep their own reader and a
+ * caller without a key never gets a body read. `application/json` is app.ts's parser; any other type
+ * (form data, CSV) is left to the route.
+ */
+export function lenientJsonBody(limit: string | number): RequestHandler {
+  const parse = express.json({ limit, type: (req) => plainOrUntyped(req as Request) });
+  return (req, res, next) => {
+    if (req.body !== undefined) return next(); // already parsed (application/json)
+    parse(req, res, (err?: unknown) => (err ? next(err) : safeJsonBody(req, res, next)));
+  };
+}
+
+function plainOrUntyped(req: Request): boolean {
+  const type = req.headers['content-type'];
+  return type === undefined || type.trim() === '' || /^text\/plain\s*(;|$)/i.test(type);
+}

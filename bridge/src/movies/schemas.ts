@@ -56,6 +56,11 @@ export const validateResponse = z.object({
   credits: z.number().nullable(),
 });
 
+/** An ISO-8601 instant, or a day (`2026-05-01`, as JSON2Video's examples send) meaning its first or last instant (UTC). */
+function instantOrDay(edge: 'start' | 'end') {
+  return z.union([z.iso.datetime({ offset: true }), z.iso.date().transform((day) => `${day}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`)]);
+}
+
 export const statusQuery = z.object({
   project: z.string().min(1).max(64).optional(),
   /** What most n8n workflows polling JSON2Video send: the same as `project`. */
@@ -63,8 +68,12 @@ export const statusQuery = z.object({
   status: z.enum(['pending', 'running', 'done', 'error']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   next_token: z.string().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: instantOrDay('start').optional(),
+  to: instantOrDay('end').optional(),
+  /** JSON2Video's names for the same range. */
+  date_start: instantOrDay('start').optional().describe('same as `from` (JSON2Video\'s name)'),
+  date_end: instantOrDay('end').optional().describe('same as `to` (JSON2Video\'s name)'),
+  format: z.string().max(20).optional().describe('JSON2Video\'s `simple` leaves the movie JSON out of the answer; Reelay\'s answer never carries it'),
 });
 
 export const statusResponse = z.object({
