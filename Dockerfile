@@ -3,12 +3,12 @@
 # Behind a TLS-inspecting proxy, put its CA certificate in deploy/docker/extra-ca/ (see the README there).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- build: production dependencies (native ones compiled here) and TypeScript compiled to JavaScript
-FROM ${NODE_IMAGE} AS build
+# ---- npm: the toolchain and the workspaces' manifests, shared by the two build stages below
+FROM ${NODE_IMAGE} AS npm
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates python3 make g++ >/dev/null \
  && rm -rf /var/lib/apt/lists/*
-# Extra CAs are trusted in this stage only (npm); the runtime stage never sees them.
+# Extra CAs are trusted in the build stages only (npm); the runtime stage never sees them.
 COPY deploy/docker/extra-ca/ /usr/local/share/ca-certificates/extra/
 RUN update-ca-certificates >/dev/null 2>&1
 # node-gyp builds against the headers of the image's own Node instead of downloading them.
@@ -19,6 +19,15 @@ COPY package.json package-lock.json ./
 COPY bridge/package.json bridge/
 COPY renderer/package.json renderer/
 COPY dashboard/package.json dashboard/
+
+# ---- dashboard: the static files the bridge serves at / (vite build)
+FROM npm AS dashboard
+RUN npm ci --workspace=dashboard --loglevel=error
+COPY dashboard/ dashboard/
+RUN npm run build --workspace=dashboard --silent
+
+# ---- build: production dependencies (native ones compiled here) and TypeScript compiled to JavaScript
+FROM npm AS build
 # The bridge's and the renderer's dependencies only: not the n8n package's tooling, not the dashboard's.
 RUN npm ci --omit=dev --workspace=bridge --workspace=renderer --loglevel=error
 COPY scripts/compile-server.js scripts/
@@ -41,6 +50,7 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /data && chown node:node /data
 COPY --from=build /out /app
+COPY --from=dashboard /src/dashboard/dist /app/dashboard/dist
 COPY deploy/docker/entrypoint.sh /usr/local/bin/reelay-entrypoint
 COPY deploy/docker/healthcheck.js /app/healthcheck.js
 RUN ln -s /app/bridge/bin/reelay.js /usr/local/bin/reelay && reelay --help >/dev/null
@@ -50,7 +60,7 @@ USER node
 WORKDIR /data
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/healthcheck.js"]
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/healthcheck.js"]
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown

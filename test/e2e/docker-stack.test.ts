@@ -196,7 +196,8 @@ describeWithImage('the compose stack (local storage)', () => {
 
   test('1. up -d: /readyz answers; the logged primary key renders a movie that downloads and probes right', async () => {
     const started = Date.now();
-    await stack.compose('up', '-d');
+    await stack.compose('up', '-d'); // returns once redis and postgres are healthy and the bridge started
+    timings.upReturned = (Date.now() - started) / 1000;
     await stack.waitReady();
     timings.coldStartToReadyz = (Date.now() - started) / 1000;
     const log = await stack.logs('bridge');
@@ -207,6 +208,10 @@ describeWithImage('the compose stack (local storage)', () => {
     const done = await stack.waitFor(firstProject, ['done', 'error']);
     expect(done).toMatchObject({ status: 'done', width: 320, height: 180 });
     firstSha = await downloadAndProbe(stack, done, { width: 320, height: 180, seconds: 2 });
+    // The image carries the built dashboard, served at /.
+    const page = await fetch(`${stack.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\//);
     // The demo movie of the first start (compose runs `bridge --demo`) rendered too.
     await until(async () => /demo movie ready/.test(await stack.logs('bridge')), 120_000, 'the demo movie');
   }, 400_000);
