@@ -47,7 +47,7 @@ async function startRenderer(): Promise<Renderer> {
   });
   child.stderr!.resume();
   renderers.push(r);
-  await until(() => (r.log.some((l) => l.msg === 'ready') ? true : undefined), 30_000);
+  await until(() => (r.log.some((l) => l.msg === 'ready') ? true : undefined), 90_000);
   return r;
 }
 
@@ -97,7 +97,7 @@ beforeAll(async () => {
     received.push(job.data);
   });
   await Promise.all([startRenderer(), startRenderer()]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const r of renderers) r.child.kill('SIGKILL');
