@@ -13,13 +13,11 @@ import { sweepExpiredRenders } from '../../bridge/src/renders/retention';
 import { sweepExpiredUploads } from '../../bridge/src/uploads/retention';
 import { S3Storage } from '../../bridge/src/storage/s3';
 import { startS3, type TestS3 } from '../helpers/s3';
-import { createInstall, freePort, tinyMovie, type Install, type ReelayProcess } from './harness';
+import { createInstall, freePort, tinyMovie, type Install } from './harness';
 
 let s3: TestS3;
 let install: Install;
 let storage: S3Storage;
-let bridge: ReelayProcess;
-let renderer: ReelayProcess;
 
 beforeAll(async () => {
   s3 = await startS3();
@@ -32,9 +30,9 @@ beforeAll(async () => {
     REELAY_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   });
   install.env.DATABASE_URL = `sqlite:${path.join(install.dir, 'store', 'reelay.db')}`;
-  bridge = await install.spawn('bridge');
+  await install.spawn('bridge');
   // Its own data directory: nothing on disk is shared with the bridge.
-  renderer = await install.spawn('renderer', { REELAY_DATA_DIR: path.join(install.dir, 'renderer-data') });
+  await install.spawn('renderer', { REELAY_DATA_DIR: path.join(install.dir, 'renderer-data') });
 }, 90_000);
 
 afterAll(async () => {
@@ -57,7 +55,7 @@ test('an upload in, a movie out: both through the bucket, downloads streamed wit
     body: new Uint8Array(readFileSync(png)),
   });
   expect(up.status).toBe(201);
-  const upload = (await up.json()).upload;
+  const { upload } = (await up.json()) as { upload: { id: string } };
   const uploadKeys = (await storage.list(`uploads`)).map((o) => o.key);
   expect(uploadKeys.some((k) => k.includes(upload.id))).toBe(true);
 

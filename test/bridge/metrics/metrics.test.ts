@@ -4,6 +4,7 @@
  * request counters and latency histograms move with real requests, labelled by route class; queue
  * gauges read the Bull queues in Redis when scraped.
  */
+import type { JobOptions } from 'bull';
 import type { AddressInfo } from 'node:net';
 import { listenMetrics } from '../../../bridge/src/metrics/server';
 import { startBridge, type TestBridge } from '../../helpers/bridge';
@@ -55,7 +56,7 @@ test('queue depth and age are read from Redis at scrape time', async () => {
   expect(labelValues(text, 'reelay_queue_jobs', 'state')).toEqual(['active', 'delayed', 'failed', 'waiting']);
   // A job waiting in the render queue (no renderer runs here) shows in the depth and, as it ages, in the age.
   const queue = open.services.pipeline.queue;
-  await queue.add({ project: 'metricsprobe0001', movie: {}, output: { key: 'x' } }, { jobId: 'metricsprobe0001', timestamp: Date.now() - 90_000 });
+  await queue.add({ project: 'metricsprobe0001', movie: {}, output: { key: 'x' } }, { jobId: 'metricsprobe0001', timestamp: Date.now() - 90_000 } as JobOptions);
   try {
     const later = await scrape(`${open.url}/metrics`);
     expect(sample(later, 'reelay_queue_jobs', { queue: 'render', state: 'waiting' })).toBe(1);
