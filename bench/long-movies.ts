@@ -10,6 +10,7 @@
  *    a core of its own with `taskset` (two one-core machines): from enqueue to the `done` event.
  *    Goal: 2 renderers ≤ 0.6× the time of 1.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); uses a prefix of its own and removes it.
+ * BENCH_E_MINUTES=2,10 picks the lengths (the last one goes on the queue); BENCH_E_RENDERERS=0 skips the queue runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -122,7 +123,7 @@ function rendererChild(prefix: string, dataDir: string): void {
 
 export interface LongMovieResults {
   memory: { minutes: number; scenes: number; segments: number; wallS: number; treePeakMb: number; largestProcessMb: number }[];
-  renderers: { minutes: number; one: number; two: number; ratio: number };
+  renderers?: { minutes: number; one: number; two: number; ratio: number };
 }
 
 /** Renders with `count` renderer processes on cores 0..count-1; seconds from enqueue to done. */
@@ -179,7 +180,8 @@ export async function benchLongMovies(work: string, mediaDir: string, quick: boo
 }
 
 async function measure(work: string, baseUrl: string, quick: boolean, log: (line: string) => void): Promise<LongMovieResults> {
-  const lengths = quick ? [1, 2] : [2, 5, 10];
+  // BENCH_E_MINUTES=2,10 picks the lengths; BENCH_E_RENDERERS=0 skips the queue runs.
+  const lengths = process.env.BENCH_E_MINUTES ? process.env.BENCH_E_MINUTES.split(',').map(Number) : quick ? [1, 2] : [2, 5, 10];
   const outDir = path.join(work, 'out-e');
   const memory: LongMovieResults['memory'] = [];
   log(`(e) long 720p30 slideshows in segments${quick ? ' (--quick)' : ''}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
@@ -199,6 +201,7 @@ async function measure(work: string, baseUrl: string, quick: boolean, log: (line
     log(`  ${minutes} min (${scenes} scenes, ${r.segments || 1} segment${r.segments > 1 ? 's' : ''}): peak RSS ${p.sumMb} MB for Node + ffmpeg together (largest process ${p.largestMb} MB), ${(r.ms / 1000).toFixed(1)} s`);
   }
   const longest = lengths[lengths.length - 1];
+  if (process.env.BENCH_E_RENDERERS === '0') return { memory };
   const movie = slideshow(longest, baseUrl);
   // --quick: 2 minutes is only 2 segments by the memory budget; 6 scenes a segment gives the two renderers work to share.
   if (quick) process.env.REELAY_RENDER_SEGMENT_SCENES = '6';
