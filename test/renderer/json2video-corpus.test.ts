@@ -37,10 +37,6 @@ const KNOWN_REFUSALS: Record<string, KnownRefusal> = {
       { path: 'scenes[0].elements[1].text', message: "variable 'quote_text' is not defined" },
     ],
   },
-  '026-expression-component-width.json': {
-    reason: 'component elements are not supported yet (HTML-engine issue)',
-    issues: [{ path: 'scenes[0].elements[0].type', message: 'component elements are not supported yet' }],
-  },
 };
 
 const files = readdirSync(FIXTURES)

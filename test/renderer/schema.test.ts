@@ -30,7 +30,7 @@ describe('validateMovie', () => {
     expect(paths['scenes[1].elements[2].type']).toBeDefined();
     expect(paths['scenes[1].elements[3].html']).toBe('required (or a page address in src)');
     expect(paths['scenes[1].elements[3].wait']).toBeDefined();
-    expect(paths['scenes[1].elements[4].type']).toBe('component elements are not supported yet');
+    expect(paths['scenes[1].elements[4].component']).toBe('required');
     expect(paths.fps).toBeDefined();
   });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseColour } from './colour';
 import { parseCssLength, withinBounds } from './css';
 import { MOVIE_LIMITS } from './limits';
+import { COMPONENTS, componentIds } from '../html/components';
 import { TEXT_STYLES } from '../text/styles';
 
 export const RESOLUTIONS = {
@@ -184,9 +185,6 @@ export const subtitlesSettingsSchema = z.looseObject({
   'all-caps': z.boolean().optional(),
 });
 export const subtitlesElementSchema = z.looseObject({ type: z.literal('subtitles'), captions: z.string().optional(), language: z.string().optional(), model: z.string().optional(), settings: subtitlesSettingsSchema.optional(), ...common });
-/** Accepted by the schema so the movie validates as a whole, then refused with a clear message. */
-const notSupported = <T extends string>(type: T) =>
-  z.looseObject({ type: z.literal(type), ...common }).refine(() => false, { path: ['type'], message: `${type} elements are not supported yet`, when: () => true });
 /**
  * JSON2Video's html element: a snippet (`html`) or a web page (`src`), drawn by the browser in the
  * element's box (html/); `tailwindcss` (or `tailwind`) loads Tailwind, `wait` is page time before
@@ -205,7 +203,24 @@ export const htmlElementSchema = z
     ...common, ...visual,
   })
   .refine((el) => el.html !== undefined || el.src !== undefined, { path: ['html'], message: 'required (or a page address in src)', when: () => true });
-export const componentElementSchema = notSupported('component');
+/**
+ * JSON2Video's component element: a piece of its component library (html/components/) by id, and
+ * that component's `settings`, checked by its own schema (issues at `settings.<path>`). An unknown id
+ * names the supported ones. (A refinement, not a transform, so the element stays an object schema
+ * warnings.ts can read; the engine parses the settings again with the component's schema for their
+ * safe, normal form.)
+ */
+export const componentElementSchema = z
+  .looseObject({ type: z.literal('component'), component: z.string(), settings: z.unknown().optional(), ...common, ...visual })
+  .superRefine((el, ctx) => {
+    const def = COMPONENTS.get(el.component);
+    if (!def) {
+      ctx.addIssue({ code: 'custom', path: ['component'], message: `unknown component '${el.component.slice(0, 60)}' (supported: ${componentIds().join(', ')})` });
+      return;
+    }
+    const parsed = def.settings.safeParse(el.settings ?? {});
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['settings', ...issue.path], message: issue.message });
+  });
 
 export const elementSchema = z.discriminatedUnion('type', [
   imageElementSchema, videoElementSchema, textElementSchema, audioElementSchema, voiceElementSchema,
@@ -295,6 +310,7 @@ export type VoiceElement = z.infer<typeof voiceElementSchema>;
 export type AudiogramElement = z.infer<typeof audiogramElementSchema>;
 export type SubtitlesElement = z.infer<typeof subtitlesElementSchema>;
 export type HtmlElement = z.infer<typeof htmlElementSchema>;
+export type ComponentElement = z.infer<typeof componentElementSchema>;
 export type TextSettings = z.infer<typeof textSettingsSchema>;
 export type SubtitlesSettings = z.infer<typeof subtitlesSettingsSchema>;
 export type Destination = z.infer<typeof destinationSchema>;

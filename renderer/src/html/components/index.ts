@@ -1,0 +1,26 @@
+/**
+ * JSON2Video's component library as Reelay draws it: each id to its definition (one file each).
+ * The movie schema checks `component` against this list and each `settings` against its schema.
+ */
+import { advanced001 } from './advanced-001';
+import { advanced050 } from './advanced-050';
+import { advanced060 } from './advanced-060';
+import { advanced070 } from './advanced-070';
+import { basic000 } from './basic-000';
+import { basic001 } from './basic-001';
+import { basic050 } from './basic-050';
+import { basic052 } from './basic-052';
+import { basic100 } from './basic-100';
+import { basic125 } from './basic-125';
+import { shapeRectangle } from './shape-rectangle';
+import type { ComponentDefinition } from './types';
+
+const ALL = [basic000, basic001, basic050, basic052, basic100, basic125, advanced001, advanced050, advanced060, advanced070, shapeRectangle] as ComponentDefinition[];
+
+export const COMPONENTS: ReadonlyMap<string, ComponentDefinition> = new Map(ALL.map((c) => [c.id, c]));
+
+/** Supported ids, in the library's order. */
+export const componentIds = (): string[] => [...COMPONENTS.keys()];
+
+export type { ComponentContext, ComponentDefinition, ComponentMarkup } from './types';
+
