@@ -36,7 +36,7 @@ function csrfToken(): string {
   return m ? decodeURIComponent(m[1]) : '';
 }
 
-async function send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+async function send(method: string, path: string, body?: unknown, accept = 'application/json', signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { Accept: accept };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
   let payload: BodyInit | undefined;
@@ -47,7 +47,7 @@ async function send(method: string, path: string, body?: unknown, accept = 'appl
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal });
   if (res.ok) return res;
   const data = await res.json().catch(() => ({}));
   const err = new ApiError(res.status, data.code ?? 'http_error', data.error ?? `HTTP ${res.status}`, data.details ?? null);
@@ -61,9 +61,9 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
 
-/** POST that answers a binary body (the frame preview). */
-export async function apiBlob(path: string, body: unknown): Promise<{ blob: Blob; headers: Headers }> {
-  const res = await send('POST', path, body, 'image/png');
+/** POST that answers a binary body (the frame preview); aborting it stops the server's work too. */
+export async function apiBlob(path: string, body: unknown, signal?: AbortSignal): Promise<{ blob: Blob; headers: Headers }> {
+  const res = await send('POST', path, body, 'image/png', signal);
   return { blob: await res.blob(), headers: res.headers };
 }
 

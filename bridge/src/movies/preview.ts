@@ -6,6 +6,7 @@
  */
 import { previewFrame } from '@reelay/renderer/src/render/preview';
 import { RenderError } from '@reelay/renderer/src/errors';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import { ApiError, validationError } from '../errors';
 import { defineRoute } from '../http/route';
@@ -21,6 +22,12 @@ const previewBody = z
   })
   .strict()
   .refine((b) => (b.movie === undefined) !== (b.template === undefined), { message: 'give either movie or template', path: ['movie'] });
+
+/**
+ * Previews run ffmpeg on the bridge's own machine: at most two at once per bridge, the others wait
+ * their turn (an editor scrubbing fast sends one after another; a closed request leaves the queue).
+ */
+const inTurn = pLimit(2);
 
 export const previewRoutes = [
   defineRoute({
@@ -49,13 +56,16 @@ export const previewRoutes = [
       if (!input || Object.keys(input).length === 0) throw validationError([{ path: 'movie', message: 'required', in: 'body' }]);
       const prepared = await prepareMovie(services, accountId, input, templateId, '', principal.scopes);
       const abort = new AbortController();
-      req.on('close', () => abort.abort());
+      res.on('close', () => abort.abort());
       const { pipeline } = services.config;
       let frame;
       try {
-        frame = await previewFrame({
-          movie: prepared.jobMovie, time: body.time, dataDir: services.config.dataDir, allowPrivateUrls: services.config.allowPrivateUrls,
-          signal: abort.signal, stallSeconds: pipeline.renderStallSeconds, memoryMb: pipeline.renderMemoryMb,
+        frame = await inTurn(() => {
+          if (abort.signal.aborted) throw new RenderError('cancelled', 'the request was closed');
+          return previewFrame({
+            movie: prepared.jobMovie, time: body.time, dataDir: services.config.dataDir, allowPrivateUrls: services.config.allowPrivateUrls,
+            signal: abort.signal, stallSeconds: pipeline.renderStallSeconds, memoryMb: pipeline.renderMemoryMb,
+          });
         });
       } catch (err) {
         if (!(err instanceof RenderError) || err.code === 'internal') throw err;

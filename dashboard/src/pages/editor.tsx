@@ -106,8 +106,10 @@ export function EditorPage({ me, params }: { me: Me; params: URLSearchParams }) 
   useEffect(() => {
     if (!settledMovie || !validation?.valid) return;
     let stale = false;
+    // A newer time or movie replaces this request: abort it so the bridge stops drawing it.
+    const abort = new AbortController();
     setPreviewing(true);
-    apiBlob('/v2/movies/preview', { movie: settledMovie, time: settledTime }).then(
+    apiBlob('/v2/movies/preview', { movie: settledMovie, time: settledTime }, abort.signal).then(
       ({ blob, headers }) => {
         if (stale) return;
         if (lastUrl.current) URL.revokeObjectURL(lastUrl.current);
@@ -124,6 +126,7 @@ export function EditorPage({ me, params }: { me: Me; params: URLSearchParams }) 
     );
     return () => {
       stale = true;
+      abort.abort();
     };
   }, [settledMovie, settledTime, validation]);
 
