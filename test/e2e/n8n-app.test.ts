@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestBridge } from '../helpers/bridge';
 import { startLivePipeline, TINY_MOVIE } from '../nodes/helpers/live-pipeline';
+import { runMigrate } from '../../bridge/src/n8n-migrate/cli';
 
 const N8N = process.env.REELAY_N8N_BIN;
 const ROOT = path.resolve(__dirname, '../..');
@@ -263,5 +264,57 @@ describeWithN8n('real n8n app', () => {
       notify.close();
     }
   }, 240_000);
+  test('reelay n8n migrate: every JSON2Video fixture imports; the migrated upload → render chain renders with local assets', async () => {
+    const fixtures = path.join(ROOT, 'test/fixtures/n8n-workflows');
+    const files = readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort();
+    // Local assets only: a voiceover the workflow downloads from loopback, an image uploaded to Reelay.
+    const assets = mkdtempSync(path.join(os.tmpdir(), 'reelay-migrate-assets-'));
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', path.join(assets, 'voice.mp3')]);
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=blue:s=320x180', '-frames:v', '1', path.join(assets, 'image.png')]);
+    const server = createServer((req, res) => res.end(readFileSync(path.join(assets, 'voice.mp3'))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const image = await fetch(`${bridge.url}/v2/uploads?name=image.png`, {
+        method: 'POST',
+        headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'image/png' },
+        body: readFileSync(path.join(assets, 'image.png')),
+      }).then((r) => r.json() as Promise<{ upload?: { url: string }; url?: string }>);
+      const imageUrl = (image.upload ?? image).url!;
+      const voiceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/voice.mp3`;
+
+      const ids: string[] = [];
+      for (const [i, file] of files.entries()) {
+        const id = `reelayMigrated0${i + 1}`;
+        const { json } = runMigrate(path.join(fixtures, file), { baseUrl: bridge.url, credential: 'Reelay account', credentialId: CREDENTIAL_ID });
+        const migrated = { ...JSON.parse(json), id, active: false };
+        await importWorkflow(
+          localise(JSON.stringify(migrated), {
+            'https://assets.json2video.com/assets/images/licoln.jpg': imageUrl,
+            'https://assets.json2video.com/assets/audios/wave-01.mp3': voiceUrl,
+          }),
+          id,
+        );
+        ids.push(id);
+      }
+      const { stdout } = await n8n(['list:workflow']);
+      for (const id of ids) expect(stdout).toContain(id);
+
+      // The upload-and-render example: JSON2Video Storage upload → Reelay Upload, Render and Wait → Reelay Render.
+      const uploadAndRender = ids[files.indexOf('json2video-node-03-upload-asset-and-render.json')];
+      const run = parseRun((await n8n(['execute', `--id=${uploadAndRender}`, '--rawOutput'])).stdout);
+      expect(run.data.resultData.error).toBeUndefined();
+      const uploaded = outputOf(run, 'Upload to Drive')[0].json;
+      expect(String(uploaded.url)).toMatch(/^reelay:\/\/uploads\//);
+      const movie = outputOf(run, 'Render movie with the upload')[0].json;
+      expect(movie).toMatchObject({ status: 'done' });
+      const stored = await bridge.request('GET', `/v2/movies?project=${String(movie.project)}`, { key: bridge.primaryKey });
+      expect(stored.body.movie).toMatchObject({ status: 'done' });
+      expect(Number(stored.body.movie.duration)).toBeGreaterThan(0.5);
+    } finally {
+      server.close();
+      rmSync(assets, { recursive: true, force: true });
+    }
+    // Each `n8n` command starts the whole app (about 20 s on two busy cores): six of them here.
+  }, 480_000);
 });
 
