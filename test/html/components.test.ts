@@ -1,0 +1,138 @@
+/// <reference lib="dom" />
+/**
+ * JSON2Video's components (renderer/src/html/components) drawn by Chromium as the engine will draw
+ * them (test/html/component-page.ts): each one's text is visible in its own colour where its box
+ * and settings put it, the rest of the box stays transparent, animated ones move (start, midpoint
+ * and end differ) and the same time always gives the same picture.
+ */
+import { closeBrowser } from '../../renderer/src/html/browser';
+import { census, openComponent, type Shot } from './component-page';
+
+const W = 640;
+const H = 360;
+const ctx = { width: W, height: H, duration: 5, fps: 25 };
+const GREEN: [number, number, number] = [0, 255, 0];
+const MAGENTA: [number, number, number] = [255, 0, 255];
+const BLUE: [number, number, number] = [0, 0, 255];
+
+const top = { x0: 0, y0: 0, x1: W, y1: H / 2 };
+const bottom = { x0: 0, y0: H / 2, x1: W, y1: H };
+const whole = { x0: 0, y0: 0, x1: W, y1: H };
+const centre = { x0: W / 4, y0: H / 4, x1: (3 * W) / 4, y1: (3 * H) / 4 };
+const corners = [{ x0: 0, y0: 0, x1: 40, y1: 40 }, { x0: W - 40, y0: H - 40, x1: W, y1: H }];
+
+afterAll(() => closeBrowser());
+
+interface Case {
+  id: string;
+  settings: unknown;
+  /** A time inside the intro, and one after it. */
+  mid: number;
+  end: number;
+  /** Its text (or shape) colour must show here… */
+  colour: [number, number, number];
+  where: typeof top;
+  /** …and these regions must be fully transparent. */
+  empty: (typeof top)[];
+}
+
+const CASES: Case[] = [
+  { id: 'basic/000', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { headline: { text: 'Headline', color: '#00ff00' }, body: { text: ['First paragraph', 'Second'], color: '#ff00ff' } } },
+  { id: 'basic/001', mid: 0.6, end: 4, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { headline: { text: 'Headline', color: '#00ff00' }, body: { text: 'Body', color: 'white' }, bar: { background: '#0000ff' } } },
+  { id: 'basic/050', mid: 0.6, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { headline: { text: 'Breaking news', color: '#00ff00' }, lead: { text: 'More below' } } },
+  { id: 'basic/052', mid: 0.4, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { section: { text: 'NEWS', color: '#00ff00' }, headline: { text: 'Something happened' } } },
+  { id: 'basic/100', mid: 0.3, end: 3, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: W, y1: H }], settings: { box: { final_width: '50%', background: '#00ff00', 'box-shadow': 'none' } } },
+  { id: 'basic/125', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { table: { color: '#00ff00', 'font-size': '4vw' }, data: { columns: ['Plan', 'Price'], rows: [['Basic', '$10'], ['Pro', '$20']] } } },
+  { id: 'advanced/001', mid: 0.5, end: 4, colour: GREEN, where: centre, empty: corners, settings: { animation: { text: 'Zoom in words', color: '#00ff00', 'font-size': '8vw' } } },
+  { id: 'advanced/050', mid: 0.4, end: 1, colour: GREEN, where: centre, empty: corners, settings: { button: { text: 'Click me', color: '#00ff00', background: '#0000ff' } } },
+  { id: 'advanced/060', mid: 2.5, end: 5.5, colour: GREEN, where: centre, empty: corners, settings: { counter: { text: '__num__ pts', from: 0, to: 500, color: '#00ff00', duration: '5000' } } },
+  { id: 'advanced/070', mid: 0.5, end: 3, colour: GREEN, where: centre, empty: corners, settings: { rating: { value: 3, color: '#00ff00', 'off-color': '#ff00ff', size: '10vw' } } },
+  { id: 'shape/rectangle', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
+    rectangle1: { left: '0%', top: '0%', width: '50%', height: '100%', background: '#00ff00' },
+    rectangle2: { left: '0%', top: '0%', width: '25%', height: '100%', background: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
+  } },
+];
+
+const differs = (a: Shot, b: Shot) => !a.png.equals(b.png);
+
+describe.each(CASES)('$id', (c) => {
+  test('its text/shape shows in its colour where it belongs, the rest is transparent; it moves; seeking is deterministic', async () => {
+    const p = await openComponent(c.id, c.settings, ctx);
+    try {
+      const start = await p.shot(0);
+      const mid = await p.shot(c.mid);
+      const end = await p.shot(c.end);
+      expect(census(end, c.where, c.colour).matching).toBeGreaterThan(150);
+      for (const region of c.empty) {
+        const r = census(end, region);
+        expect(r.transparent).toBe(r.total);
+      }
+      expect(differs(start, mid)).toBe(true);
+      expect(differs(mid, end)).toBe(true);
+      // The same time, sought again after another: the very same picture.
+      await p.shot(0.1);
+      expect((await p.shot(c.mid)).png.equals(mid.png)).toBe(true);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+test('basic/001 draws its bar in the bar colour; advanced/070 lights three of five symbols', async () => {
+  const card = await openComponent('basic/001', CASES[1].settings, ctx);
+  try {
+    expect(census(await card.shot(4), whole, BLUE).matching).toBeGreaterThan(500);
+  } finally {
+    await card.close();
+  }
+  const rating = await openComponent('advanced/070', CASES[9].settings, ctx);
+  try {
+    const s = await rating.shot(3);
+    const on = census(s, whole, GREEN).matching;
+    const off = census(s, whole, MAGENTA).matching;
+    expect(on / off).toBeGreaterThan(1.3);
+    expect(on / off).toBeLessThan(1.7);
+  } finally {
+    await rating.close();
+  }
+});
+
+test('advanced/060 counts in CSS: the integer part and each decimal digit at the end and half-way', async () => {
+  const p = await openComponent('advanced/060', { counter: { from: 0, to: '4.35', decimals: 2, duration: 2000, easing: 'linear' } }, ctx);
+  const digits = () => p.page.evaluate(() => {
+    const s = getComputedStyle(document.querySelector('.num')!);
+    return ['--i', '--d1', '--d2'].map((k) => s.getPropertyValue(k).trim()).join(',');
+  });
+  try {
+    await p.shot(2);
+    expect(await digits()).toBe('4,3,5');
+    await p.shot(1);
+    expect(await digits()).toBe('2,1,7');
+    await p.shot(0);
+    expect(await digits()).toBe('0,0,0');
+  } finally {
+    await p.close();
+  }
+});
+
+test('shape/rectangle: the animated rectangle ends at its target, after its delay', async () => {
+  const p = await openComponent('shape/rectangle', CASES[10].settings, ctx);
+  try {
+    expect(census(await p.shot(0.1), { x0: 10, y0: 10, x1: 60, y1: 60 }, BLUE).matching).toBeGreaterThan(2000);
+    expect(census(await p.shot(2), { x0: W - 60, y0: 10, x1: W - 10, y1: 60 }, BLUE).matching).toBeGreaterThan(2000);
+  } finally {
+    await p.close();
+  }
+});
+
+test('text is text: markup in settings is escaped, only bare inline tags stay', async () => {
+  const p = await openComponent('basic/000', { headline: { text: '<img src=x onerror=alert(1)><script>alert(2)</script>' }, body: { text: 'a <em>b</em> <em class="x">c</em><br>d' } }, ctx);
+  try {
+    expect(await p.page.locator('img, script').count()).toBe(0);
+    expect(await p.page.locator('.headline').innerText()).toContain('<script>');
+    expect(await p.page.locator('.body em').count()).toBe(1);
+    expect(await p.page.locator('.body br').count()).toBe(1);
+  } finally {
+    await p.close();
+  }
+});
