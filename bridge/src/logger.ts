@@ -21,6 +21,8 @@ const SECRET_FIELDS = [
   'refreshToken',
   'privateKey',
   'passphrase',
+  // REELAY_S3_SECRET_ACCESS_KEY inside the S3 settings, should they ever be logged.
+  'secretAccessKey',
   'cookie',
 ];
 
