@@ -89,9 +89,17 @@ export function migrateWorkflow(input: N8nWorkflow, options: MigrationOptions): 
   // Whatever still talks about JSON2Video (a Code node calling its API, a Set node holding its key…).
   for (const node of workflow.nodes) {
     if (node.type === STICKY_NOTE || report.some((e) => e.node === node.name)) continue;
-    if (JSON.stringify(node.parameters ?? {}).toLowerCase().includes('json2video')) {
-      report.push({ node: node.name, rule: 'unmapped', detail: 'mentions JSON2Video but matches no rule; left untouched' });
-    }
+    const text = JSON.stringify(node.parameters ?? {}).toLowerCase();
+    if (!text.includes('json2video')) continue;
+    // JSON2Video's asset library is plain HTTPS to Reelay; say so rather than sound an alarm.
+    const onlyAssets = !text.replace(/https?:\/\/assets\.json2video\.com/g, '').includes('json2video');
+    report.push({
+      node: node.name,
+      rule: 'unmapped',
+      detail: onlyAssets
+        ? 'left untouched: uses files from assets.json2video.com, which Reelay fetches like any URL (host copies if they must outlive JSON2Video)'
+        : 'mentions JSON2Video but matches no rule; left untouched',
+    });
   }
   return { workflow, report };
 }
