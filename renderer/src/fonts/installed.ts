@@ -18,10 +18,33 @@ const READABLE = /\.(ttf|otf|woff2?)$/i;
 export const PLAIN_FAMILY = /^[\p{L}\p{N} ._'-]{1,64}$/u;
 
 const cache = new Map<string, FontFace | null>();
+/** Installed families are listed again after this long (fonts installed while running show up). */
+const LIST_FOR_MS = 5 * 60_000;
+let listed: { at: number; families: Set<string> } | undefined;
+
+/**
+ * Every installed family (fc-list, once per LIST_FOR_MS). A name not among them is answered without
+ * running fc-match, so a movie naming thousands of made-up fonts costs one lookup, not thousands of
+ * processes, and the per-face cache only grows with fonts that exist.
+ */
+function installedFamilies(): Set<string> {
+  if (!listed || Date.now() - listed.at > LIST_FOR_MS) {
+    let families = new Set<string>();
+    try {
+      const out = execFileSync('fc-list', ['--format', '%{family}\n'], { encoding: 'utf8', timeout: 10_000, maxBuffer: 16 * 1024 * 1024 });
+      families = new Set(out.split('\n').flatMap((line) => line.split(',')).map((f) => familyKey(f)).filter(Boolean));
+    } catch {
+      // fontconfig missing: nothing is installed as far as Reelay can tell.
+    }
+    listed = { at: Date.now(), families };
+    cache.clear();
+  }
+  return listed.families;
+}
 
 /** The installed face of `family` nearest the weight and style, or undefined when it is not installed. */
 export function installedFace(family: string, weight: number, style: FontStyle): FontFace | undefined {
-  if (!PLAIN_FAMILY.test(family)) return undefined;
+  if (!PLAIN_FAMILY.test(family) || !installedFamilies().has(familyKey(family))) return undefined;
   const key = `${familyKey(family)}|${weight}|${style}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
