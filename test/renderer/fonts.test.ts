@@ -155,6 +155,15 @@ describe('Google Fonts by name (a stand-in CSS2 API on loopback)', () => {
     expect(broken.warning).toMatch(/is not a font file/);
   });
 
+  test('at most 30 new families a minute are asked of Google: a movie of made-up names sends no flood', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `Made Up Family ${i}`);
+    const resolved = [];
+    for (const family of names) resolved.push(await resolveFont({ family }, opts()));
+    const asked = new Set(hits.map((h) => /family=([^:&]+)/.exec(h)?.[1]));
+    expect(asked.size).toBeLessThanOrEqual(30);
+    expect(resolved.at(-1)!.warning).toMatch(/more than 30 new families a minute/);
+  });
+
   test('REELAY_GOOGLE_FONTS off: bundled and installed fonts only, Google is not asked', async () => {
     const off = await resolveFont({ family: 'Some Other Font' }, { ...opts(), google: { enabled: false, baseUrl: base } });
     expect(off.warning).toMatch(/Google Fonts is off/);

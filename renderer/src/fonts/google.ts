@@ -62,6 +62,7 @@ export async function googleFont(family: string, weight: number, style: FontStyl
   if (known && 'faces' in known) return known;
   if (known && Date.now() - known.at < MISSING_FOR_MS) return undefined;
 
+  takeLookup(family);
   const css = await fetchCss(family, weight, style, opts);
   let found: GoogleRecord = { missing: true, at: Date.now() };
   if (css !== undefined) {
@@ -80,6 +81,22 @@ export async function googleFontKnown(family: string, weight: number, style: Fon
   const known = await readRecord(recordFile(path.join(cacheDir, 'fonts', 'google'), family, weight, style));
   if (!known) return undefined;
   return 'faces' in known ? 'found' : Date.now() - known.at < MISSING_FOR_MS ? 'missing' : undefined;
+}
+
+/**
+ * New families asked of Google per minute, per process: a movie naming thousands of made-up fonts
+ * must not become thousands of outbound requests. Past it a name falls back with a warning, and is
+ * asked again on a later render.
+ */
+const LOOKUPS_PER_MINUTE = 30;
+const lookups: number[] = [];
+function takeLookup(family: string): void {
+  const now = Date.now();
+  while (lookups.length > 0 && now - lookups[0] > 60_000) lookups.shift();
+  if (lookups.length >= LOOKUPS_PER_MINUTE) {
+    throw new RenderError('asset_unavailable', `Google Fonts '${family}': more than ${LOOKUPS_PER_MINUTE} new families a minute were asked for; not asked`, { retryable: true });
+  }
+  lookups.push(now);
 }
 
 async function readRecord(file: string): Promise<GoogleRecord | undefined> {
