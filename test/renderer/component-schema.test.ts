@@ -40,6 +40,13 @@ test('settings issues carry their path; unknown keys are accepted; numbers may c
   expect(validateMovie(movie({ component: 'shape/rectangle', settings: { rectangle1: { animate: {} } } })).ok).toBe(true);
 });
 
+test('a text group may be its text alone (`"headline": "FOR SALE"`)', () => {
+  const def = COMPONENTS.get('basic/000')!;
+  const m = def.render(def.settings.parse({ headline: 'FOR SALE', body: ['123 Oak Street', 'Open house'] }), ctx);
+  expect(m.html).toContain('FOR SALE');
+  expect(m.html).toContain('Open house');
+});
+
 test.each([
   ['background', 'url(http://169.254.169.254/)'],
   ['background', 'red;} body{background:url(x)'],

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { cssEasing } from './easing';
 import { placement, richText } from './markup';
 import { defineComponent } from './types';
-import { declarations, familiesOf, group, horizontalAlign, merge, paragraphs, verticalAlign } from './values';
+import { declarations, familiesOf, horizontalAlign, merge, textGroup, verticalAlign } from './values';
 
 const settings = z.looseObject({
-  button: group({ text: paragraphs.optional(), 'vertical-align': verticalAlign.optional(), 'horizontal-align': horizontalAlign.optional() }).optional(),
+  button: textGroup({ 'vertical-align': verticalAlign.optional(), 'horizontal-align': horizontalAlign.optional() }).optional(),
 });
 
 const DEFAULTS = {

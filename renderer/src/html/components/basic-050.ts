@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { cssEasing } from './easing';
 import { richText } from './markup';
 import { defineComponent } from './types';
-import { colour, declarations, familiesOf, group, merge, paragraphs, verticalAlign } from './values';
+import { colour, declarations, familiesOf, group, merge, textGroup, verticalAlign } from './values';
 
 const settings = z.looseObject({
   card: group({ 'vertical-align': verticalAlign.optional() }).optional(),
-  headline: group({ text: paragraphs.optional() }).optional(),
-  lead: group({ text: paragraphs.optional() }).optional(),
+  headline: textGroup({}).optional(),
+  lead: textGroup({}).optional(),
   bar: group({ color: colour.optional() }).optional(),
 });
 

@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { cssEasing } from './easing';
 import { placement, richText, s } from './markup';
 import { defineComponent } from './types';
-import { declarations, familiesOf, group, horizontalAlign, merge, paragraphs, verticalAlign } from './values';
+import { declarations, familiesOf, group, horizontalAlign, merge, textGroup, verticalAlign } from './values';
 
 const settings = z.looseObject({
   card: group({ 'vertical-align': verticalAlign.optional(), 'horizontal-align': horizontalAlign.optional() }).optional(),
-  section: group({ text: paragraphs.optional() }).optional(),
-  headline: group({ text: paragraphs.optional() }).optional(),
+  section: textGroup({}).optional(),
+  headline: textGroup({}).optional(),
 });
 
 const CARD = { padding: '4vw' };

@@ -6,14 +6,13 @@
 import { z } from 'zod';
 import { placement, richText, s } from './markup';
 import type { ComponentContext, ComponentMarkup } from './types';
-import { declarations, familiesOf, group, horizontalAlign, merge, paragraphs, verticalAlign } from './values';
+import { declarations, familiesOf, group, horizontalAlign, merge, textGroup, verticalAlign } from './values';
 
-const textGroup = group({ text: paragraphs.optional() }).optional();
 
 export const cardSettings = z.looseObject({
   card: group({ 'vertical-align': verticalAlign.optional(), 'horizontal-align': horizontalAlign.optional() }).optional(),
-  headline: textGroup,
-  body: textGroup,
+  headline: textGroup({}).optional(),
+  body: textGroup({}).optional(),
   bar: group({}).optional(),
 });
 export type CardSettings = z.infer<typeof cardSettings>;

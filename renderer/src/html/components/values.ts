@@ -196,6 +196,13 @@ export function familiesOf(...groups: (CssGroup | undefined)[]): string[] {
 /** `text`: a string, a number, or an array of paragraphs. */
 export const paragraphs = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]).map(String));
 
+/**
+ * A group whose main thing is its text: `{ "text": …, <CSS> }`, or the text alone as a shorthand
+ * (`"headline": "FOR SALE"`, as some of JSON2Video's tutorials write it).
+ */
+export const textGroup = <E extends z.ZodRawShape>(extra: E) =>
+  z.preprocess((v) => (typeof v === 'string' || typeof v === 'number' || Array.isArray(v) ? { text: v } : v), group({ text: paragraphs.optional(), ...extra }));
+
 /** Milliseconds as JSON2Video writes animation lengths, capped. */
 export const millis = (max: number) => num(z.number().min(0).max(max));
 
