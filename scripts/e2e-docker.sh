@@ -102,4 +102,6 @@ echo "e2e:docker: image $REELAY_IMAGE: $(docker image inspect -f '{{.Size}}' "$R
 phase "the compose stack (test/e2e/docker-stack.test.ts)"
 REELAY_E2E_DOCKER_IMAGE="$REELAY_IMAGE" REELAY_E2E_S3RVER_IMAGE="$S3RVER_IMAGE" \
   jest --runInBand test/e2e/docker-stack.test.ts "$@"
+# Each build leaves its build stages as untagged images (the classic builder's cache): keep a day's.
+docker image prune -f --filter until=24h >/dev/null
 phase "done"
