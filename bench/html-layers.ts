@@ -31,8 +31,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** The two animated components of movie (d). */
 const COMPONENTS = [
-  { type: 'component', component: 'basic/000', start: 0.5, duration: 8, settings: { text: ['Reelay', 'JSON to video'] } },
-  { type: 'component', component: 'advanced/001', start: 2, duration: 6, settings: { text: ['Breaking', 'Layers from a browser'] } },
+  { type: 'component', component: 'basic/052', start: 0.5, duration: 8 },
+  { type: 'component', component: 'advanced/001', start: 2, duration: 6 },
 ];
 
 function movieD(): Record<string, unknown> {
@@ -95,7 +95,7 @@ async function floorMovie(): Promise<Record<string, unknown>> {
     const place = { x: g.x, y: g.y, width: g.width, height: g.height, resize: 'fill', start: layer.start, duration: layer.duration };
     if (input.pngFrames) {
       const mov = path.join(MEDIA, `layer${i}.mov`);
-      ff(['-f', 'image2pipe', '-framerate', '30', '-i', input.file, '-c:v', 'qtrle', '-pix_fmt', 'argb', mov]);
+      ff(['-f', 'concat', '-i', input.file, '-vf', 'fps=30', '-c:v', 'qtrle', '-pix_fmt', 'argb', mov]);
       elements.push({ type: 'video', src: path.basename(mov), muted: true, ...place });
     } else {
       const png = path.join(MEDIA, `layer${i}.png`);

@@ -35,7 +35,8 @@ export function compileInputs(plan: Plan, sources: ReadonlyMap<number, StillSour
       return { file: input.file, options: lowres > 0 ? ['-lowres', String(lowres)] : [] };
     }
     const options: string[] = [];
-    if (input.pngFrames) options.push('-f', 'image2pipe', '-c:v', 'png', '-framerate', String(input.pngFrames.fps));
+    // The HTML engine's frames: each picture once, with its length (html/capture.ts).
+    if (input.pngFrames) options.push('-f', 'concat');
     if (input.loop !== 0) options.push('-stream_loop', String(input.loop));
     if (input.seek > 0) options.push('-ss', num(input.seek));
     options.push('-t', num(input.duration));

@@ -3,11 +3,12 @@
  * page moves, one PNG per frame at the movie's fps. Time on the page is virtual: Playwright's clock
  * fakes Date, timers and requestAnimationFrame, and every CSS animation, transition and Web
  * Animation is paused and seeked to the frame's time before the picture is taken, so the same input
- * gives the same frames however fast the machine is. Frames are PNG buffers appended to one file
- * that ffmpeg reads as an image2pipe input of the movie's graph (no per-pixel work in Node).
+ * gives the same frames however fast the machine is. Frames are PNG files, each picture once with its
+ * length in an ffconcat list that ffmpeg reads as an input of the movie's graph (no pixel work in Node).
  */
-import { createWriteStream, promises as fs } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { RenderError } from '../errors';
 import { closeBrowser, within } from './browser';
 import type { BrowserSession } from './session';
@@ -35,7 +36,7 @@ export interface CaptureRequest {
   /** Names the element in errors: `Scene #1, element #2 (scenes[0].elements[1])`. */
   where: string;
   path: string;
-  /** Where to write: `<out>.png` for a still, `<out>.pngs` for frames. */
+  /** Where to write: `<out>.png` for a still, `<out>.frames/` for frames (pictures and their ffconcat list). */
   out: string;
   signal?: AbortSignal;
 }
@@ -96,16 +97,19 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
   overBudget.catch(() => undefined);
   aborted.catch(() => undefined);
   const pages: Page[] = [];
-  const drawing = (async () => {
-    const context = await session.context$();
+  const contexts: BrowserContext[] = [];
+  const fresh = async () => {
+    const context = await session.newContext();
+    contexts.push(context);
     const page = await context.newPage();
     pages.push(page);
-    const got = await draw(page, req, frameCount);
+    return page;
+  };
+  const drawing = (async () => {
+    const got = await draw(await fresh(), req, frameCount);
     if (got) return got;
     // Something moves: draw every frame on a fresh load (the look-ahead moved the first page's clock).
-    const again = await context.newPage();
-    pages.push(again);
-    return (await draw(again, { ...req, animated: true }, frameCount))!;
+    return (await draw(await fresh(), { ...req, animated: true }, frameCount))!;
   })();
   try {
     return await Promise.race([drawing, overBudget, aborted]);
@@ -121,6 +125,7 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
   } finally {
     clearTimeout(timer);
     await within(Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined))), 5000);
+    await Promise.all(contexts.map((c) => session.closeContext(c)));
   }
 }
 
@@ -156,15 +161,26 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
     await writeAtomically(file, first);
     return { file, animated: false, frames: 1, box };
   }
-  const file = `${req.out}.pngs`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  const stream = createWriteStream(tmp);
-  // Documents Reelay wrote itself move only while an animation is active: between, the last picture is
-  // written again instead of being taken again (a lower third moves for a second of its ten).
+  // Frames go to a folder: each picture that differs from the one before once, and an ffconcat list
+  // giving each its length, so ffmpeg decodes a picture once however long it stays (the `fps` filter
+  // of the layer's chain repeats it). Documents Reelay wrote itself move only while an animation is
+  // active: between, the last picture stays without being taken again.
+  const dir = `${req.out}.frames`;
+  const tmp = `${dir}.${process.pid}.tmp`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp, { recursive: true });
   const moving = req.onlyAnimationsMove ? activeIntervals((await page.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
   try {
+    const list = ['ffconcat version 1.0'];
     let now = 0;
     let last = first;
+    let held = 0;
+    let pictures = 0;
+    const flush = async () => {
+      const name = `f${String(pictures++).padStart(6, '0')}.png`;
+      await fs.writeFile(path.join(tmp, name), last);
+      list.push(`file ${name}`, `duration ${(held / req.fps).toFixed(6)}`);
+    };
     for (let i = 0; i < frameCount; i++) {
       const ms = Math.round((i * 1000) / req.fps);
       if (i > 0 && (!moving || moving(ms))) {
@@ -172,17 +188,26 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
         if (ms > now && !req.onlyAnimationsMove) await page.clock.runFor(ms - now);
         now = ms;
         await page.evaluate(`(${SEEK})(${ms})`);
-        last = await shot();
+        const png = await shot();
+        if (!png.equals(last)) {
+          await flush();
+          last = png;
+          held = 0;
+        }
       }
-      if (!stream.write(last)) await new Promise<void>((r) => stream.once('drain', () => r()));
+      held++;
     }
-    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    await fs.rename(tmp, file);
+    await flush();
+    // The concat demuxer ends the last picture where it starts unless it is named once more.
+    list.push(list[list.length - 2]);
+    await fs.writeFile(path.join(tmp, 'frames.ffconcat'), list.join('\n') + '\n');
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(tmp, dir);
   } catch (err) {
-    stream.destroy();
-    await fs.rm(tmp, { force: true });
+    await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
+  const file = path.join(dir, 'frames.ffconcat');
   return { file, animated: true, frames: frameCount, box };
 }
 

@@ -1,6 +1,7 @@
 /**
- * One render's browser context: a fresh profile, closed when the render ends, whose every request is
- * answered by us. Pages run untrusted markup, so:
+ * One render's use of the browser: every layer is drawn in a fresh context of its own (a new profile;
+ * Playwright's fake clock is per context, and layers are drawn side by side), all closed when the
+ * render ends. Every request a page makes is answered by us. Pages run untrusted markup, so:
  * - http(s) GETs are fetched by the renderer's own asset client (assets/fetch.ts): the same address
  *   policy as any asset (loopback and private only with REELAY_ALLOW_PRIVATE_URLS, link-local and
  *   metadata never), each redirect checked, size and time capped, the IP pinned (no DNS rebinding);
@@ -40,7 +41,7 @@ export class BrowserSession {
   /** Requests refused, for the render's log and the tests: `<url>: <reason>`. */
   readonly refused: string[] = [];
   private readonly internal: InternalFiles = { documents: new Map(), files: new Map() };
-  private context: Promise<BrowserContext> | undefined;
+  private readonly contexts = new Set<BrowserContext>();
   private readonly cache: AssetCache;
 
   constructor(private readonly opts: SessionOptions) {
@@ -64,15 +65,8 @@ export class BrowserSession {
     return INTERNAL_ORIGIN + p;
   }
 
-  async context$(): Promise<BrowserContext> {
-    if (!this.context) {
-      this.context = this.open();
-      this.context.catch(() => (this.context = undefined));
-    }
-    return this.context;
-  }
-
-  private async open(): Promise<BrowserContext> {
+  /** A fresh context for one layer; close it with `closeContext` (or `close` at the render's end). */
+  async newContext(): Promise<BrowserContext> {
     const browser = await getBrowser();
     const context = await browser.newContext({
       acceptDownloads: false,
@@ -95,8 +89,14 @@ export class BrowserSession {
       this.refused.push(`${ws.url()}: WebSockets are not allowed`);
       ws.close({ code: 1008, reason: 'not allowed' }).catch(() => undefined);
     });
+    this.contexts.add(context);
     await context.route('**/*', (route) => this.answer(route));
     return context;
+  }
+
+  async closeContext(context: BrowserContext): Promise<void> {
+    this.contexts.delete(context);
+    await within(context.close().catch(() => undefined), 5000);
   }
 
   private async answer(route: Route): Promise<void> {
@@ -135,8 +135,6 @@ export class BrowserSession {
   }
 
   async close(): Promise<void> {
-    const c = await this.context?.catch(() => undefined);
-    this.context = undefined;
-    await within(c?.close().catch(() => undefined) ?? Promise.resolve(), 5000);
+    await Promise.all([...this.contexts].map((c) => this.closeContext(c)));
   }
 }

@@ -18,8 +18,8 @@ export interface PlanInput {
   /** A still image: read once, repeated inside the graph. */
   still: boolean;
   /**
-   * Frames the HTML engine drew: PNGs one after the other in one file, read at this rate
-   * (html/capture.ts). Absent for ordinary media files.
+   * Frames the HTML engine drew: `file` is an ffconcat list of PNGs, each with its length, for a
+   * movie at this rate (html/capture.ts). Absent for ordinary media files.
    */
   pngFrames?: { fps: number };
 }
