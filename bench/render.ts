@@ -8,7 +8,7 @@
  * Reelay and the hand-written command: 5 back-to-back pairs (ratios are medians of the pairs);
  * editly: median of 3 runs; wall time, CPU seconds (user+sys of the process tree: the steady
  * measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
- * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_EDITLY_RUNS, BENCH_CASES=abce and BENCH_EDITLY=0 narrow a run.
+ * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_EDITLY_RUNS, BENCH_CASES=abcde and BENCH_EDITLY=0 narrow a run.
  * Encoder alone (median of BENCH_EDITLY_RUNS): the hand-written output re-encoded with the same settings
  * minus decoding it: what x264 and AAC take for the movie, the floor under any engine, so editly's
  * time over it is the largest "× faster than editly" these encoder settings allow.
@@ -17,6 +17,8 @@
  *     colour background with two lines; 1 s fade transitions; music with fade-out.
  * (b) 60 s slideshow at hd 30 fps: 12 images with captions, 0.5 s fades, music.
  * (c) four video clips at hd 30 fps with wipe/circle/slide transitions and music.
+ * (d) 10 s at 1080p30 with a video, two animated components, an html card and three CSS texts: the
+ *     HTML engine against the same layers supplied as ready-made transparent videos (bench/html-layers.ts).
  * (e) long 720p30 slideshows (2, 5, 10 minutes; `--quick`: 1 and 2) rendered in segments: peak memory
  *     by length, and wall time on the queue with 1 and 2 renderer processes (bench/long-movies.ts).
  * editly renders all three with the same encoder settings (its own defaults are slower: preset
@@ -28,6 +30,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderMovie } from '../renderer/src/render/render-movie';
+import { benchHtmlLayers } from './html-layers';
 import { benchLongMovies } from './long-movies';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -305,7 +308,7 @@ const mb = (kb: number) => (kb / 1024).toFixed(0);
 async function main(): Promise<void> {
   makeMedia();
   mkdirSync(OUT, { recursive: true });
-  const only = process.env.BENCH_CASES ?? 'abce';
+  const only = process.env.BENCH_CASES ?? 'abcde';
   const withEditly = process.env.BENCH_EDITLY !== '0' && editlyAvailable();
   const results: Record<string, unknown> = {};
   const lines: string[] = [];
@@ -381,6 +384,11 @@ async function main(): Promise<void> {
     }
     results[c.name] = entry;
     process.stdout.write(lines.splice(0).join('\n') + '\n');
+  }
+  if (only.includes('d')) {
+    const d = await benchHtmlLayers();
+    results['(d) html engine layers'] = d.results;
+    process.stdout.write(d.lines.join('\n') + '\n');
   }
   if (only.includes('e')) results['(e) long slideshows in segments'] = await benchLongMovies(WORK, MEDIA, process.argv.includes('--quick'), (l) => process.stdout.write(l + '\n'));
   if (!withEditly) process.stdout.write(`editly: not run (${editlyAvailable() ? 'BENCH_EDITLY=0' : `not installed in ${EDITLY_DIR} or xvfb-run missing`})\n`);
