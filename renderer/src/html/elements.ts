@@ -37,7 +37,12 @@ export interface DrawContext {
 export async function pageFontFaces(markup: string, ctx: DrawContext): Promise<string> {
   const names = new Set<string>();
   for (const m of markup.matchAll(/font-family\s*:\s*([^;}<>"]+|"[^"]*")/gi)) for (const n of familyNames(m[1].replace(/&quot;/g, '"'))) names.add(n);
-  const fonts = await Promise.all([...names].slice(0, 20).map((family) => resolveFont({ family }, ctx.fonts)));
+  return webFontFaces([...names].slice(0, 20), ctx);
+}
+
+/** The regular and bold faces of bundled or Google families as @font-face rules under the names asked for. */
+async function webFontFaces(families: string[], ctx: DrawContext): Promise<string> {
+  const fonts = await Promise.all(families.flatMap((family) => [400, 700].map((weight) => resolveFont({ family, weight }, ctx.fonts))));
   return fontFaceCss(fonts.filter((f) => f.source === 'bundled' || f.source === 'google').map((f) => ({ ...f, family: f.requested ?? f.family })), (file) => ctx.engine.fileUrl(file));
 }
 
@@ -99,8 +104,7 @@ export async function drawComponent(el: ComponentRequest, box: { width: number; 
   if (!def) throw new RenderError('invalid_movie', `${ctx.path}.component: unknown component '${el.component}' (supported: ${componentIds().join(', ')})`, { path: `${ctx.path}.component` });
   const settings = def.settings.parse(el.settings ?? {});
   const markup = def.render(settings, { width: box.width, height: box.height, duration: ctx.duration, fps: ctx.fps });
-  const fonts = await Promise.all(markup.fonts.slice(0, 10).map((family) => resolveFont({ family }, ctx.fonts)));
-  const fontFaces = fontFaceCss(fonts.map((f) => ({ ...f, family: f.requested ?? f.family })), (file) => ctx.engine.fileUrl(file));
+  const fontFaces = await webFontFaces(markup.fonts.slice(0, 10), ctx);
   const html = layerDocument({ width: box.width, height: box.height, body: markup.html, css: markup.css, fontFaces });
   return ctx.engine.render({
     html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
