@@ -42,7 +42,7 @@ export const previewRoutes = [
     request: { body: previewBody },
     responses: { 200: z.any().describe('image/png') },
     responseContentType: 'image/png',
-    handler: async ({ body, principal, services, res, req }) => {
+    handler: async ({ body, principal, services, res }) => {
       const accountId = principal.account.id;
       let input = body.movie;
       let templateId: string | null = null;
