@@ -31,7 +31,6 @@ export interface Expected {
 /** Movies that cannot render here, and why. Every other fixture must render. */
 export const NOT_RENDERED: Record<string, string> = {
   '007-n8n-readme-template-movie.json': 'refused at validation (a saved template: its variables come from the render request)',
-  '026-expression-component-width.json': 'component elements wait for the HTML engine (refused at validation today)',
   '004-image-ai-freepik.json': 'an AI image (Freepik): a third-party provider, contract-tested with nock in providers.test.ts',
   '008-voice-azure.json': 'an Azure voice: a third-party provider, contract-tested with nock in providers.test.ts',
   '009-voice-elevenlabs-connection.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
@@ -123,6 +122,8 @@ export const EXPECTED: Record<string, Expected> = {
   '023-variables-scene-override.json': { ...DEFAULT_SIZE, duration: 10 },
   '024-expression-duration.json': { ...DEFAULT_SIZE, duration: 7 },
   '025-expression-ternary-text.json': { ...DEFAULT_SIZE, duration: 5 },
+  // A component (drawn by the HTML engine) 50 px wide; nothing fixes the length: 5 s.
+  '026-expression-component-width.json': { ...FULL_HD, duration: 5 },
   '027-conditional-elements.json': {
     ...FULL_HD, duration: 10,
     pixels: (frame) => expect(blue(frame(5), 20, 20)).toBe(true),

@@ -3,7 +3,7 @@
  * and duration their JSON implies and, where the docs say what should be seen, the pixels to match
  * (corpus-render.ts holds the expectations).
  *
- * Cost, measured on the 2-core machine shared with other work: the 38 renderable movies took 400 s at
+ * Cost, measured on the 2-core machine shared with other work: the 38 movies renderable then took 400 s at
  * 5 fps (1080p frames dominate; 8 of them took 130 s), so `npm test` renders a SAMPLE covering each
  * kind of expectation (video/audio timing, loops, element variables, placement pixels, a movie of
  * exports only), and `npm run test:corpus` (REELAY_CORPUS_RENDER=all; CI runs it) renders them all.
