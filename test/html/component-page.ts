@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * A component drawn as the engine draws it, without the engine: its markup in the engine's own
  * document (layerDocument: a transparent body exactly the element's box), bundled fonts brought as
@@ -59,16 +58,12 @@ export async function openComponent(id: string, settings: unknown, ctx: Componen
   const context = await browser.newContext({ viewport: { width: ctx.width, height: ctx.height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.setContent(html);
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // Page code as strings: the DOM's types would clash with Node's in the test project (fetch bodies).
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
   return {
     page, html,
     async shot(seconds) {
-      await page.evaluate((ms) => {
-        for (const a of document.getAnimations()) {
-          a.pause();
-          a.currentTime = ms;
-        }
-      }, seconds * 1000);
+      await page.evaluate(`for (const a of document.getAnimations()) { a.pause(); a.currentTime = ${seconds * 1000}; }`);
       const png = await page.screenshot({ omitBackground: true, type: 'png' });
       return decode(png, ctx.width, ctx.height);
     },

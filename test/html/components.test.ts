@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * JSON2Video's components (renderer/src/html/components) drawn by Chromium as the engine will draw
  * them (test/html/component-page.ts): each one's text is visible in its own colour where its box
@@ -99,10 +98,10 @@ test('basic/001 draws its bar in the bar colour; advanced/070 lights three of fi
 
 test('advanced/060 counts in CSS: the integer part and each decimal digit at the end and half-way', async () => {
   const p = await openComponent('advanced/060', { counter: { from: 0, to: '4.35', decimals: 2, duration: 2000, easing: 'linear' } }, ctx);
-  const digits = () => p.page.evaluate(() => {
-    const s = getComputedStyle(document.querySelector('.num')!);
+  const digits = () => p.page.evaluate(`(() => {
+    const s = getComputedStyle(document.querySelector('.num'));
     return ['--i', '--d1', '--d2'].map((k) => s.getPropertyValue(k).trim()).join(',');
-  });
+  })()`);
   try {
     await p.shot(2);
     expect(await digits()).toBe('4,3,5');
