@@ -83,4 +83,9 @@ describe('status polls and lists as JSON2Video documents them', () => {
     const bad = await send('GET', '/v2/movies?date_start=yesterday', { 'x-api-key': bridge.primaryKey });
     expect(bad).toMatchObject({ status: 400, body: { code: 'validation_error' } });
   });
+
+  test('a list without limit pages by 100, JSON2Video\'s default', async () => {
+    const res = await send('GET', '/v2/movies', { 'x-api-key': bridge.primaryKey });
+    expect(res.body).toMatchObject({ success: true, limit: 100 });
+  });
 });

@@ -66,7 +66,7 @@ export const statusQuery = z.object({
   /** What most n8n workflows polling JSON2Video send: the same as `project`. */
   id: z.string().min(1).max(64).optional().describe('same as `project` (JSON2Video workflows poll `?id=`)'),
   status: z.enum(['pending', 'running', 'done', 'error']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z.coerce.number().int().min(1).max(100).default(100).describe(`page size, 1–100 (JSON2Video's default: 100)`),
   next_token: z.string().max(200).optional(),
   from: instantOrDay('start').optional(),
   to: instantOrDay('end').optional(),
