@@ -6,7 +6,10 @@
  *   the browser — the fast path is only for texts where the two agree within a small tolerance.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { fontFaceCss } from '../../renderer/src/fonts/css';
+import { resolveFont } from '../../renderer/src/fonts/resolve';
 import { chromiumPath, closeBrowser } from '../../renderer/src/html/browser';
 import { textDocument } from '../../renderer/src/html/text';
 import { textElementSchema } from '../../renderer/src/schema/movie';
@@ -42,11 +45,17 @@ async function renderedRgb(text: unknown): Promise<Buffer> {
 /** The same document, on black, straight from Chromium (PNG decoded to rgb24 by ffmpeg). */
 async function chromiumRgb(text: unknown): Promise<Buffer> {
   const el = textElementSchema.parse(text);
-  const doc = textDocument(el, { width: W, height: H }, { canvasWidth: W, canvasHeight: H }, { duration: 0.2 }).html.replace('background:transparent', 'background:#000');
+  // The very font the renderer resolves for the text (none named: DejaVu Sans), by @font-face as well.
+  const resolved = await resolveFont({ family: el.settings?.['font-family'], weight: el.settings?.['font-weight'] });
+  const font = { family: resolved.family, faces: fontFaceCss([resolved], (file) => `https://fonts.test/${encodeURIComponent(file)}`) };
+  const doc = textDocument(el, { width: W, height: H }, { canvasWidth: W, canvasHeight: H }, { duration: 0.2 }, font).html.replace('background:transparent', 'background:#000');
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--disable-gpu', '--font-render-hinting=none', '--force-color-profile=srgb', '--hide-scrollbars'], chromiumSandbox: false });
   try {
     const page = await browser.newPage({ viewport: { width: W, height: H } });
-    await page.setContent(doc);
+    await page.route('https://fonts.test/**', (route) => route.fulfill({ body: readFileSync(decodeURIComponent(new URL(route.request().url()).pathname.slice(1))) }));
+    await page.route('https://page.test/', (route) => route.fulfill({ contentType: 'text/html', body: doc }));
+    await page.goto('https://page.test/');
+    await page.evaluate('void document.body.offsetHeight');
     await page.evaluate('document.fonts.ready');
     const png = await page.screenshot({ type: 'png' });
     return execFileSync('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: png, maxBuffer: 16 * 1024 * 1024 });
