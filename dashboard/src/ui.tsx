@@ -135,3 +135,24 @@ export function useRefreshWhile(live: boolean, tick: number, reload: () => void,
     return () => clearTimeout(t);
   }, [live, tick]); // not on reload: a new function each render
 }
+
+/** A table of rows under column headers (scrolls sideways on narrow screens); `caption` for screen readers. */
+export function Table({ headers, caption, children }: { headers: string[]; caption?: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        {caption && <caption class="sr-only">{caption}</caption>}
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
-import { Confirm, ErrorBox, FormButtons, useActions } from '../ui';
+import { Confirm, ErrorBox, FormButtons, Table, useActions } from '../ui';
 
 interface FieldSchema {
   type?: string | string[];
@@ -63,59 +63,46 @@ export function ConnectionsPage({ me }: { me: Me }) {
         </button>
       )}
       <ErrorBox error={error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Type</th>
-              <th scope="col">Name</th>
-              <th scope="col">Fields</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {connections.map((c) => (
-              <tr key={c.id} data-connection={c.id}>
-                <td>
-                  <code>{c.id}</code>
-                </td>
-                <td>{c.type}</td>
-                <td>{c.name ?? '—'}</td>
-                <td>
-                  <dl class="fields">
-                    {Object.entries(c)
-                      .filter(([k]) => !['id', 'type', 'name', 'masked', 'created_at', 'updated_at', 'createdAt', 'updatedAt'].includes(k))
-                      .map(([k, v]) => (
-                        <div key={k}>
-                          <dt>{k}</dt>
-                          <dd class={c.masked.includes(k) ? 'masked' : ''}>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
-                        </div>
-                      ))}
-                  </dl>
-                </td>
-                <td class="actions">
-                  {writable && (
-                    <>
-                      <button onClick={() => setEditing(c)} aria-label={`Edit ${c.id}`}>
-                        Edit
-                      </button>
-                      <button class="danger" onClick={() => setRemoving(c)} aria-label={`Delete ${c.id}`}>
-                        Delete
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {connections.length === 0 && (
-              <tr>
-                <td colSpan={5}>No connections yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={['Id', 'Type', 'Name', 'Fields', 'Actions']}>
+        {connections.map((c) => (
+          <tr key={c.id} data-connection={c.id}>
+            <td>
+              <code>{c.id}</code>
+            </td>
+            <td>{c.type}</td>
+            <td>{c.name ?? '—'}</td>
+            <td>
+              <dl class="fields">
+                {Object.entries(c)
+                  .filter(([k]) => !['id', 'type', 'name', 'masked', 'created_at', 'updated_at', 'createdAt', 'updatedAt'].includes(k))
+                  .map(([k, v]) => (
+                    <div key={k}>
+                      <dt>{k}</dt>
+                      <dd class={c.masked.includes(k) ? 'masked' : ''}>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                    </div>
+                  ))}
+              </dl>
+            </td>
+            <td class="actions">
+              {writable && (
+                <>
+                  <button onClick={() => setEditing(c)} aria-label={`Edit ${c.id}`}>
+                    Edit
+                  </button>
+                  <button class="danger" onClick={() => setRemoving(c)} aria-label={`Delete ${c.id}`}>
+                    Delete
+                  </button>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+        {connections.length === 0 && (
+          <tr>
+            <td colSpan={5}>No connections yet.</td>
+          </tr>
+        )}
+      </Table>
       {editing && types.length > 0 && (
         <ConnectionForm
           types={types}

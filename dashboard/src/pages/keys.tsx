@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type KeyView, type Me } from '../api';
-import { Confirm, ErrorBox, FormButtons, Modal, ShownOnce, Status, useActions, when } from '../ui';
+import { Confirm, ErrorBox, FormButtons, Modal, ShownOnce, Status, Table, useActions, when } from '../ui';
 
 interface ScopeInfo {
   scope: string;
@@ -40,60 +40,44 @@ export function KeysPage({ me }: { me: Me }) {
         </button>
       )}
       <ErrorBox error={error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Role / scopes</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id} data-key-id={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code class="prefix">{k.prefix}</code>
-                </td>
-                <td>
-                  {k.role} {k.risk && <span class={`risk risk-${k.risk}`}>{k.risk} risk</span>}
-                  <details>
-                    <summary>{k.scopes.length} scopes</summary>
-                    {k.scopes.join(', ')}
-                  </details>
-                </td>
-                <td>
-                  <Status value={k.status} />
-                </td>
-                <td>{when(k.createdAt)}</td>
-                <td>{when(k.lastUsedAt)}</td>
-                <td>{k.expiresAt ? when(k.expiresAt) : 'never'}</td>
-                <td class="actions">
-                  <button onClick={() => setUsageOf(k)} aria-label={`Usage of ${k.name}`}>
-                    Usage
+      <Table headers={['Name', 'Key', 'Role / scopes', 'Status', 'Created', 'Last used', 'Expires', 'Actions']}>
+        {keys.map((k) => (
+          <tr key={k.id} data-key-id={k.id}>
+            <td>{k.name}</td>
+            <td>
+              <code class="prefix">{k.prefix}</code>
+            </td>
+            <td>
+              {k.role} {k.risk && <span class={`risk risk-${k.risk}`}>{k.risk} risk</span>}
+              <details>
+                <summary>{k.scopes.length} scopes</summary>
+                {k.scopes.join(', ')}
+              </details>
+            </td>
+            <td>
+              <Status value={k.status} />
+            </td>
+            <td>{when(k.createdAt)}</td>
+            <td>{when(k.lastUsedAt)}</td>
+            <td>{k.expiresAt ? when(k.expiresAt) : 'never'}</td>
+            <td class="actions">
+              <button onClick={() => setUsageOf(k)} aria-label={`Usage of ${k.name}`}>
+                Usage
+              </button>
+              {writable && !k.isPrimary && k.status === 'active' && (
+                <>
+                  <button onClick={() => setRolling(k)} aria-label={`Roll ${k.name}`}>
+                    Roll
                   </button>
-                  {writable && !k.isPrimary && k.status === 'active' && (
-                    <>
-                      <button onClick={() => setRolling(k)} aria-label={`Roll ${k.name}`}>
-                        Roll
-                      </button>
-                      <button class="danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <button class="danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </button>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {usageOf && <Usage k={usageOf} onClose={() => setUsageOf(null)} />}
       <AuditLog tick={tick} />
       {creating && (
@@ -328,34 +312,21 @@ function AuditLog({ tick }: { tick: number }) {
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <ErrorBox error={error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Key</th>
-              <th scope="col">Address</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td>{when(e.createdAt)}</td>
-                <td>
-                  <code class="nowrap">{e.event}</code>
-                </td>
-                <td>{e.keyId ?? '—'}</td>
-                <td>{e.ip ?? '—'}</td>
-                <td>
-                  <code class="details">{JSON.stringify(e.details)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={['When', 'Event', 'Key', 'Address', 'Details']}>
+        {entries.map((e) => (
+          <tr key={e.id}>
+            <td>{when(e.createdAt)}</td>
+            <td>
+              <code class="nowrap">{e.event}</code>
+            </td>
+            <td>{e.keyId ?? '—'}</td>
+            <td>{e.ip ?? '—'}</td>
+            <td>
+              <code class="details">{JSON.stringify(e.details)}</code>
+            </td>
+          </tr>
+        ))}
+      </Table>
     </section>
   );
 }

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
 import { go } from '../router';
-import { bytes, Confirm, ErrorBox, Status, useRefreshWhile, when } from '../ui';
+import { bytes, Confirm, ErrorBox, Status, Table, useRefreshWhile, when } from '../ui';
 
 interface Movie {
   id: string;
@@ -81,40 +81,29 @@ export function RendersPage({ me }: { me: Me }) {
       </div>
       <ErrorBox error={error} />
       <div class="split">
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Renders, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Project</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Length</th>
+        <div>
+          <Table caption="Renders, newest first" headers={['Project', 'Status', 'Created', 'Length']}>
+            {shown.map((m) => (
+              <tr key={m.project} class={m.project === open ? 'selected' : ''}>
+                <td>
+                  <button class="link" onClick={() => setOpen(m.project)} aria-label={`Open render ${m.project}`}>
+                    {m.project}
+                  </button>
+                </td>
+                <td>
+                  <Status value={m.status} />
+                  {(m.status === 'running' || m.status === 'pending') && <progress max={100} value={m.progress} aria-label={`Progress of ${m.project}`} />}
+                </td>
+                <td>{when(m.created_at)}</td>
+                <td>{m.duration === null ? '—' : `${m.duration.toFixed(1)} s`}</td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => (
-                <tr key={m.project} class={m.project === open ? 'selected' : ''}>
-                  <td>
-                    <button class="link" onClick={() => setOpen(m.project)} aria-label={`Open render ${m.project}`}>
-                      {m.project}
-                    </button>
-                  </td>
-                  <td>
-                    <Status value={m.status} />
-                    {(m.status === 'running' || m.status === 'pending') && <progress max={100} value={m.progress} aria-label={`Progress of ${m.project}`} />}
-                  </td>
-                  <td>{when(m.created_at)}</td>
-                  <td>{m.duration === null ? '—' : `${m.duration.toFixed(1)} s`}</td>
-                </tr>
-              ))}
-              {shown.length === 0 && (
-                <tr>
-                  <td colSpan={4}>No renders{status ? ` with status ${status}` : ''}.</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+            ))}
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={4}>No renders{status ? ` with status ${status}` : ''}.</td>
+              </tr>
+            )}
+          </Table>
           <div class="row">
             <button disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
               Newer

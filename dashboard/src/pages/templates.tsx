@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
 import { go } from '../router';
-import { Confirm, ErrorBox, useActions, when } from '../ui';
+import { Confirm, ErrorBox, Table, useActions, when } from '../ui';
 
 interface Template {
   id: string;
@@ -38,45 +38,33 @@ export function TemplatesPage({ me }: { me: Me }) {
       )}
       <ErrorBox error={error} />
       <div class="split">
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Variables</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {templates.map((t) => (
-                <tr key={t.id}>
-                  <td class="template-name">{t.name}</td>
-                  <td>{t.variables.map((v) => v.name).join(', ') || '—'}</td>
-                  <td>{when(t.updated_at)}</td>
-                  <td class="actions">
-                    <button onClick={() => setOpen(t)} aria-label={`Render ${t.name}`}>
-                      Render
-                    </button>
-                    <button onClick={() => go('editor', { template: t.id })} aria-label={`Edit ${t.name}`}>
-                      Edit
-                    </button>
-                    {can(me, 'templates:write') && (
-                      <button onClick={() => setRemoving(t)} aria-label={`Delete ${t.name}`}>
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-              {templates.length === 0 && (
-                <tr>
-                  <td colSpan={4}>No templates yet.</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={['Name', 'Variables', 'Updated', 'Actions']}>
+          {templates.map((t) => (
+            <tr key={t.id}>
+              <td class="template-name">{t.name}</td>
+              <td>{t.variables.map((v) => v.name).join(', ') || '—'}</td>
+              <td>{when(t.updated_at)}</td>
+              <td class="actions">
+                <button onClick={() => setOpen(t)} aria-label={`Render ${t.name}`}>
+                  Render
+                </button>
+                <button onClick={() => go('editor', { template: t.id })} aria-label={`Edit ${t.name}`}>
+                  Edit
+                </button>
+                {can(me, 'templates:write') && (
+                  <button onClick={() => setRemoving(t)} aria-label={`Delete ${t.name}`}>
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {templates.length === 0 && (
+            <tr>
+              <td colSpan={4}>No templates yet.</td>
+            </tr>
+          )}
+        </Table>
         {open && <RenderTemplate me={me} template={open} />}
       </div>
       {removing && <Confirm title="Delete the template?" text={`“${removing.name}” will be deleted.`} action="Delete" onConfirm={() => remove(removing)} onClose={() => setRemoving(null)} />}

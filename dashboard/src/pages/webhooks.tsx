@@ -1,7 +1,7 @@
 /** Webhooks: subscriptions (secret shown once), the delivery log with every attempt, redeliver, test ping. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
-import { Confirm, ErrorBox, ShownOnce, Status, useActions, useRefreshWhile, when } from '../ui';
+import { Confirm, ErrorBox, ShownOnce, Status, Table, useActions, useRefreshWhile, when } from '../ui';
 
 interface Webhook {
   id: string;
@@ -72,42 +72,30 @@ export function WebhooksPage({ me }: { me: Me }) {
         </form>
       )}
       <ErrorBox error={error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((w) => (
-              <tr key={w.id}>
-                <td class="url">{w.url}</td>
-                <td>{w.events.join(', ')}</td>
-                <td>{w.disabled ? `disabled${w.disabled_reason ? `: ${w.disabled_reason}` : ''}` : 'active'}</td>
-                <td class="actions">
-                  <button onClick={() => setOpen(w)} aria-label={`Deliveries of ${w.url}`}>
-                    Deliveries
-                  </button>
-                  {writable && (
-                    <button class="danger" onClick={() => setRemoving(w)} aria-label={`Delete ${w.url}`}>
-                      Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {hooks.length === 0 && (
-              <tr>
-                <td colSpan={4}>No subscriptions yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={['URL', 'Events', 'State', 'Actions']}>
+        {hooks.map((w) => (
+          <tr key={w.id}>
+            <td class="url">{w.url}</td>
+            <td>{w.events.join(', ')}</td>
+            <td>{w.disabled ? `disabled${w.disabled_reason ? `: ${w.disabled_reason}` : ''}` : 'active'}</td>
+            <td class="actions">
+              <button onClick={() => setOpen(w)} aria-label={`Deliveries of ${w.url}`}>
+                Deliveries
+              </button>
+              {writable && (
+                <button class="danger" onClick={() => setRemoving(w)} aria-label={`Delete ${w.url}`}>
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+        {hooks.length === 0 && (
+          <tr>
+            <td colSpan={4}>No subscriptions yet.</td>
+          </tr>
+        )}
+      </Table>
       {open && <Deliveries hook={open} writable={writable} />}
       {secret && (
         <ShownOnce
@@ -161,44 +149,29 @@ function Deliveries({ hook, writable }: { hook: Webhook; writable: boolean }) {
         {writable && <button onClick={() => act(`/v2/webhooks/${encodeURIComponent(hook.id)}/test`)}>Send test ping</button>}
       </div>
       <ErrorBox error={error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Project</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((d) => (
-              <tr key={d.id} data-delivery={d.id}>
-                <td>{d.event}</td>
-                <td>{d.project ?? '—'}</td>
-                <td>
-                  <Status value={d.status} />
-                </td>
-                <td>{d.attempts}</td>
-                <td>{d.last_status_code ?? d.last_error ?? '—'}</td>
-                <td>{when(d.created_at)}</td>
-                <td class="actions">
-                  <button onClick={() => showAttempts(d)}>Attempts</button>
-                  {writable && <button onClick={() => act(`/v2/webhooks/${encodeURIComponent(hook.id)}/deliveries/${encodeURIComponent(d.id)}/redeliver`)}>Redeliver</button>}
-                </td>
-              </tr>
-            ))}
-            {deliveries.length === 0 && (
-              <tr>
-                <td colSpan={7}>No deliveries yet.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={['Event', 'Project', 'Status', 'Attempts', 'Last answer', 'Created', 'Actions']}>
+        {deliveries.map((d) => (
+          <tr key={d.id} data-delivery={d.id}>
+            <td>{d.event}</td>
+            <td>{d.project ?? '—'}</td>
+            <td>
+              <Status value={d.status} />
+            </td>
+            <td>{d.attempts}</td>
+            <td>{d.last_status_code ?? d.last_error ?? '—'}</td>
+            <td>{when(d.created_at)}</td>
+            <td class="actions">
+              <button onClick={() => showAttempts(d)}>Attempts</button>
+              {writable && <button onClick={() => act(`/v2/webhooks/${encodeURIComponent(hook.id)}/deliveries/${encodeURIComponent(d.id)}/redeliver`)}>Redeliver</button>}
+            </td>
+          </tr>
+        ))}
+        {deliveries.length === 0 && (
+          <tr>
+            <td colSpan={7}>No deliveries yet.</td>
+          </tr>
+        )}
+      </Table>
       {attempts && (
         <section aria-label="Attempts" class="attempts">
           <h3>Attempts of {attempts.id}</h3>
