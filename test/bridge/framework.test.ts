@@ -26,7 +26,7 @@ describe.each(['sqlite', 'postgres'] as const)('framework on %s', (db) => {
 
   test('health and readiness', async () => {
     expect((await bridge.request('GET', '/healthz')).body).toEqual({ success: true, status: 'ok' });
-    expect((await bridge.request('GET', '/readyz')).body).toEqual({ success: true, store: 'ok', redis: 'ok' });
+    expect((await bridge.request('GET', '/readyz')).body).toEqual({ success: true, store: 'ok', redis: 'ok', storage: 'ok' });
   });
 
   test('unknown route answers 404 in the one error shape', async () => {

@@ -46,18 +46,18 @@ export const systemRoutes = [
     method: 'get',
     path: '/readyz',
     scope: 'public',
-    summary: 'Readiness: the store and Redis answer',
+    summary: 'Readiness: the store, Redis and the file storage answer',
     responses: {
-      200: z.object({ success: z.literal(true), store: z.literal('ok'), redis: z.literal('ok') }),
-      503: z.object({ success: z.literal(false), store: z.string(), redis: z.string() }),
+      200: z.object({ success: z.literal(true), store: z.literal('ok'), redis: z.literal('ok'), storage: z.literal('ok') }),
+      503: z.object({ success: z.literal(false), store: z.string(), redis: z.string(), storage: z.string() }),
     },
     handler: async ({ services, res }) => {
-      const [store, redis] = await Promise.allSettled([pingDb(services.db), services.redis.ping()]);
-      const body = {
-        store: store.status === 'fulfilled' ? 'ok' : 'unreachable',
-        redis: redis.status === 'fulfilled' ? 'ok' : 'unreachable',
-      };
-      if (body.store === 'ok' && body.redis === 'ok') return { success: true as const, store: 'ok' as const, redis: 'ok' as const };
+      // A key that never exists: answered "not there" by a reachable bucket (or disk), an error otherwise,
+      // so a bridge started before its bucket (a stack restarting) is not ready until it can serve files.
+      const [store, redis, storage] = await Promise.allSettled([pingDb(services.db), services.redis.ping(), services.pipeline.storage.stat('readyz-probe')]);
+      const state = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? ('ok' as const) : 'unreachable');
+      const body = { store: state(store), redis: state(redis), storage: state(storage) };
+      if (body.store === 'ok' && body.redis === 'ok' && body.storage === 'ok') return { success: true as const, store: 'ok' as const, redis: 'ok' as const, storage: 'ok' as const };
       res.status(503).json({ success: false, ...body });
       return undefined;
     },
