@@ -24,8 +24,6 @@ export interface DrawContext {
   useCache: boolean;
   where: string;
   path: string;
-  /** Settings left out as not CSS, reported by the caller as warnings. */
-  onRefused?: (settings: string[]) => void;
   /** How fonts a page names are found (bundled, installed, Google Fonts). */
   fonts: FontOptions;
 }
@@ -56,8 +54,8 @@ export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<Captu
   const width = given(el.width) ?? ctx.canvasWidth;
   const height = given(el.height) ?? ctx.canvasHeight;
   const canvas = { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight };
-  const { css, refused } = declarations(el.settings ?? {}, canvas);
-  if (refused.length) ctx.onRefused?.(refused);
+  // Settings that are not safe CSS are left out here and listed as warnings at submit (schema/warnings.ts).
+  const { css } = declarations(el.settings ?? {}, canvas);
   const tailwind = el.tailwindcss === true || el.tailwind === true;
   const spec = {
     width, height, fps: ctx.fps, duration: ctx.duration, wait: el.wait, useCache: ctx.useCache,
@@ -81,7 +79,6 @@ export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<Captu
 export async function drawText(el: TextElement, box: { width: number; height: number }, ctx: DrawContext, font: ResolvedFont): Promise<CaptureResult> {
   const fonts = { family: font.family, faces: fontFaceCss([font], (file) => ctx.engine.fileUrl(file)) };
   const doc = textDocument(el, box, { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight }, { duration: ctx.duration }, fonts);
-  if (doc.refused.length) ctx.onRefused?.(doc.refused);
   return ctx.engine.render({
     html: doc.html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
     clip: doc.animated ? 'box' : 'content', animated: doc.animated, onlyAnimationsMove: true,

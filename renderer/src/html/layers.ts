@@ -55,13 +55,15 @@ export class LayerEngine {
 
   private async slot<T>(fn: () => Promise<T>): Promise<T> {
     const limit = Number(process.env.REELAY_BROWSER_PAGES) || 2;
+    // A finished layer hands its place straight to the next waiting one, so the count never passes the limit.
     if (this.drawing >= limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.drawing++;
+    else this.drawing++;
     try {
       return await fn();
     } finally {
-      this.drawing--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.drawing--;
     }
   }
 

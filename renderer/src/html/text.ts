@@ -57,8 +57,6 @@ const REVEAL_WITHIN = 0.8;
 export interface TextDocument {
   html: string;
   animated: boolean;
-  /** Settings that were not valid CSS and were left out (reported as warnings by the caller). */
-  refused: string[];
 }
 
 /** Deterministic spread for style 009's letters (the same text always flies in the same way). */
@@ -79,7 +77,8 @@ export function textDocument(el: TextElement, box: { width: number; height: numb
   const vpos = String(s['vertical-position'] ?? (s['vertical-align'] === 'middle' ? 'center' : (s['vertical-align'] ?? 'center')));
   const hpos = s['horizontal-position'] === undefined ? undefined : String(s['horizontal-position']);
   const flex = (p: string | undefined) => (p === 'top' || p === 'left' ? 'flex-start' : p === 'bottom' || p === 'right' ? 'flex-end' : 'center');
-  const { css: userCss, refused } = declarations(s, canvas, OWN_SETTINGS);
+  // What is not safe CSS is left out, and listed as a warning at submit (schema/warnings.ts).
+  const { css: userCss } = declarations(s, canvas, OWN_SETTINGS);
   // drawtext's defaults, so both paths agree when a movie says nothing.
   const defaults = [
     `font-size:${Math.max(12, Math.round(canvas.canvasHeight * 0.06))}px`, 'color:#ffffff', 'text-align:center', 'line-height:1.2',
@@ -139,5 +138,5 @@ export function textDocument(el: TextElement, box: { width: number; height: numb
     width: box.width, height: box.height, css, fontFaces: font?.faces,
     body: `<div class="box" data-reelay-frame><div class="t">${content}</div></div>`,
   });
-  return { html, animated, refused };
+  return { html, animated };
 }
