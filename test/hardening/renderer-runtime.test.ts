@@ -12,7 +12,7 @@ import Queue from 'bull';
 import Redis from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderCrashedMessage, renderJobOptions, type RenderEvent, type RenderJobData } from '../../renderer/src';
@@ -20,7 +20,7 @@ import type { FfmpegCommand } from '../../renderer/src/compile/command';
 import { RenderError } from '../../renderer/src/errors';
 import { renderMovie } from '../../renderer/src/render/render-movie';
 import { residentBytes, runFfmpeg } from '../../renderer/src/run/ffmpeg';
-import { sweepStaleWorkDirs } from '../../renderer/src/run/workdirs';
+import { sweepDeadChromiumProfiles, sweepStaleWorkDirs } from '../../renderer/src/run/workdirs';
 import { serveDir, tmpDir, type AssetServer } from '../renderer/helpers';
 
 jest.setTimeout(90_000);
@@ -239,5 +239,26 @@ describe('work directories', () => {
     expect(existsSync(live) && existsSync(recent)).toBe(true);
     rmSync(live, { recursive: true });
     rmSync(recent, { recursive: true });
+  });
+
+  test("Chromium profiles: unlocked or locked by a dead browser and older than a launch are swept; live or new ones stay", async () => {
+    const dead = Number(execFileSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).trim());
+    const host = os.hostname();
+    const profile = (name: string, lock: string | undefined, ageMs: number) => {
+      const d = path.join(tmp, `playwright_chromiumdev_profile-${name}`);
+      mkdirSync(d);
+      if (lock !== undefined) symlinkSync(lock, path.join(d, 'SingletonLock'));
+      const t = (Date.now() - ageMs) / 1000;
+      utimesSync(d, t, t);
+      return d;
+    };
+    const crashed = profile('crashed', `${host}-${dead}`, 120_000); // its lock outlived it
+    const exited = profile('exited', undefined, 120_000); // Chromium removed its lock, Playwright never saw
+    const live = profile('live', `${host}-${process.pid}`, 120_000);
+    const elsewhere = profile('elsewhere', `another-host-${dead}`, 120_000);
+    const launching = profile('launching', undefined, 1000); // made, its browser not yet started
+    expect((await sweepDeadChromiumProfiles(tmp)).sort()).toEqual([crashed, exited].sort());
+    expect([live, elsewhere, launching].every((d) => existsSync(d))).toBe(true);
+    for (const d of [live, elsewhere, launching]) rmSync(d, { recursive: true });
   });
 });

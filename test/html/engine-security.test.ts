@@ -3,15 +3,51 @@
  * HTTP server stands for what must never be reached (loopback services, the metadata address's
  * stand-in) and counts its hits. Then faults: an endless loop, a killed browser, two renders at once.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { BrowserSession } from '../../renderer/src/html/session';
 import { capture } from '../../renderer/src/html/capture';
-import { browserPids, closeBrowser } from '../../renderer/src/html/browser';
+import { browserPids, closeBrowser, getBrowser } from '../../renderer/src/html/browser';
 import { RenderError } from '../../renderer/src/errors';
 import { harness, type RenderHarness } from '../renderer/helpers';
+
+/** Descendants of `pid` (read from /proc before it is killed). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry), ...childPids(Number(entry)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The profile folder a Chromium process was started with (its --user-data-dir). */
+function profileOf(pid: number): string | undefined {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+  } catch {
+    return undefined;
+  }
+}
 
 let h: RenderHarness;
 let server: http.Server;
@@ -125,6 +161,35 @@ test('Chromium killed mid-layer: that render fails as retryable, the next one wo
   expect((err as RenderError).retryable).toBe(true);
   const ok = await h.render(movie('after the crash'), { project: 'after' });
   expect(ok.duration).toBeCloseTo(6, 0);
+}, 120_000);
+
+test("a renderer killed with kill -9 leaves its browser's profile; a later browser launch removes it", async () => {
+  // Playwright removes the profile only when it sees its browser exit; a process killed outright
+  // never does, and its Chromium exits (removing its lock) when the pipe to it closes.
+  const code = `require('./renderer/src/html/browser').getBrowser().then((b) => b.newPage()).then(() => console.log('ready'));`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.on('exit', () => reject(new Error('the child renderer exited early')));
+  });
+  const browsers = childPids(child.pid!);
+  const profile = browsers.map(profileOf).find(Boolean)!;
+  expect(profile).toContain('playwright_chromiumdev_profile-');
+  child.kill('SIGKILL');
+  for (let i = 0; i < 100 && browsers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(existsSync(profile)).toBe(true);
+  // A minute later (older than any launch), the next browser this host starts sweeps it.
+  const aMinuteAgo = (Date.now() - 61_000) / 1000;
+  utimesSync(profile, aMinuteAgo, aMinuteAgo);
+  await closeBrowser();
+  await getBrowser();
+  expect(existsSync(profile)).toBe(false);
+  // Its artifacts folder is a render work dir owned by the dead process: the renderers' sweeper's.
+  for (const name of readdirSync(os.tmpdir()).filter((n) => n.startsWith('reelay-render-'))) {
+    const dir = path.join(os.tmpdir(), name);
+    const owner = path.join(dir, '.owner');
+    if (existsSync(owner) && readFileSync(owner, 'utf8').startsWith(`${child.pid} `)) rmSync(dir, { recursive: true });
+  }
 }, 120_000);
 
 test('two renders with html at once both finish', async () => {

@@ -7,9 +7,10 @@
  * network does, and `page.clock` fakes timers, Date and requestAnimationFrame, which the virtual
  * clock needs; puppeteer-core would need both written by hand over CDP.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { RenderError } from '../errors';
+import { makeWorkDir, sweepDeadChromiumProfiles } from '../run/workdirs';
 
 /** REELAY_CHROMIUM: the browser's executable. @default /usr/bin/chromium */
 export const chromiumPath = (): string => process.env.REELAY_CHROMIUM || '/usr/bin/chromium';
@@ -45,9 +46,15 @@ export async function getBrowser(): Promise<Browser> {
   if (!existsSync(path)) {
     throw new RenderError('not_supported', `text, html and component layers need Chromium (${path} not found: apt-get install chromium, or set REELAY_CHROMIUM)`);
   }
+  // A browser killed from outside left its profile in the temp dir (run/workdirs.ts); and Playwright's
+  // artifacts folder is a work dir of ours, so the renderers' sweeper finds it should this process die.
+  await sweepDeadChromiumProfiles();
+  const artifactsDir = await makeWorkDir();
+  const removeArtifacts = () => rmSync(artifactsDir, { recursive: true, force: true });
   const launching = chromium.launch({
     executablePath: path,
     args: ARGS,
+    artifactsDir,
     // As root (containers, CI) Chromium's own sandbox can not start; the page is still confined by
     // the route handler, the flags above and a fresh context per render.
     chromiumSandbox: process.getuid?.() !== 0,
@@ -57,8 +64,10 @@ export async function getBrowser(): Promise<Browser> {
   current = launching;
   launching.then((b) => b.on('disconnected', () => {
     if (current === launching) current = undefined;
+    removeArtifacts();
   }), () => {
     if (current === launching) current = undefined;
+    removeArtifacts();
   });
   try {
     return await launching;

@@ -3,6 +3,13 @@
  * that dies mid-render (kill -9, out of memory) leaves its directory behind; a worker sweeps those at
  * start and now and then: old enough that no render could still be using them, and whose owner
  * process (written in `.owner` when the directory is made) is gone.
+ *
+ * The HTML engine's Chromium leaves the same kind of litter: Playwright makes its profile folder
+ * (`playwright_chromiumdev_profile-*`) in the temp dir and removes it when it sees its browser exit,
+ * so a renderer killed outright (kill -9, out of memory) leaves it behind: its Chromium exits when
+ * the pipe to it closes. A running Chromium holds its profile's `SingletonLock` link (`host-pid`) and
+ * removes it on exit; a profile with no lock, or with a dead owner, is abandoned once older than a
+ * browser's launch. (Its artifacts folder is a work dir of ours: html/browser.ts.)
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -11,6 +18,9 @@ import path from 'node:path';
 
 const PREFIX = 'reelay-render-';
 const OWNER_FILE = '.owner';
+const CHROMIUM_PROFILE_PREFIX = 'playwright_chromiumdev_profile-';
+/** A profile is made just before its browser starts and locks it: twice the launch timeout (html/browser.ts). */
+const CHROMIUM_LAUNCH_MS = 60_000;
 
 /** Makes a render's work directory under the system temp dir and marks it with this process's id. */
 export async function makeWorkDir(): Promise<string> {
@@ -34,24 +44,44 @@ function alive(pid: number): boolean {
   }
 }
 
-/** True when the directory's owner is a live process on this host (its `.owner` file says who). */
-async function inUse(dir: string): Promise<boolean> {
-  let owner: string;
+/** Who made the directory, as `[pid, host]`: our `.owner` file, or Chromium's `SingletonLock` link. */
+async function ownerOf(dir: string, name: string): Promise<[string, string | undefined] | undefined> {
   try {
-    owner = await fs.readFile(path.join(dir, OWNER_FILE), 'utf8');
+    if (name.startsWith(CHROMIUM_PROFILE_PREFIX)) {
+      const lock = await fs.readlink(path.join(dir, 'SingletonLock')); // "<host>-<pid>"
+      const dash = lock.lastIndexOf('-');
+      return [lock.slice(dash + 1), lock.slice(0, dash)];
+    }
+    const [pid, host] = (await fs.readFile(path.join(dir, OWNER_FILE), 'utf8')).trim().split(/\s+/);
+    return [pid, host];
   } catch {
-    return false;
+    return undefined;
   }
-  const [pid, host] = owner.trim().split(/\s+/);
+}
+
+/** True when the directory's owner is a live process on this host. */
+async function inUse(dir: string, name: string): Promise<boolean> {
+  const owner = await ownerOf(dir, name);
+  if (!owner) return false;
+  const [pid, host] = owner;
   if (host !== undefined && host !== os.hostname()) return true; // a shared /tmp: not ours to judge
   return Number(pid) !== process.pid ? alive(Number(pid)) : true;
 }
 
 /**
- * Removes `reelay-render-*` directories not touched for `olderThanMs` whose owner process is gone.
- * Returns the paths removed. Never throws.
+ * Removes render work directories and Chromium profiles not touched for `olderThanMs` whose owner
+ * process is gone. Returns the paths removed. Never throws.
  */
-export async function sweepStaleWorkDirs(olderThanMs: number, now = Date.now(), tmp = os.tmpdir()): Promise<string[]> {
+export function sweepStaleWorkDirs(olderThanMs: number, now = Date.now(), tmp = os.tmpdir()): Promise<string[]> {
+  return sweep(tmp, [PREFIX, CHROMIUM_PROFILE_PREFIX], olderThanMs, now);
+}
+
+/** Removes the profiles of this host's Chromiums that are gone (at each browser launch). */
+export function sweepDeadChromiumProfiles(tmp = os.tmpdir(), now = Date.now()): Promise<string[]> {
+  return sweep(tmp, [CHROMIUM_PROFILE_PREFIX], CHROMIUM_LAUNCH_MS, now);
+}
+
+async function sweep(tmp: string, prefixes: string[], olderThanMs: number, now: number): Promise<string[]> {
   const removed: string[] = [];
   let names: string[];
   try {
@@ -60,12 +90,12 @@ export async function sweepStaleWorkDirs(olderThanMs: number, now = Date.now(), 
     return removed;
   }
   for (const name of names) {
-    if (!name.startsWith(PREFIX)) continue;
+    if (!prefixes.some((prefix) => name.startsWith(prefix))) continue;
     const dir = path.join(tmp, name);
     try {
       const st = await fs.lstat(dir);
       if (!st.isDirectory() || now - st.mtimeMs < olderThanMs) continue;
-      if (await inUse(dir)) continue;
+      if (await inUse(dir, name)) continue;
       await fs.rm(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch {
