@@ -1,7 +1,7 @@
 /**
  * Writes the README's component stills (docs/components/<id>.png, 640×360): each component with
  * the settings of its README entry, over JSON2Video's example blue, at the end of its intro.
- * Run: bash scripts/run.sh tsx test/html/component-stills.ts
+ * Run: bash scripts/run.sh tsx test/html/component-stills.ts [id…]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,17 +17,24 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
   { id: 'basic/125', at: 3, settings: { table: { 'font-size': '3.5vw', 'font-family': 'Lato', 'border-spacing': '0 1.5vw', padding: '3vw' }, header: { 'column-widths': ['35%', '65%'], color: '#FFD23F' }, 'first-column': { 'border-right': '4px solid white', 'text-align': 'right' }, cells: { padding: '0.5vw 1.5vw' }, data: { columns: ['Step', 'What'], rows: [['Analyse', 'Real-time market data'], ['Target', 'Personalised videos'], ['Iterate', 'Measure and improve']] } } },
   { id: 'advanced/001', at: 4, settings: { animation: { text: 'VARIABLES<br>ARE<br>HERE', 'font-family': 'Anton', 'font-size': '12vw', speed: 4 } } },
   { id: 'advanced/050', at: 1, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', border: '0.2vw solid rgba(0,0,0,20%)', 'border-radius': '3vw', padding: '1vw 8vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)', 'font-size': '6vw' } } },
+  { id: 'advanced/051', at: 1.6, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', 'border-radius': '3vw', padding: '1vw 6vw', 'font-size': '6vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)' } } },
   { id: 'advanced/060', at: 5.5, settings: { counter: { text: ['$__num__'], from: '400', to: '230', duration: 3000, 'text-shadow': '.2vw .2vw .2vw rgba(50,50,50,0.5)', 'font-size': '20vw', 'font-family': 'Anton', 'font-weight': '400' } } },
   { id: 'advanced/070', at: 3, settings: { rating: { value: 4, symbol: 'star', size: '12vw', 'off-color': 'rgba(255,255,255,0.1)' } } },
   { id: 'shape/rectangle', at: 2, settings: {
     rectangle1: { left: '0%', top: '0%', width: '100%', height: '100%', background: 'linear-gradient(120deg, #FF2B2B 0%, #0039CB 100%)' },
     rectangle2: { left: '10%', top: '20%', width: '20vw', height: '20vw', background: 'white', 'border-radius': '50%', animate: { left: '65%', rotate: 180, duration: 1500, easing: 'easeOutBack' } },
   } },
+  { id: 'shape/polygon', at: 1, settings: {
+    polygon1: { left: '0%', top: '0%', width: '100%', height: '100%', points: '0,0 60,0 40,100 0,100', fill: '#0F132D' },
+    polygon2: { left: '50%', top: '15%', width: '40%', height: '70%', points: '50,0 100,100 0,100', fill: '#FFD23F', stroke: 'white', 'stroke-width': 3, animate: { points: '50,0 100,50 50,100', fill: '#FF2B2B', duration: 2000, easing: 'easeInOutQuad' } },
+  } },
 ];
 
 async function main(): Promise<void> {
   const out = path.join(__dirname, '../../docs/components');
-  for (const still of STILLS) {
+  // Ids on the command line: only their stills (the others stay as they are).
+  const only = process.argv.slice(2);
+  for (const still of STILLS.filter((s) => only.length === 0 || only.includes(s.id))) {
     const p = await openComponent(still.id, still.settings, { width: 640, height: 360, duration: 6, fps: 25 }, '#4392F1');
     const file = path.join(out, `${still.id}.png`);
     mkdirSync(path.dirname(file), { recursive: true });

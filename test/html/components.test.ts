@@ -44,11 +44,16 @@ const CASES: Case[] = [
   { id: 'basic/125', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { table: { color: '#00ff00', 'font-size': '4vw' }, data: { columns: ['Plan', 'Price'], rows: [['Basic', '$10'], ['Pro', '$20']] } } },
   { id: 'advanced/001', mid: 0.5, end: 4, colour: GREEN, where: centre, empty: corners, settings: { animation: { text: 'Zoom in words', color: '#00ff00', 'font-size': '8vw' } } },
   { id: 'advanced/050', mid: 0.4, end: 1, colour: GREEN, where: centre, empty: corners, settings: { button: { text: 'Click me', color: '#00ff00', background: '#0000ff' } } },
+  { id: 'advanced/051', mid: 1, end: 3, colour: GREEN, where: centre, empty: corners, settings: { button: { text: 'Click me', color: '#00ff00', background: '#0000ff' } } },
   { id: 'advanced/060', mid: 2.5, end: 5.5, colour: GREEN, where: centre, empty: corners, settings: { counter: { text: '__num__ pts', from: 0, to: 500, color: '#00ff00', duration: '5000' } } },
   { id: 'advanced/070', mid: 0.5, end: 3, colour: GREEN, where: centre, empty: corners, settings: { rating: { value: 3, color: '#00ff00', 'off-color': '#ff00ff', size: '10vw' } } },
   { id: 'shape/rectangle', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
     rectangle1: { left: '0%', top: '0%', width: '50%', height: '100%', background: '#00ff00' },
     rectangle2: { left: '0%', top: '0%', width: '25%', height: '100%', background: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
+  } },
+  { id: 'shape/polygon', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
+    polygon1: { left: '0%', top: '0%', width: '50%', height: '100%', points: '0,0 100,0 100,100 0,100' },
+    polygon2: { left: '0%', top: '0%', width: '25%', height: '100%', points: '0,0 100,0 100,100 0,100', fill: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
   } },
 ];
 
@@ -78,13 +83,13 @@ describe.each(CASES)('$id', (c) => {
 });
 
 test('basic/001 draws its bar in the bar colour; advanced/070 lights three of five symbols', async () => {
-  const card = await openComponent('basic/001', CASES[1].settings, ctx);
+  const card = await openComponent('basic/001', CASES.find((c) => c.id === 'basic/001')!.settings, ctx);
   try {
     expect(census(await card.shot(4), whole, BLUE).matching).toBeGreaterThan(500);
   } finally {
     await card.close();
   }
-  const rating = await openComponent('advanced/070', CASES[9].settings, ctx);
+  const rating = await openComponent('advanced/070', CASES.find((c) => c.id === 'advanced/070')!.settings, ctx);
   try {
     const s = await rating.shot(3);
     const on = census(s, whole, GREEN).matching;
@@ -115,7 +120,7 @@ test('advanced/060 counts in CSS: the integer part and each decimal digit at the
 });
 
 test('shape/rectangle: the animated rectangle ends at its target, after its delay', async () => {
-  const p = await openComponent('shape/rectangle', CASES[10].settings, ctx);
+  const p = await openComponent('shape/rectangle', CASES.find((c) => c.id === 'shape/rectangle')!.settings, ctx);
   try {
     expect(census(await p.shot(0.1), { x0: 10, y0: 10, x1: 60, y1: 60 }, BLUE).matching).toBeGreaterThan(2000);
     expect(census(await p.shot(2), { x0: W - 60, y0: 10, x1: W - 10, y1: 60 }, BLUE).matching).toBeGreaterThan(2000);
@@ -131,6 +136,46 @@ test('text is text: markup in settings is escaped, only bare inline tags stay', 
     expect(await p.page.locator('.headline').innerText()).toContain('<script>');
     expect(await p.page.locator('.body em').count()).toBe(1);
     expect(await p.page.locator('.body br').count()).toBe(1);
+  } finally {
+    await p.close();
+  }
+});
+
+test('advanced/051: the cursor reaches the button centre, the button presses, then the cursor fades out', async () => {
+  const p = await openComponent('advanced/051', { button: { text: 'Go', color: '#00ff00', background: '#0000ff', 'font-size': '6vw' }, cursor: { width: '10vw', height: '10vw' } }, ctx);
+  // Below and right of the centre: where the arrow (white, black outline) lies once it has arrived.
+  const underTip = { x0: W / 2, y0: H / 2 + 2, x1: W / 2 + 64, y1: H / 2 + 64 };
+  const buttonBlue = (s: Shot) => census(s, whole, BLUE).matching;
+  try {
+    const before = await p.shot(1.2);
+    const pressed = await p.shot(1.7);
+    const released = await p.shot(1.8);
+    const gone = await p.shot(2.1);
+    expect(census(pressed, underTip, [255, 255, 255]).matching).toBeGreaterThan(100);
+    // Scaled to 0.9 the button covers about 0.81 of its area, then all of it again.
+    expect(buttonBlue(pressed) / buttonBlue(before)).toBeLessThan(0.9);
+    expect(buttonBlue(released) / buttonBlue(before)).toBeCloseTo(1, 1);
+    expect(census(gone, underTip, [255, 255, 255]).matching).toBe(0);
+    const outside = census(gone, { x0: W / 2, y0: H / 2 + 45, x1: W, y1: H });
+    expect(outside.transparent).toBe(outside.total);
+  } finally {
+    await p.close();
+  }
+});
+
+test('shape/polygon: points in 0-100 space over its container, morphing to the animate points', async () => {
+  const p = await openComponent('shape/polygon', {
+    polygon1: { points: '50,0 100,100 0,100', fill: '#00ff00', animate: { points: '0,0 100,0 100,100', duration: 1000, easing: 'linear' } },
+  }, ctx);
+  const topRight = { x0: W - 60, y0: 5, x1: W - 5, y1: 60 };
+  const bottomCentre = { x0: W / 2 - 30, y0: H - 60, x1: W / 2 + 30, y1: H - 5 };
+  try {
+    const start = await p.shot(0);
+    expect(census(start, topRight).transparent).toBe(census(start, topRight).total);
+    expect(census(start, bottomCentre, GREEN).matching).toBeGreaterThan(2000);
+    const end = await p.shot(1.5);
+    expect(census(end, topRight, GREEN).matching).toBeGreaterThan(2000);
+    expect(census(end, bottomCentre).transparent).toBe(census(end, bottomCentre).total);
   } finally {
     await p.close();
   }

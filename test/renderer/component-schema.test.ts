@@ -17,7 +17,7 @@ const issues = (el: Record<string, unknown>) => {
 const ctx = { width: 640, height: 360, duration: 5, fps: 25 };
 
 test('the ten ids real movies use (and more) are in the library', () => {
-  for (const id of ['advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle']) {
+  for (const id of ['advanced/051', 'shape/polygon', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle']) {
     expect(componentIds()).toContain(id);
   }
 });
@@ -38,6 +38,9 @@ test('settings issues carry their path; unknown keys are accepted; numbers may c
   expect(Object.keys(issues({ component: 'basic/125', settings: { header: { 'column-widths': ['35%', 'wide'] } } }))).toEqual(['scenes[0].elements[0].settings.header.column-widths[1]']);
   expect(validateMovie(movie({ component: 'advanced/060', settings: { counter: { from: '400', to: '230', duration: '3000', 'some-editor-key': 1 } }, unknownField: true })).ok).toBe(true);
   expect(validateMovie(movie({ component: 'shape/rectangle', settings: { rectangle1: { animate: {} } } })).ok).toBe(true);
+  expect(Object.keys(issues({ component: 'shape/polygon', settings: { polygon1: { points: '0,0 100,0' }, polygon2: { animate: { points: '0,0 1,1 x,2' } } } }))).toEqual([
+    'scenes[0].elements[0].settings.polygon1.points', 'scenes[0].elements[0].settings.polygon2.animate.points',
+  ]);
 });
 
 test('a text group may be its text alone (`"headline": "FOR SALE"`)', () => {
@@ -72,8 +75,8 @@ test('free CSS values: gradients, shadows and borders pass in a normal form; any
 test('every component renders with no settings, and what the settings say reaches the page only in its checked form', () => {
   for (const def of COMPONENTS.values()) {
     const m = def.render(def.settings.parse({}), ctx);
-    // shape/rectangle draws the rectangles it is given: none, nothing.
-    if (def.id !== 'shape/rectangle') expect(m.html.length).toBeGreaterThan(0);
+    // shape/rectangle and shape/polygon draw the shapes they are given: none, nothing.
+    if (!['shape/rectangle', 'shape/polygon'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
     expect(m.css).not.toMatch(/url\(|<\/style|@import/i);
   }
   const def = COMPONENTS.get('basic/052')!;

@@ -4,6 +4,7 @@
  */
 import { advanced001 } from './advanced-001';
 import { advanced050 } from './advanced-050';
+import { advanced051 } from './advanced-051';
 import { advanced060 } from './advanced-060';
 import { advanced070 } from './advanced-070';
 import { basic000 } from './basic-000';
@@ -12,10 +13,11 @@ import { basic050 } from './basic-050';
 import { basic052 } from './basic-052';
 import { basic100 } from './basic-100';
 import { basic125 } from './basic-125';
+import { shapePolygon } from './shape-polygon';
 import { shapeRectangle } from './shape-rectangle';
 import type { ComponentDefinition } from './types';
 
-const ALL = [basic000, basic001, basic050, basic052, basic100, basic125, advanced001, advanced050, advanced060, advanced070, shapeRectangle] as ComponentDefinition[];
+const ALL = [basic000, basic001, basic050, basic052, basic100, basic125, advanced001, advanced050, advanced051, advanced060, advanced070, shapeRectangle, shapePolygon] as ComponentDefinition[];
 
 export const COMPONENTS: ReadonlyMap<string, ComponentDefinition> = new Map(ALL.map((c) => [c.id, c]));
 
