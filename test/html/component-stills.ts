@@ -15,6 +15,7 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
   { id: 'basic/052', at: 3, settings: { section: { text: 'MUSIC' }, headline: { text: 'The band announces a world tour for next year' } } },
   { id: 'basic/100', at: 3, settings: { box: { initial_left: '100%', final_left: '50%', background: '#0F132D', 'box-shadow': 'none', duration: 2000 } } },
   { id: 'basic/125', at: 3, settings: { table: { 'font-size': '3.5vw', 'font-family': 'Lato', 'border-spacing': '0 1.5vw', padding: '3vw' }, header: { 'column-widths': ['35%', '65%'], color: '#FFD23F' }, 'first-column': { 'border-right': '4px solid white', 'text-align': 'right' }, cells: { padding: '0.5vw 1.5vw' }, data: { columns: ['Step', 'What'], rows: [['Analyse', 'Real-time market data'], ['Target', 'Personalised videos'], ['Iterate', 'Measure and improve']] } } },
+  { id: 'advanced/000', at: 1.2, settings: { animation: { text: ['Ready', 'Steady', 'Go!'], 'font-size': '14vw', 'font-family': 'Anton', 'font-weight': '400', 'text-stroke': '2px #0F132D' } } },
   { id: 'advanced/001', at: 4, settings: { animation: { text: 'VARIABLES<br>ARE<br>HERE', 'font-family': 'Anton', 'font-size': '12vw', speed: 4 } } },
   { id: 'advanced/050', at: 1, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', border: '0.2vw solid rgba(0,0,0,20%)', 'border-radius': '3vw', padding: '1vw 8vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)', 'font-size': '6vw' } } },
   { id: 'advanced/051', at: 1.6, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', 'border-radius': '3vw', padding: '1vw 6vw', 'font-size': '6vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)' } } },
@@ -27,6 +28,11 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
   { id: 'shape/polygon', at: 1, settings: {
     polygon1: { left: '0%', top: '0%', width: '100%', height: '100%', points: '0,0 60,0 40,100 0,100', fill: '#0F132D' },
     polygon2: { left: '50%', top: '15%', width: '40%', height: '70%', points: '50,0 100,100 0,100', fill: '#FFD23F', stroke: 'white', 'stroke-width': 3, animate: { points: '50,0 100,50 50,100', fill: '#FF2B2B', duration: 2000, easing: 'easeInOutQuad' } },
+  } },
+  { id: 'textbox/simple', at: 2, settings: {
+    textbox1: { left: '5%', top: '10%', width: '40%', height: '35%', text: 'Fitted to its box, however long the sentence is', background: '#0F132D', 'border-radius': '1vw', padding: '1vw' },
+    textbox2: { left: '55%', top: '10%', width: '40%', height: '35%', text: 'SALE', background: '#FFD23F', color: '#0F132D', 'font-family': 'Anton', rotate: -5 },
+    textbox3: { left: '5%', top: '60%', width: '90%', height: '30%', text: ['Two paragraphs,', 'a fixed size'], 'font-size': '4vw', border: '0.3vw solid white', animate: { rotate: 2, duration: 1000, easing: 'easeOutBack' } },
   } },
 ];
 

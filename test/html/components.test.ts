@@ -42,6 +42,7 @@ const CASES: Case[] = [
   { id: 'basic/052', mid: 0.4, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { section: { text: 'NEWS', color: '#00ff00' }, headline: { text: 'Something happened' } } },
   { id: 'basic/100', mid: 0.3, end: 3, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: W, y1: H }], settings: { box: { final_width: '50%', background: '#00ff00', 'box-shadow': 'none' } } },
   { id: 'basic/125', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { table: { color: '#00ff00', 'font-size': '4vw' }, data: { columns: ['Plan', 'Price'], rows: [['Basic', '$10'], ['Pro', '$20']] } } },
+  { id: 'advanced/000', mid: 0.4, end: 1.2, colour: GREEN, where: centre, empty: corners, settings: { animation: { text: 'Zoom', color: '#00ff00', 'font-size': '12vw' } } },
   { id: 'advanced/001', mid: 0.5, end: 4, colour: GREEN, where: centre, empty: corners, settings: { animation: { text: 'Zoom in words', color: '#00ff00', 'font-size': '8vw' } } },
   { id: 'advanced/050', mid: 0.4, end: 1, colour: GREEN, where: centre, empty: corners, settings: { button: { text: 'Click me', color: '#00ff00', background: '#0000ff' } } },
   { id: 'advanced/051', mid: 1, end: 3, colour: GREEN, where: centre, empty: corners, settings: { button: { text: 'Click me', color: '#00ff00', background: '#0000ff' } } },
@@ -50,6 +51,10 @@ const CASES: Case[] = [
   { id: 'shape/rectangle', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
     rectangle1: { left: '0%', top: '0%', width: '50%', height: '100%', background: '#00ff00' },
     rectangle2: { left: '0%', top: '0%', width: '25%', height: '100%', background: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
+  } },
+  { id: 'textbox/simple', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
+    textbox1: { left: '0%', top: '0%', width: '50%', height: '100%', text: 'Fit me', color: '#00ff00' },
+    textbox2: { left: '0%', top: '0%', width: '25%', height: '100%', text: 'Go', color: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
   } },
   { id: 'shape/polygon', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
     polygon1: { left: '0%', top: '0%', width: '50%', height: '100%', points: '0,0 100,0 100,100 0,100' },
@@ -176,6 +181,42 @@ test('shape/polygon: points in 0-100 space over its container, morphing to the a
     const end = await p.shot(1.5);
     expect(census(end, topRight, GREEN).matching).toBeGreaterThan(2000);
     expect(census(end, bottomCentre).transparent).toBe(census(end, bottomCentre).total);
+  } finally {
+    await p.close();
+  }
+});
+
+test('advanced/000: each item zooms in, holds, then zooms out before the next (JSON2Video: 800 + 500 + 600 ms)', async () => {
+  const p = await openComponent('advanced/000', { animation: { text: ['One', 'Two'], color: '#00ff00', 'font-size': '12vw' } }, ctx);
+  try {
+    const first = await p.shot(1.2);
+    expect(census(first, centre, GREEN).matching).toBeGreaterThan(500);
+    // Going out (scale 1 → 3, easeInExpo: about 1.2 at 1.7 s): the same word, larger.
+    const leaving = await p.shot(1.7);
+    expect(census(leaving, whole, GREEN).matching / census(first, whole, GREEN).matching).toBeGreaterThan(1.2);
+    const between = await p.shot(1.9);
+    expect(census(between, whole).transparent).toBe(W * H);
+    const second = await p.shot(3.1);
+    expect(census(second, centre, GREEN).matching).toBeGreaterThan(500);
+    expect(second.png.equals(first.png)).toBe(false);
+    // The last item goes out too: nothing is left after both cycles.
+    expect(census(await p.shot(3.9), whole).transparent).toBe(W * H);
+    expect((await p.shot(1.2)).png.equals(first.png)).toBe(true);
+  } finally {
+    await p.close();
+  }
+});
+
+test('textbox/simple: font-size auto fits the text inside its box, large', async () => {
+  const p = await openComponent('textbox/simple', { textbox1: { left: '10px', top: '10px', width: '300px', height: '100px', text: 'Hello world, fitted' } }, ctx);
+  const measure = () => p.page.evaluate(`(() => {
+    const b = document.querySelector('.textbox1');
+    return [parseFloat(getComputedStyle(b).fontSize), b.scrollWidth <= b.clientWidth && b.scrollHeight <= b.clientHeight];
+  })()`) as Promise<[number, boolean]>;
+  try {
+    const [size, fits] = await measure();
+    expect(fits).toBe(true);
+    expect(size).toBeGreaterThan(25);
   } finally {
     await p.close();
   }

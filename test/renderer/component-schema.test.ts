@@ -17,7 +17,7 @@ const issues = (el: Record<string, unknown>) => {
 const ctx = { width: 640, height: 360, duration: 5, fps: 25 };
 
 test('the ten ids real movies use (and more) are in the library', () => {
-  for (const id of ['advanced/051', 'shape/polygon', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle']) {
+  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle']) {
     expect(componentIds()).toContain(id);
   }
 });
@@ -75,8 +75,8 @@ test('free CSS values: gradients, shadows and borders pass in a normal form; any
 test('every component renders with no settings, and what the settings say reaches the page only in its checked form', () => {
   for (const def of COMPONENTS.values()) {
     const m = def.render(def.settings.parse({}), ctx);
-    // shape/rectangle and shape/polygon draw the shapes they are given: none, nothing.
-    if (!['shape/rectangle', 'shape/polygon'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
+    // shape/rectangle, shape/polygon and textbox/simple draw the boxes they are given: none, nothing.
+    if (!['shape/rectangle', 'shape/polygon', 'textbox/simple'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
     expect(m.css).not.toMatch(/url\(|<\/style|@import/i);
   }
   const def = COMPONENTS.get('basic/052')!;

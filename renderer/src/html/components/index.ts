@@ -2,6 +2,7 @@
  * JSON2Video's component library as Reelay draws it: each id to its definition (one file each).
  * The movie schema checks `component` against this list and each `settings` against its schema.
  */
+import { advanced000 } from './advanced-000';
 import { advanced001 } from './advanced-001';
 import { advanced050 } from './advanced-050';
 import { advanced051 } from './advanced-051';
@@ -15,9 +16,10 @@ import { basic100 } from './basic-100';
 import { basic125 } from './basic-125';
 import { shapePolygon } from './shape-polygon';
 import { shapeRectangle } from './shape-rectangle';
+import { textboxSimple } from './textbox-simple';
 import type { ComponentDefinition } from './types';
 
-const ALL = [basic000, basic001, basic050, basic052, basic100, basic125, advanced001, advanced050, advanced051, advanced060, advanced070, shapeRectangle, shapePolygon] as ComponentDefinition[];
+const ALL = [basic000, basic001, basic050, basic052, basic100, basic125, advanced000, advanced001, advanced050, advanced051, advanced060, advanced070, shapeRectangle, shapePolygon, textboxSimple] as ComponentDefinition[];
 
 export const COMPONENTS: ReadonlyMap<string, ComponentDefinition> = new Map(ALL.map((c) => [c.id, c]));
 
