@@ -15,6 +15,7 @@ export function startPipelineLoops(services: Services): () => Promise<void> {
     storage: services.pipeline.storage,
     retentionDays: services.config.pipeline.retentionDays,
     uploadRetentionDays: services.config.pipeline.uploadRetentionDays,
+    renderTimeoutSeconds: services.config.pipeline.renderTimeoutSeconds,
     logger: services.logger,
   });
   let stopped = false;

@@ -55,7 +55,9 @@ export interface SegmentJobData {
 
 export const segmentJobId = (project: string, index: number) => `${project}-segment-${index}`;
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'movie';
-export const segmentsPrefix = (project: string) => `segments/${safe(project)}`;
+/** Storage folder of every movie's intermediate segments (`segments/<project>/<i>.<format>`). */
+export const SEGMENTS_ROOT = 'segments';
+export const segmentsPrefix = (project: string) => `${SEGMENTS_ROOT}/${safe(project)}`;
 
 const LOCK_MS = 15_000;
 const STALLED_CHECK_MS = 5_000;
