@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runMigrate } from '../../bridge/src/n8n-migrate/cli';
 import { migrateWorkflow, type N8nWorkflow } from '../../bridge/src/n8n-migrate/migrate';
-import type { N8nNode } from '../../bridge/src/n8n-migrate/workflow';
+import type { MigrationEntry, N8nNode } from '../../bridge/src/n8n-migrate/workflow';
 import { CliError } from '../../bridge/src/movies/cli-render';
 
 const OPTIONS = { baseUrl: 'http://127.0.0.1:8080', credentialName: 'Reelay account', credentialId: 'cred1' };
@@ -164,6 +164,46 @@ describe('polling loops', () => {
     expect(workflow.connections).toEqual(input.connections);
   });
 
+  test('render → Wait → status with nothing looping back: the render waits, the fixed Wait goes, the status request stays', () => {
+    const next = node('Post', 'n8n-nodes-base.set', { value: '={{ $json.movie.url }}' }, 3.4);
+    const input: N8nWorkflow = { nodes: [start, post(JSON.stringify(MOVIE)), wait, status, next], connections: chain('Start', 'Render', 'Wait', 'Status', 'Post') };
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(workflow.nodes.map((n) => n.name)).toEqual(['Start', 'Render', 'Status', 'Post']);
+    expect(byName(workflow, 'Render').parameters.waitForCompletion).toBe(true);
+    expect(workflow.connections).toEqual(chain('Start', 'Render', 'Status', 'Post'));
+    // The status request still answers {movie}: what follows it is not touched.
+    expect(byName(workflow, 'Post')).toEqual(next);
+    expect(report.map((e) => e.rule)).toEqual(['http-render-to-reelay', 'http-status-keep-http', 'fixed-wait-removed']);
+  });
+
+  test('a fixed Wait that an expression reads by name stays', () => {
+    const next = node('Post', 'n8n-nodes-base.set', { value: "={{ $('Wait').item.json.project }}" }, 3.4);
+    const input: N8nWorkflow = { nodes: [start, post(JSON.stringify(MOVIE)), wait, status, next], connections: chain('Start', 'Render', 'Wait', 'Status', 'Post') };
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(workflow.connections).toEqual(input.connections);
+    expect(byName(workflow, 'Render').parameters.waitForCompletion).toBe(false);
+    expect(report).toContainEqual({ node: 'Render', rule: 'polling-loop-kept', detail: 'expressions read "Wait" by name, so it stays' });
+  });
+
+  test('two checks in a row ("Is Error?" → "Done?") are one loop; with no error branch it becomes Wait for Completion', () => {
+    const input = loop();
+    const isError = node('Is Error?', 'n8n-nodes-base.if', { conditions: { conditions: [{ leftValue: '={{ $json.movie.status }}', rightValue: 'error' }] } }, 2);
+    input.nodes.push(isError);
+    input.connections.Status = { main: [[{ node: 'Is Error?', type: 'main', index: 0 }]] };
+    input.connections['Is Error?'] = { main: [[], [{ node: 'Done?', type: 'main', index: 0 }]] };
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(workflow.nodes.map((n) => n.name)).toEqual(['Start', 'Render', 'Download', 'Notify']);
+    expect(report).toContainEqual(expect.objectContaining({ node: 'Render', rule: 'polling-loop-to-wait', detail: expect.stringContaining('Wait, Status, Is Error?, Done?') }));
+    expectConnectionsIntact(workflow);
+
+    // With the error branch wired to a node of its own, both ways out must stay: kept.
+    input.nodes.push(node('Handle Error', 'n8n-nodes-base.noOp', {}, 1));
+    input.connections['Is Error?'] = { main: [[{ node: 'Handle Error', type: 'main', index: 0 }], [{ node: 'Done?', type: 'main', index: 0 }]] };
+    const kept = migrateWorkflow(input, OPTIONS);
+    expect(kept.workflow.connections).toEqual(input.connections);
+    expect(kept.report).toContainEqual({ node: 'Render', rule: 'polling-loop-kept', detail: expect.stringContaining('"Is Error?" and "Done?" have more than one way out') });
+  });
+
   test('a loop entered from elsewhere is kept', () => {
     const input = loop();
     input.nodes.push(node('Retry button', 'n8n-nodes-base.manualTrigger', {}, 1));
@@ -296,7 +336,7 @@ describe('real public workflows (test/fixtures/n8n-workflows)', () => {
 
   test('each one is recorded with its source in the README', () => {
     const readme = readFileSync(path.join(FIXTURES, 'README.md'), 'utf8');
-    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.length).toBeGreaterThanOrEqual(7);
     for (const file of files) expect(readme).toContain(file);
   });
 
@@ -309,6 +349,99 @@ describe('real public workflows (test/fixtures/n8n-workflows)', () => {
       if (touchesJson2Video) expect(report).toContainEqual(expect.objectContaining({ node: n.name, rule: 'unmapped' }));
     }
     expect(report.filter((e) => e.rule !== 'unmapped').length).toBeGreaterThan(0);
+  });
+});
+
+/** The real workflows built from HTTP Request nodes (README: sources), migrated as the CLI does. */
+describe('real public workflows built from HTTP Request nodes', () => {
+  const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as N8nWorkflow;
+  const lines = (report: MigrationEntry[]) => report.map((e) => `${e.rule} ${e.node}`);
+
+  /** Every node the report does not name is byte for byte the input's. */
+  function expectOthersUntouched(input: N8nWorkflow, output: N8nWorkflow, report: MigrationEntry[]): void {
+    const named = new Set(report.map((e) => e.node));
+    for (const n of output.nodes) if (!named.has(n.name)) expect(n).toEqual(byName(input, n.name));
+  }
+
+  function expectStatusOnReelay(n: N8nNode, url: string): void {
+    expect(n.type).toBe('n8n-nodes-base.httpRequest');
+    expect(n.parameters).toMatchObject({ url, authentication: 'predefinedCredentialType', nodeCredentialType: 'reelayApi' });
+    expect(n.parameters.genericAuthType).toBeUndefined();
+    expect(n.credentials).toEqual({ reelayApi: { id: 'cred1', name: 'Reelay account' } });
+  }
+
+  test('captions with a Wait + "Is Error" + "is Completed" loop: render → Reelay, the loop (error branch) kept and pointed at Reelay with ?id=', () => {
+    const input = load('http-01-video-captions-polling-loop.json');
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(lines(report)).toEqual([
+      'polling-loop-kept json2video - Add Captions',
+      'http-render-to-reelay json2video - Add Captions',
+      'http-status-keep-http json2video - Get Status',
+    ]);
+    expect(report[0].detail).toContain('"Is Error" and "is Completed" have more than one way out');
+    expect(report[2].detail).toContain('GET /v2/movies?id=');
+    const render = byName(workflow, 'json2video - Add Captions');
+    // The body is an n8n expression ("={ … {{ $json.video_url }} … }"): it goes over verbatim, with its top-level options.
+    expect(render.parameters).toEqual({
+      resource: 'movie',
+      operation: 'render',
+      source: 'json',
+      movie: byName(input, 'json2video - Add Captions').parameters.jsonBody,
+      waitForCompletion: false,
+      options: {},
+    });
+    expect(render.credentials).toEqual({ reelayApi: { id: 'cred1', name: 'Reelay account' } });
+    expectStatusOnReelay(byName(workflow, 'json2video - Get Status'), "=http://127.0.0.1:8080/v2/movies?id={{ $('json2video - Add Captions').first().json.project }}");
+    expect(workflow.connections).toEqual(input.connections);
+    expect(workflow.nodes.map((n) => n.name)).toEqual(input.nodes.map((n) => n.name));
+    expectOthersUntouched(input, workflow, report);
+    expect(JSON.stringify(workflow)).not.toContain('api.json2video.com');
+  });
+
+  test('Telegram → AI video → JSON2Video merge with music: render waits, the fixed 1-minute Wait goes, "Get Final Video URL" stays HTTP on Reelay', () => {
+    const input = load('http-02-telegram-ai-video-merge-music.json');
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(lines(report)).toEqual([
+      'http-render-to-reelay Merge Video + Music',
+      'http-status-keep-http Get Final Video URL',
+      'fixed-wait-removed Merge Video + Music',
+    ]);
+    expect(byName(workflow, 'Merge Video + Music').parameters).toMatchObject({ source: 'json', movie: byName(input, 'Merge Video + Music').parameters.jsonBody, waitForCompletion: true });
+    expectStatusOnReelay(byName(workflow, 'Get Final Video URL'), '=http://127.0.0.1:8080/v2/movies?id={{ $json.project }}');
+    const expected: N8nWorkflow['connections'] = { ...input.connections, 'Merge Video + Music': { main: [[{ node: 'Get Final Video URL', type: 'main', index: 0 }]] } };
+    delete expected['Wait for Fusion Completion'];
+    expect(workflow.connections).toEqual(expected);
+    expect(workflow.nodes.map((n) => n.name)).toEqual(input.nodes.map((n) => n.name).filter((n) => n !== 'Wait for Fusion Completion'));
+    // Later nodes read the status node's {movie} shape, which Reelay answers too: untouched.
+    expect(JSON.stringify(workflow.nodes)).toContain("$('Get Final Video URL').item.json.movie.url");
+    expectOthersUntouched(input, workflow, report);
+    expectConnectionsIntact(workflow);
+  });
+
+  test('Kling AI video → JSON2Video audio merge → JSON2Video captions: both renders wait, both fixed Waits go, the one between them stays', () => {
+    const input = load('http-03-kling-ai-video-audio-and-captions.json');
+    const { workflow, report } = migrateWorkflow(input, OPTIONS);
+    expect(lines(report)).toEqual([
+      'http-render-to-reelay Merge Audio + Video',
+      'http-status-keep-http Get Video URL with Audio',
+      'http-render-to-reelay Add Captions/Subtitles to Video',
+      'http-status-keep-http Get Final Video URL (Audio + Captions)',
+      'fixed-wait-removed Merge Audio + Video',
+      'fixed-wait-removed Add Captions/Subtitles to Video',
+    ]);
+    for (const name of ['Merge Audio + Video', 'Add Captions/Subtitles to Video']) {
+      expect(byName(workflow, name)).toMatchObject({ type: 'n8n-nodes-reelay.reelay', parameters: { movie: byName(input, name).parameters.jsonBody, waitForCompletion: true } });
+    }
+    for (const name of ['Get Video URL with Audio', 'Get Final Video URL (Audio + Captions)']) expectStatusOnReelay(byName(workflow, name), '=http://127.0.0.1:8080/v2/movies?id={{ $json.project }}');
+    const to = (target: string) => ({ main: [[{ node: target, type: 'main', index: 0 }]] });
+    const expected: N8nWorkflow['connections'] = { ...input.connections, 'Merge Audio + Video': to('Get Video URL with Audio'), 'Add Captions/Subtitles to Video': to('Get Final Video URL (Audio + Captions)') };
+    delete expected['Wait for Audio/Video Fusion'];
+    delete expected['Wait for Caption Render'];
+    expect(workflow.connections).toEqual(expected);
+    // "Wait Before Captioning" follows a status request, not a render: not JSON2Video's, kept.
+    expect(byName(workflow, 'Wait Before Captioning')).toEqual(byName(input, 'Wait Before Captioning'));
+    expectOthersUntouched(input, workflow, report);
+    expectConnectionsIntact(workflow);
   });
 });
 

@@ -99,6 +99,11 @@ export function renderNodeFromHttp(node: N8nNode, options: MigrationOptions, wai
   };
 }
 
+/** Which query parameter names the movie: JSON2Video documents `project`, many templates send `id`; Reelay takes both. */
+function statusQuery(url: string): string {
+  return /[?&]id=/.test(url) ? 'id' : 'project';
+}
+
 /** Same request to Reelay: JSON2Video's origin becomes the bridge's, its x-api-key header the Reelay credential. */
 export function retargetHttpNode(node: N8nNode, options: MigrationOptions, rule: 'http-status-keep-http' | 'http-other-keep-http'): { node: N8nNode; entry: MigrationEntry } {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -122,7 +127,7 @@ export function retargetHttpNode(node: N8nNode, options: MigrationOptions, rule:
     entry: {
       node: node.name,
       rule,
-      detail: `kept as HTTP Request (Reelay answers ${rule === 'http-status-keep-http' ? 'GET /v2/movies?project= with the same {movie} shape' : 'the same path'}); URL → ${base}, ${auth}`,
+      detail: `kept as HTTP Request (Reelay answers ${rule === 'http-status-keep-http' ? `GET /v2/movies?${statusQuery(text(node.parameters.url))}= with the same {movie} shape` : 'the same path'}); URL → ${base}, ${auth}`,
     },
   };
 }

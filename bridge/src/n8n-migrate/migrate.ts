@@ -5,7 +5,7 @@
  */
 import { classifyHttpNode, renderNodeFromHttp, retargetHttpNode } from './http-nodes';
 import { isJson2VideoNode, migrateJson2VideoNode } from './json2video-node';
-import { findPollingLoop, removeLoop, rewriteStatusReferences, type PollingLoop } from './polling-loop';
+import { findPollingLoop, removeFixedWait, removeLoop, rewriteStatusReferences, type FixedWait, type PollingLoop } from './polling-loop';
 import type { MigrationEntry, MigrationOptions, MigrationResult, N8nNode, N8nWorkflow } from './workflow';
 
 export type { MigrationEntry, MigrationOptions, MigrationResult, N8nWorkflow } from './workflow';
@@ -40,19 +40,22 @@ export function migrateWorkflow(input: N8nWorkflow, options: MigrationOptions): 
 
   // Polling loops first: they decide whether a render waits for its video.
   const loops: PollingLoop[] = [];
+  const fixedWaits: FixedWait[] = [];
   for (const node of workflow.nodes) {
     if (classifyHttpNode(node) !== 'render') continue;
     const loop = findPollingLoop(workflow, node.name);
     if (loop.kind === 'loop') loops.push(loop);
+    else if (loop.kind === 'fixed-wait') fixedWaits.push(loop);
     else if (loop.kind === 'kept') report.push({ node: node.name, rule: 'polling-loop-kept', detail: loop.reason });
   }
+  const waits = (render: string) => loops.some((l) => l.render === render) || fixedWaits.some((f) => f.render === render);
 
   const replaced = new Map<string, N8nNode>();
   for (const node of workflow.nodes) {
     const call = classifyHttpNode(node);
     let result: { node: N8nNode; entry: MigrationEntry } | null = null;
     if (call === 'render') {
-      result = renderNodeFromHttp(node, options, loops.some((l) => l.render === node.name));
+      result = renderNodeFromHttp(node, options, waits(node.name));
       if (!result) result = retargetHttpNode(node, options, 'http-other-keep-http');
     } else if (call === 'status') {
       if (loops.some((l) => l.status === node.name)) continue;
@@ -86,10 +89,25 @@ export function migrateWorkflow(input: N8nWorkflow, options: MigrationOptions): 
       report.push({ node: name, rule: 'expression-rewritten', detail: `expressions reading "${loop.status}" (its {movie} shape) now read "${loop.render}" (the movie itself)` });
     }
   }
+  for (const fixed of fixedWaits) {
+    if (replaced.get(fixed.render)?.type !== 'n8n-nodes-reelay.reelay') {
+      report.push({ node: fixed.render, rule: 'polling-loop-kept', detail: `the render stays an HTTP Request, so "${fixed.wait}" stays as well` });
+      continue;
+    }
+    workflow = removeFixedWait(workflow, fixed);
+    report.push({
+      node: fixed.render,
+      rule: 'fixed-wait-removed',
+      detail: `fixed Wait "${fixed.wait}" removed: the render waits for completion, so "${fixed.status}" always finds the movie done (it answers the same {movie} shape as before)`,
+    });
+  }
   // Whatever still talks about JSON2Video (a Code node calling its API, a Set node holding its key…).
   for (const node of workflow.nodes) {
     if (node.type === STICKY_NOTE || report.some((e) => e.node === node.name)) continue;
-    const text = JSON.stringify(node.parameters ?? {}).toLowerCase();
+    // Other hosts' URLs that merely contain the word (a bucket folder named json2video) do not count.
+    const text = JSON.stringify(node.parameters ?? {})
+      .toLowerCase()
+      .replace(/https?:\/\/[^\s"'\\]+/g, (url) => (/^https?:\/\/([a-z0-9-]+\.)*json2video\.com/.test(url) ? url : ''));
     if (!text.includes('json2video')) continue;
     // JSON2Video's asset library is plain HTTPS to Reelay; say so rather than sound an alarm.
     const onlyAssets = !text.replace(/https?:\/\/assets\.json2video\.com/g, '').includes('json2video');

@@ -4,6 +4,10 @@
  * it, one way out), the Reelay node's Wait for Completion replaces it and the way out follows the
  * render directly. Anything more (a Switch with an error branch, other nodes feeding the Wait) is
  * kept as it is, pointed at Reelay, and reported.
+ *
+ * Many templates do not loop at all: render → Wait (a fixed minute) → GET status, and hope the video
+ * is done by then. There the render waits for completion instead and the fixed Wait goes; the status
+ * request stays (pointed at Reelay), so everything after it reads the same {movie} shape as before.
  */
 import { classifyHttpNode } from './http-nodes';
 import { incoming, outgoing, type N8nConnection, type N8nWorkflow } from './workflow';
@@ -15,16 +19,33 @@ export type PollingLoop = {
   kind: 'loop';
   render: string;
   status: string;
-  /** Nodes the loop consists of (Wait, status request, check, and a second Wait when the retry has its own). */
+  /** Nodes the loop consists of (Wait, status request, checks, and a second Wait when the retry has its own). */
   removed: string[];
-  /** Where the check's way out led. */
+  /** Where the checks' way out led. */
   exit: N8nConnection[];
 };
 
-export type LoopSearch = PollingLoop | { kind: 'none' } | { kind: 'kept'; reason: string };
+/** render → Wait → status with nothing looping back: the Wait is only a guess at the render time. */
+export type FixedWait = { kind: 'fixed-wait'; render: string; wait: string; status: string };
+
+export type LoopSearch = PollingLoop | FixedWait | { kind: 'none' } | { kind: 'kept'; reason: string };
 
 function nodeOf(workflow: N8nWorkflow, name: string) {
   return workflow.nodes.find((n) => n.name === name);
+}
+
+/** Whether any node's parameters name `name` in an expression ($('name') or $node["name"]). */
+function referencedByName(workflow: N8nWorkflow, name: string): boolean {
+  // In stringified parameters $('Wait') keeps its quotes and $node["Wait"] becomes $node[\"Wait\"].
+  const quoted = [`'${name}'`, `\\"${name}\\"`];
+  return workflow.nodes.some((n) => n.name !== name && quoted.some((q) => JSON.stringify(n.parameters ?? {}).includes(q)));
+}
+
+function fixedWait(workflow: N8nWorkflow, render: string, wait: string, status: string): LoopSearch {
+  const strangers = [...incoming(workflow, wait).filter((c) => c.source !== render), ...incoming(workflow, status).filter((c) => c.source !== wait)];
+  if (strangers.length > 0) return { kind: 'kept', reason: `"${wait}" → "${status}" is also reached from "${strangers[0].source}"` };
+  if (referencedByName(workflow, wait)) return { kind: 'kept', reason: `expressions read "${wait}" by name, so it stays` };
+  return { kind: 'fixed-wait', render, wait, status };
 }
 
 export function findPollingLoop(workflow: N8nWorkflow, render: string): LoopSearch {
@@ -35,40 +56,53 @@ export function findPollingLoop(workflow: N8nWorkflow, render: string): LoopSear
   if (!statusNode || outgoing(workflow, wait).length !== 1 || classifyHttpNode(statusNode) !== 'status') return { kind: 'none' };
   const [check] = outgoing(workflow, status);
   const checkNode = check ? nodeOf(workflow, check) : undefined;
+  const loopsBack = incoming(workflow, wait).some((c) => c.source !== render);
   if (!checkNode || outgoing(workflow, status).length !== 1 || !CHECKS.includes(checkNode.type)) {
+    if (!loopsBack) return fixedWait(workflow, render, wait, status);
     return { kind: 'kept', reason: `"${status}" is not followed by a single IF/Switch checking the status` };
   }
 
-  // Which of the check's outputs retries (leads back to the Wait, directly or through a Wait of its own)?
-  const outputs = workflow.connections[check]?.main ?? [];
+  // Which outputs of the check retry (lead back to the Wait, directly or through a Wait of its own)?
+  // A check may hand on to a second one ("Is Error?" → "Is Done?"): its outputs count as well.
+  const checks = [check];
   const retryWaits = new Set<string>();
-  const loopOutputs: number[] = [];
-  const exits: number[] = [];
-  outputs.forEach((targets, i) => {
-    const names = (targets ?? []).map((t) => t.node);
-    if (names.length === 0) return;
-    const back = names.length === 1 && (names[0] === wait || (nodeOf(workflow, names[0])?.type === WAIT && outgoing(workflow, names[0]).join() === status));
-    if (back) {
-      loopOutputs.push(i);
-      if (names[0] !== wait) retryWaits.add(names[0]);
-    } else exits.push(i);
-  });
-  if (loopOutputs.length !== 1) return { kind: 'kept', reason: `"${check}" has no single branch that goes back to "${wait}"` };
-  if (exits.length > 1) return { kind: 'kept', reason: `"${check}" has more than one way out (e.g. an error branch): kept so each stays reachable` };
+  const loops: string[] = [];
+  const exits: N8nConnection[][] = [];
+  for (let c = 0; c < checks.length; c++) {
+    (workflow.connections[checks[c]]?.main ?? []).forEach((targets) => {
+      const names = (targets ?? []).map((t) => t.node);
+      if (names.length === 0) return;
+      const next = names.length === 1 ? nodeOf(workflow, names[0]) : undefined;
+      if (names[0] === wait && names.length === 1) loops.push(checks[c]);
+      else if (next?.type === WAIT && outgoing(workflow, next.name).join() === status) {
+        loops.push(checks[c]);
+        retryWaits.add(next.name);
+      } else if (next && CHECKS.includes(next.type) && !checks.includes(next.name) && checks.length < 4) checks.push(next.name);
+      else exits.push(targets ?? []);
+    });
+  }
+  const last = checks[checks.length - 1];
+  if (loops.length !== 1) return { kind: 'kept', reason: `"${last}" has no single branch that goes back to "${wait}"` };
+  if (exits.length > 1) {
+    const names = checks.map((c) => `"${c}"`).join(' and ');
+    return { kind: 'kept', reason: `${names} ${checks.length > 1 ? 'have' : 'has'} more than one way out (e.g. an error branch): kept so each stays reachable` };
+  }
 
   // Nothing outside the loop may enter it, or removing it would cut that path.
-  const inside = new Set([render, wait, status, check, ...retryWaits]);
-  for (const name of [wait, status, check, ...retryWaits]) {
+  const inside = new Set([render, wait, status, ...checks, ...retryWaits]);
+  for (const name of [wait, status, ...checks, ...retryWaits]) {
     const strangers = incoming(workflow, name).filter((c) => !inside.has(c.source));
     if (strangers.length > 0) return { kind: 'kept', reason: `"${name}" is also reached from "${strangers[0].source}"` };
   }
-  return {
-    kind: 'loop',
-    render,
-    status,
-    removed: [wait, status, check, ...retryWaits],
-    exit: exits.length ? (outputs[exits[0]] ?? []) : [],
-  };
+  return { kind: 'loop', render, status, removed: [wait, status, ...checks, ...retryWaits], exit: exits[0] ?? [] };
+}
+
+/** render → status directly: the fixed Wait is gone, items flow on unchanged (a Wait passes them through). */
+export function removeFixedWait(workflow: N8nWorkflow, fixed: FixedWait): N8nWorkflow {
+  const connections = { ...workflow.connections };
+  delete connections[fixed.wait];
+  connections[fixed.render] = { ...connections[fixed.render], main: [[{ node: fixed.status, type: 'main', index: 0 }]] };
+  return { ...workflow, nodes: workflow.nodes.filter((n) => n.name !== fixed.wait), connections };
 }
 
 export function removeLoop(workflow: N8nWorkflow, loop: PollingLoop): N8nWorkflow {

@@ -39,6 +39,7 @@ export type MigrationRule =
   | 'http-other-keep-http'
   | 'polling-loop-to-wait'
   | 'polling-loop-kept'
+  | 'fixed-wait-removed'
   | 'json2video-node'
   | 'expression-rewritten'
   | 'unmapped';
