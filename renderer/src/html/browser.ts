@@ -8,7 +8,7 @@
  * clock needs; puppeteer-core would need both written by hand over CDP.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { RenderError } from '../errors';
 import { makeWorkDir, sweepDeadChromiumProfiles } from '../run/workdirs';
 
@@ -50,6 +50,9 @@ export async function getBrowser(): Promise<Browser> {
   // artifacts folder is a work dir of ours, so the renderers' sweeper finds it should this process die.
   await sweepDeadChromiumProfiles();
   const artifactsDir = await makeWorkDir();
+  // Loaded on first use: playwright-core alone is ~80 MB of resident memory, which a bridge or a
+  // renderer that never draws a browser layer need not carry.
+  const { chromium } = await import('playwright-core');
   const removeArtifacts = () => rmSync(artifactsDir, { recursive: true, force: true });
   const launching = chromium.launch({
     executablePath: path,
