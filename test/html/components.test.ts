@@ -4,7 +4,10 @@
  * and settings put it, the rest of the box stays transparent, animated ones move (start, midpoint
  * and end differ) and the same time always gives the same picture.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { closeBrowser } from '../../renderer/src/html/browser';
+import { frameAt, harness, near } from '../renderer/helpers';
 import { census, openComponent, type Shot } from './component-page';
 
 const W = 640;
@@ -220,4 +223,54 @@ test('textbox/simple: font-size auto fits the text inside its box, large', async
   } finally {
     await p.close();
   }
+});
+
+describe('through the engine (Chromium, the virtual clock, ffmpeg): how components leave', () => {
+  const movie = (element: Record<string, unknown>) => ({
+    resolution: 'custom', width: W, height: H, fps: 25, scenes: [{ 'background-color': '#000000', duration: 2.4, elements: [{ type: 'component', cache: false, ...element }] }],
+  });
+  const greenIn = (f: ReturnType<typeof frameAt>) => {
+    let n = 0;
+    for (let y = 0; y < H; y += 2) for (let x = 0; x < W; x += 2) if (near(f.at(x, y), [0, 255, 0], 60)) n++;
+    return n;
+  };
+
+  test('advanced/000 goes out as its reference says, near the end of the element, with the same frames twice', async () => {
+    const h = harness('component-exit');
+    try {
+      const el = { component: 'advanced/000', settings: { animation: { text: 'Bye', color: '#00ff00', 'font-size': '14vw' } } };
+      const framesOf = async () => {
+        const r = await h.render(movie(el));
+        const layers = path.join(h.dir, 'data', 'cache', 'layers');
+        const dir = readdirSync(layers).find((f) => f.endsWith('.frames'))!;
+        return { file: r.file, pictures: readdirSync(path.join(layers, dir)).sort().map((f) => readFileSync(path.join(layers, dir, f))) };
+      };
+      const a = await framesOf();
+      const shown = greenIn(frameAt(a.file, 1.2));
+      expect(shown).toBeGreaterThan(300);
+      // Going out: larger, still there; then gone for the rest of the element (the scene's black).
+      expect(greenIn(frameAt(a.file, 1.7))).toBeGreaterThan(shown);
+      const after = frameAt(a.file, 2.1);
+      for (const [x, y] of [[W / 2, H / 2], [W / 4, H / 2], [(3 * W) / 4, H / 2], [W / 2, H / 4]]) expect(near(after.at(x, y), [0, 0, 0], 12)).toBe(true);
+      const b = await framesOf();
+      expect(a.pictures.length).toBeGreaterThan(10);
+      expect(b.pictures).toEqual(a.pictures);
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  test("a component's fade-out (the element's own field) fades its layer over its last seconds", async () => {
+    const h = harness('component-fade-out');
+    try {
+      const r = await h.render(movie({ component: 'shape/rectangle', 'fade-out': 1, settings: { rectangle1: { background: '#ffffff' } } }));
+      const level = (t: number) => frameAt(r.file, t).at(W / 2, H / 2)[0];
+      expect(level(1)).toBeGreaterThan(240);
+      expect(level(1.8)).toBeGreaterThan(60);
+      expect(level(1.8)).toBeLessThan(180);
+      expect(level(2.36)).toBeLessThan(40);
+    } finally {
+      h.cleanup();
+    }
+  });
 });
