@@ -201,3 +201,24 @@ test('two renders with html at once both finish', async () => {
   expect(a.duration).toBeCloseTo(1, 1);
   expect(b.duration).toBeCloseTo(1, 1);
 }, 60_000);
+
+test('a browser past its memory cap is replaced only once no layer is drawing in it', async () => {
+  const cap = process.env.REELAY_BROWSER_MEMORY_MB;
+  process.env.REELAY_BROWSER_MEMORY_MB = '1'; // every browser is past it
+  try {
+    const first = await getBrowser();
+    const drawing = await first.newContext();
+    const page = await drawing.newPage();
+    // Another layer starts meanwhile: it shares the browser instead of closing it under the first.
+    expect(await getBrowser()).toBe(first);
+    await page.setContent('<p>still drawing</p>');
+    expect(await page.textContent('p')).toBe('still drawing');
+    await drawing.close();
+    const next = await getBrowser();
+    expect(next).not.toBe(first);
+    expect(first.isConnected()).toBe(false);
+  } finally {
+    if (cap === undefined) delete process.env.REELAY_BROWSER_MEMORY_MB;
+    else process.env.REELAY_BROWSER_MEMORY_MB = cap;
+  }
+}, 60_000);

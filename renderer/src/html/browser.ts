@@ -39,7 +39,8 @@ let current: Promise<Browser> | undefined;
 export async function getBrowser(): Promise<Browser> {
   if (current) {
     const b = await current.catch(() => undefined);
-    if (b?.isConnected() && browserMemoryMb(b) <= memoryCapMb()) return b;
+    // Past the cap it is replaced only when no layer is drawing in it: closing it would fail them.
+    if (b?.isConnected() && (b.contexts().length > 0 || browserMemoryMb(b) <= memoryCapMb())) return b;
     await closeBrowser();
   }
   const path = chromiumPath();
