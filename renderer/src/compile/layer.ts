@@ -89,7 +89,13 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       return head[0] + [...chain, ...motion(layer, fps)].join(',');
     }
     case 'video': {
-      chain = [`trim=duration=${num(layer.duration)}`, 'setpts=PTS-STARTPTS', `fps=${fps}`, ...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base)];
+      // A seeked input (frame preview) starts later: its times are put back by the whole ticks ffmpeg
+      // took off each seek, so fps picks the same source frames as from the start (when the first
+      // frame after `from` lies on it, as with no seek), and trim drops the slots before the frame.
+      const seeked = layer.seeked;
+      const rebase = seeked && seeked.to > seeked.from ? `setpts=PTS+round(${num(seeked.to)}/TB)-round(${num(seeked.from)}/TB)` : 'setpts=PTS-STARTPTS';
+      const skip = seeked ? [`trim=start_pts=${seeked.frames}`] : [];
+      chain = [`trim=duration=${num(layer.duration)}`, rebase, `fps=${fps}`, ...skip, ...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base)];
       if (e.zoom) chain.push(zoompan(e.zoom, g, fps, n, true));
       return `[${src.input}:v]` + [...chain, ...motion(layer, fps)].join(',');
     }

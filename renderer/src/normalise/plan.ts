@@ -118,6 +118,12 @@ export interface VisualLayer {
    * base picture instead of being blended over a background (saves a full-frame overlay per frame).
    */
   coversContainer?: boolean;
+  /**
+   * Frame preview only (render/frame-seek.ts): the graph starts `frames` frames into this video
+   * element, whose input is opened at `to` seconds instead of `from` (its seek), so the frames before
+   * are not decoded. Its timestamps keep the element's own times (fades see the right time).
+   */
+  seeked?: { frames: number; from: number; to: number };
 }
 
 export interface AudioLayer {
