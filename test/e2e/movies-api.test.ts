@@ -273,6 +273,58 @@ describe.each(['sqlite', 'postgres'] as const)('%s store', (dialect) => {
       expect((await bridge.request('GET', '/v2/movies?status=done', { key: acct.primaryKey })).body.count).toBe(0);
       expect((await bridge.request('GET', '/v2/movies?limit=101', { key: acct.primaryKey })).status).toBe(400);
     });
+
+    test('search: words in the project id or the client data, any case, paged on the server; % and _ are plain characters', async () => {
+      const acct = await bridge.createAccount({ credits: null });
+      const post = async (clientData: Record<string, unknown>) =>
+        (await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: tiny('s', { 'client-data': clientData }) })).body.project as string;
+      const acme = [await post({ customer: 'ACME Corp', order: 1 }), await post({ customer: 'acme corp', order: 2 }), await post({ customer: 'Acme', order: 3 })];
+      const other = await post({ customer: 'Globex', note: '100%_off' });
+      // Another account's matching render never shows.
+      const stranger = await bridge.createAccount({ credits: null });
+      await bridge.request('POST', '/v2/movies', { key: stranger.primaryKey, body: tiny('s', { 'client-data': { customer: 'ACME' } }) });
+      const list = async (query: string) => (await bridge.request('GET', `/v2/movies?${query}`, { key: acct.primaryKey })).body;
+      const ids = (body: { movies: { id: string }[] }) => body.movies.map((m) => m.id);
+
+      const p1 = await list('search=acme&limit=2');
+      expect(p1).toMatchObject({ count: 2, has_next: true });
+      const p2 = await list(`search=acme&limit=2&next_token=${p1.next_token}`);
+      expect(p2).toMatchObject({ count: 1, has_next: false });
+      expect([...ids(p1), ...ids(p2)]).toEqual([acme[2], acme[1], acme[0]]);
+      // Every word must be found (the key's name and the value's may be in either place).
+      expect(ids(await list(`search=${encodeURIComponent('ACME corp')}`))).toEqual([acme[1], acme[0]]);
+      expect(ids(await list(`search=${encodeURIComponent('"order":3')}`))).toEqual([acme[2]]);
+      // The project id itself, in any case.
+      expect(ids(await list(`search=${other.slice(2, 12).toUpperCase()}`))).toEqual([other]);
+      expect(ids(await list(`search=${encodeURIComponent('0%_o')}`))).toEqual([other]);
+      expect(ids(await list(`search=${encodeURIComponent('%')}`))).toEqual([other]);
+      expect((await list('search=nothing-like-this')).count).toBe(0);
+      expect((await list(`status=done&search=acme`)).count).toBe(0);
+      expect((await bridge.request('GET', `/v2/movies?search=${'x'.repeat(201)}`, { key: acct.primaryKey })).status).toBe(400);
+    });
+
+    test('the movie a render was made from: as sent (a template\'s with its variables), to render it again', async () => {
+      const acct = await bridge.createAccount({ credits: null });
+      const movie = tiny('again', { 'client-data': { run: 1 } });
+      const first = (await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: movie })).body.project as string;
+      const stored = await bridge.request('GET', `/v2/movies/${first}/movie`, { key: acct.primaryKey });
+      expect(stored.status).toBe(200);
+      expect(stored.body).toEqual({ success: true, project: first, template: null, movie });
+      // Render again: the stored movie is a valid request of its own.
+      const again = await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: stored.body.movie });
+      expect(again.status).toBe(200);
+      expect(again.body.project).not.toBe(first);
+
+      const template = await bridge.request('POST', '/v2/templates', { key: acct.primaryKey, body: { name: 't', movie: tiny('{{word}}', { variables: { word: 'x' } }) } });
+      const fromTemplate = (await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: { template: template.body.template.id, variables: { word: 'bound' } } })).body.project as string;
+      const bound = (await bridge.request('GET', `/v2/movies/${fromTemplate}/movie`, { key: acct.primaryKey })).body;
+      expect(bound).toMatchObject({ template: template.body.template.id, movie: { variables: { word: 'bound' } } });
+      expect((await bridge.request('POST', '/v2/movies', { key: acct.primaryKey, body: bound.movie })).status).toBe(200);
+
+      // Another account's render is not found.
+      const stranger = await bridge.createAccount({ credits: null });
+      expect((await bridge.request('GET', `/v2/movies/${first}/movie`, { key: stranger.primaryKey })).status).toBe(404);
+    });
   });
 
   describe('templates and batches', () => {

@@ -26,6 +26,7 @@ import {
   projectParams,
   statusQuery,
   statusResponse,
+  storedMovieResponse,
   validateResponse,
 } from './schemas';
 import { acceptMovie } from './submit';
@@ -109,7 +110,7 @@ export const movieRoutes = [
     rateClass: 'read',
     summary: 'Movie status, or the list of movies',
     description:
-      'With `project` (or `id`, as JSON2Video workflows send it): JSON2Video\'s status shape. Without: the account\'s movies, newest first, `limit` ≤ 100, `next_token` for the next page, optional `status` filter; each item has `id` (= project) for pollers.',
+      'With `project` (or `id`, as JSON2Video workflows send it): JSON2Video\'s status shape. Without: the account\'s movies, newest first, `limit` ≤ 100, `next_token` for the next page, optional `status` filter and `search` (words in the project id or the client data); each item has `id` (= project) for pollers.',
     tags: ['movies'],
     request: { query: statusQuery },
     responses: { 200: statusResponse.or(listResponse) },
@@ -129,12 +130,29 @@ export const movieRoutes = [
         nextToken: query.next_token,
         from: query.from ?? query.date_start,
         to: query.to ?? query.date_end,
+        search: query.search,
       });
       const movies = await Promise.all(page.rows.map(async (row) => ({ id: row.project, ...(await movieStatus(services.config, row)) })));
       return {
         success: true as const, count: movies.length, limit: query.limit, has_next: page.nextToken !== null, next_token: page.nextToken, movies,
         remaining_quota: remainingQuota(await balance()),
       };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v2/movies/:project/movie',
+    scope: 'movies:read',
+    rateClass: 'read',
+    summary: 'The movie JSON a render was made from',
+    description:
+      'The movie as the render stored it, to render it again (`POST /v2/movies`) or edit it: template variables resolved, uploads as their `reelay://uploads/` refs (or signed links, on object storage), saved connections by name, inline secrets left out (they are sealed with the render, never shown).',
+    tags: ['movies'],
+    request: { params: projectParams },
+    responses: { 200: storedMovieResponse },
+    handler: async ({ params, principal, services }) => {
+      const row = await ownRender(services, principal, params.project);
+      return { success: true as const, project: row.project, template: row.template_id, movie: JSON.parse(row.movie) as Record<string, unknown> };
     },
   }),
   defineRoute({

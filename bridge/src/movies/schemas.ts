@@ -68,6 +68,7 @@ export const statusQuery = z.object({
   status: z.enum(['pending', 'running', 'done', 'error']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(100).describe(`page size, 1–100 (JSON2Video's default: 100)`),
   next_token: z.string().max(200).optional(),
+  search: z.string().max(200).optional().describe('list only: words that must all be found, any case, in the project id or the client data (`client-data` JSON); pages as usual'),
   from: instantOrDay('start').optional(),
   to: instantOrDay('end').optional(),
   /** JSON2Video's names for the same range. */
@@ -101,6 +102,14 @@ export const listResponse = z.object({
 });
 
 export const projectParams = z.object({ project: z.string().min(1).max(64) });
+
+export const storedMovieResponse = z.object({
+  success: z.literal(true),
+  project: z.string(),
+  template: z.string().nullable(),
+  /** As the render stored it: variables resolved, uploads as their refs (or links), inline secrets left out. */
+  movie: z.record(z.string(), z.unknown()),
+});
 
 export const deleteResponse = z.object({
   success: z.literal(true),

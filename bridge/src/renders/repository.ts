@@ -32,6 +32,13 @@ export interface ListOptions {
   /** ISO bounds on created_at (JSON2Video's from/to). */
   from?: string;
   to?: string;
+  /** Words found, any case, in the project id or in the client data's JSON. */
+  search?: string;
+}
+
+/** A LIKE pattern matching `text` anywhere, its own % _ and \ taken literally (ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function encodeCursor(row: Pick<RenderRow, 'created_at' | 'project'>): string {
@@ -51,6 +58,11 @@ export async function listRenders(db: Db, accountId: string, opts: ListOptions):
   if (opts.status) q = q.where('status', '=', opts.status);
   if (opts.from) q = q.where('created_at', '>=', opts.from);
   if (opts.to) q = q.where('created_at', '<=', opts.to);
+  // Each word must be in the id or the client data (SQLite and PostgreSQL both: lower() and LIKE … ESCAPE).
+  for (const word of (opts.search ?? '').split(/\s+/).filter(Boolean)) {
+    const pattern = containsPattern(word);
+    q = q.where(sql<boolean>`(lower(project) like ${pattern} escape '\\' or lower(client_data) like ${pattern} escape '\\')`);
+  }
   const cursor = opts.nextToken ? decodeCursor(opts.nextToken) : null;
   if (cursor) {
     q = q.where((eb) =>
