@@ -217,6 +217,41 @@ describeWithChromium('the dashboard in Chromium', () => {
     await screenshot(page, '08-renders-done-player');
   });
 
+  test('search finds a render by its client data on the server (past the first page); any render can be rendered again', async () => {
+    // One render with a client-data word, then 21 newer ones: the list shows 20 a page, so the first
+    // is on page two and a filter of the shown page could not find it.
+    const tagged = await install.api('POST', '/v2/movies', { body: { ...editorMovie, 'client-data': { customer: 'Zanzibar Ltd' } } });
+    expect(tagged.status).toBe(200);
+    for (let i = 0; i < 21; i++) {
+      const filler = await install.api('POST', '/v2/movies', { body: { ...editorMovie, variables: { word: `n${i}` } } });
+      // Cancelled at once: they only fill the list.
+      expect((await install.api('DELETE', `/v2/movies/${filler.body.project}`)).status).toBe(200);
+    }
+    await open(page, 'renders', 'Renders');
+    // The page may already be the list (from the editor test): load it afresh.
+    await page.reload();
+    const rows = page.getByRole('button', { name: /^Open render / });
+    await page.waitForFunction(() => document.querySelectorAll('button[aria-label^="Open render "]').length === 20);
+    expect(await page.getByRole('button', { name: `Open render ${tagged.body.project}` }).count()).toBe(0);
+    await page.getByLabel('Search').fill('zanzibar');
+    await page.waitForFunction(() => document.querySelectorAll('button[aria-label^="Open render "]').length === 1);
+    await page.getByRole('button', { name: `Open render ${tagged.body.project}` }).click();
+    expect(await rows.count()).toBe(1);
+    await screenshot(page, '08b-renders-search');
+
+    // Render again (not a template render): a new render of the same movie opens, and gets done.
+    await page.getByRole('button', { name: 'Render again', exact: true }).click();
+    await page.waitForFunction((old: string) => {
+      const h = document.querySelector('.detail h2');
+      return h && h.textContent !== old;
+    }, tagged.body.project);
+    const project = (await page.locator('.detail h2').textContent())!;
+    const again = await install.api('GET', `/v2/movies/${project}/movie`);
+    expect(again.body.movie).toEqual({ ...editorMovie, 'client-data': { customer: 'Zanzibar Ltd' } });
+    await page.locator('.detail .status-done').waitFor({ timeout: 90_000 });
+    await screenshot(page, '08c-renders-rendered-again');
+  });
+
   test('a connection secret is masked once saved', async () => {
     await open(page, 'connections', 'Connections');
     await page.getByRole('button', { name: 'New connection' }).click();

@@ -52,6 +52,8 @@ function useSettled<T>(value: T, ms: number): T {
 
 export function EditorPage({ me, params }: { me: Me; params: URLSearchParams }) {
   const templateId = params.get('template');
+  // `render`: start from the movie an earlier render was made from (Renders → Edit a copy).
+  const fromRender = params.get('render');
   const [text, setText] = useState(() => JSON.stringify(SAMPLE, null, 2));
   const [templateName, setTemplateName] = useState('');
   const [declared, setDeclared] = useState<DeclaredVariable[]>([]);
@@ -74,6 +76,11 @@ export function EditorPage({ me, params }: { me: Me; params: URLSearchParams }) 
       setValues(Object.fromEntries(r.template.variables.filter((v) => v.default !== undefined).map((v) => [v.name, String(v.default)])));
     }, setError);
   }, [templateId]);
+
+  useEffect(() => {
+    if (!fromRender || templateId) return;
+    api<{ movie: unknown }>('GET', `/v2/movies/${encodeURIComponent(fromRender)}/movie`).then((r) => setText(JSON.stringify(r.movie, null, 2)), setError);
+  }, [fromRender, templateId]);
 
   const parsed = useMemo(() => {
     try {

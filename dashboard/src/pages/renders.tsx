@@ -1,4 +1,7 @@
-/** Renders: newest first, status filter, search, paging, live progress, the player and the details. */
+/**
+ * Renders: newest first, status filter, search (on the server, so it pages), live progress, the
+ * player and the details; cancel, delete, render again.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api';
 import { go } from '../router';
@@ -30,6 +33,8 @@ const STATUSES = ['', 'pending', 'running', 'done', 'error'];
 export function RendersPage({ me }: { me: Me }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
+  // What the list was asked for: the search box once typing pauses.
+  const [query, setQuery] = useState('');
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [movies, setMovies] = useState<Movie[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -41,6 +46,7 @@ export function RendersPage({ me }: { me: Me }) {
   useEffect(() => {
     const q = new URLSearchParams({ limit: '20' });
     if (status) q.set('status', status);
+    if (query) q.set('search', query);
     if (token) q.set('next_token', token);
     api<{ movies: Movie[]; next_token: string | null }>('GET', `/v2/movies?${q}`).then(
       (r) => {
@@ -50,14 +56,23 @@ export function RendersPage({ me }: { me: Me }) {
       },
       setError,
     );
-  }, [status, token, tick]);
+  }, [status, query, token, tick]);
+
+  useEffect(() => {
+    const words = search.trim();
+    if (words === query) return;
+    const timer = setTimeout(() => {
+      setQuery(words);
+      setPages([null]);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [search, query]);
 
   // Live progress: poll while something on the page is still being made.
   const live = movies.some((m) => m.status === 'pending' || m.status === 'running');
   useRefreshWhile(live, tick, () => setTick((n) => n + 1));
 
-  const needle = search.trim().toLowerCase();
-  const shown = needle ? movies.filter((m) => m.project.toLowerCase().includes(needle) || JSON.stringify(m['client-data']).toLowerCase().includes(needle)) : movies;
+  const shown = movies;
   const selected = movies.find((m) => m.project === open);
 
   return (
@@ -100,7 +115,10 @@ export function RendersPage({ me }: { me: Me }) {
             ))}
             {shown.length === 0 && (
               <tr>
-                <td colSpan={4}>No renders{status ? ` with status ${status}` : ''}.</td>
+                <td colSpan={4}>
+                  No renders{status ? ` with status ${status}` : ''}
+                  {query ? ` matching “${query}”` : ''}.
+                </td>
               </tr>
             )}
           </Table>
@@ -113,14 +131,30 @@ export function RendersPage({ me }: { me: Me }) {
             </button>
           </div>
         </div>
-        {selected && <RenderDetail me={me} movie={selected} onChanged={() => setTick((n) => n + 1)} />}
+        {selected && (
+          <RenderDetail
+            me={me}
+            movie={selected}
+            onChanged={() => setTick((n) => n + 1)}
+            onRenderedAgain={(project) => {
+              // The new render is the newest: show the first page, without filters that could hide it.
+              setStatus('');
+              setSearch('');
+              setQuery('');
+              setPages([null]);
+              setTick((n) => n + 1);
+              setOpen(project);
+            }}
+          />
+        )}
       </div>
     </section>
   );
 }
 
-function RenderDetail({ me, movie, onChanged }: { me: Me; movie: Movie; onChanged: () => void }) {
+function RenderDetail({ me, movie, onChanged, onRenderedAgain }: { me: Me; movie: Movie; onChanged: () => void; onRenderedAgain: (project: string) => void }) {
   const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [videoDuration, setVideoDuration] = useState<number | null>(null);
   const finished = movie.status === 'done' || movie.status === 'error';
@@ -131,6 +165,20 @@ function RenderDetail({ me, movie, onChanged }: { me: Me; movie: Movie; onChange
       onChanged();
     } catch (err) {
       setError(err);
+    }
+  };
+  // The movie as the render stored it (variables resolved, secrets left out), sent as a new render.
+  const again = async () => {
+    setBusy(true);
+    try {
+      const stored = await api<{ movie: Record<string, unknown> }>('GET', `/v2/movies/${encodeURIComponent(movie.project)}/movie`);
+      const created = await api<{ project: string }>('POST', '/v2/movies', stored.movie);
+      setError(null);
+      onRenderedAgain(created.project);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -192,6 +240,14 @@ function RenderDetail({ me, movie, onChanged }: { me: Me; movie: Movie; onChange
       )}
       <div class="row">
         {can(me, 'movies:delete') && <button onClick={() => setConfirm(true)}>{finished ? 'Delete files' : 'Cancel render'}</button>}
+        {can(me, 'movies:create') && (
+          <>
+            <button onClick={again} disabled={busy}>
+              Render again
+            </button>
+            <button onClick={() => go('editor', { render: movie.project })}>Edit a copy</button>
+          </>
+        )}
         {movie.template && can(me, 'movies:create') && <button onClick={() => go('editor', { template: movie.template! })}>Render again from its template</button>}
       </div>
       <ErrorBox error={error} />
