@@ -5,6 +5,8 @@
  * instance; the session slides; API key requests are unaffected; the preview answers the frame's pixels.
  */
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { startBridge, type HttpResult, type TestBridge } from '../helpers/bridge';
 
@@ -150,6 +152,53 @@ function pixel(png: Buffer, x: number, y: number): number[] {
   const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', 'pipe:0', '-vf', `crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: png });
   return [...raw.subarray(0, 3)];
 }
+
+test('the preview gets the movie\'s saved connections and its uploads, as a render job does', async () => {
+  const colourPng = (colour: string) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `color=${colour}:s=64x64`, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', 'pipe:1']);
+  // A fal.ai queue API on loopback (renderer/src/providers/fal.ts) that draws green, for its key only.
+  const green = colourPng('lime');
+  const calls: string[] = [];
+  const fal = http.createServer((req, res) => {
+    calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+    req.resume();
+    const base = `http://127.0.0.1:${(fal.address() as AddressInfo).port}`;
+    if (req.headers.authorization !== 'Key fal-test-key' && req.url !== '/img.png') return void res.writeHead(401).end('{}');
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.method === 'POST') return json({ request_id: 'r1', status_url: `${base}/status`, response_url: `${base}/result` });
+    if (req.url === '/status') return json({ status: 'COMPLETED' });
+    if (req.url === '/result') return json({ images: [{ url: `${base}/img.png` }] });
+    res.writeHead(200, { 'content-type': 'image/png' }).end(green);
+  });
+  await new Promise<void>((r) => fal.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${(fal.address() as AddressInfo).port}`;
+    const saved = await bridge.request('POST', '/v2/connections', { key: bridge.primaryKey, body: { id: 'preview-fal', type: 'fal', apiKey: 'fal-test-key', baseUrl: base } });
+    expect(saved.status).toBe(201);
+    const up = await fetch(`${bridge.url}/v2/uploads?name=blue.png`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'application/octet-stream' }, body: new Uint8Array(colourPng('blue')) });
+    expect(up.status).toBe(201);
+    const upload = (await up.json()).upload.url as string;
+    const movie = {
+      resolution: 'custom', width: 320, height: 180,
+      scenes: [{ duration: 1, elements: [
+        { type: 'image', model: 'fal', connection: 'preview-fal', prompt: 'a green square', x: 0, y: 0, width: 160, height: 180 },
+        { type: 'image', src: upload, x: 160, y: 0, width: 160, height: 180 },
+      ] }],
+    };
+    const res = await fetch(`${bridge.url}/v2/movies/preview`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'application/json' }, body: JSON.stringify({ movie, time: 0.5 }) });
+    expect({ status: res.status, body: res.status === 200 ? '' : await res.text() }).toEqual({ status: 200, body: '' });
+    const png = Buffer.from(await res.arrayBuffer());
+    const [r, g, b] = pixel(png, 80, 90);
+    expect(g).toBeGreaterThan(200);
+    expect(r + b).toBeLessThan(60);
+    const [r2, g2, b2] = pixel(png, 240, 90);
+    expect(b2).toBeGreaterThan(200);
+    expect(r2 + g2).toBeLessThan(60);
+    // The saved key went to the provider it belongs to (opened from the sealed payload).
+    expect(calls[0]).toBe('POST /fal-ai/flux/schnell Key fal-test-key');
+  } finally {
+    await new Promise((r) => fal.close(r));
+  }
+});
 
 test('POST /v2/movies/preview answers the PNG of the frame at the time asked, free, scope movies:create', async () => {
   const movie = {

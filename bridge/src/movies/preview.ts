@@ -2,14 +2,19 @@
  * POST /v2/movies/preview: one frame of a movie (or of a template with variables) as a PNG, for the
  * dashboard's editor. The same checks as POST /v2/movies (prepareMovie), then the renderer's own
  * pipeline restricted to one frame (renderer/src/render/preview.ts), run in the bridge with the
- * shared asset cache: no queue, no credits, nothing stored.
+ * shared asset cache: no queue, no credits, nothing stored. Like a render job it gets the movie's
+ * saved connections (opened from the same sealed payload) and its uploads' files: a generated image
+ * is part of the picture, and a voice's length can set its scene's.
  */
 import { previewFrame } from '@reelay/renderer/src/render/preview';
 import { RenderError } from '@reelay/renderer/src/errors';
+import { openConnections, type OpenedConnections } from '@reelay/renderer/src/jobs/connections';
+import { runInJobContext } from '@reelay/renderer/src/jobs/job-context';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { ApiError, validationError } from '../errors';
 import { defineRoute } from '../http/route';
+import { uploadPaths } from './assets';
 import { bindTemplate, loadTemplate, missingVariablesError, prepareMovie } from './prepare';
 
 const previewBody = z
@@ -55,6 +60,14 @@ export const previewRoutes = [
       }
       if (!input || Object.keys(input).length === 0) throw validationError([{ path: 'movie', message: 'required', in: 'body' }]);
       const prepared = await prepareMovie(services, accountId, input, templateId, '', principal.scopes);
+      // What the render worker is handed with the job (renders/pipeline.ts, worker/render-worker.ts).
+      const assets = await uploadPaths(services, accountId, prepared.jobMovie);
+      let connections: OpenedConnections;
+      try {
+        connections = await openConnections(prepared.sealedConnections ?? undefined);
+      } catch (err) {
+        throw new ApiError(422, 'preview_failed', `The frame could not be drawn: could not open the movie's connections: ${(err as Error).message}`, { code: 'provider_failed', issues: [] });
+      }
       const abort = new AbortController();
       res.on('close', () => abort.abort());
       const { pipeline } = services.config;
@@ -62,10 +75,10 @@ export const previewRoutes = [
       try {
         frame = await inTurn(() => {
           if (abort.signal.aborted) throw new RenderError('cancelled', 'the request was closed');
-          return previewFrame({
+          return runInJobContext({ assets }, () => previewFrame({
             movie: prepared.jobMovie, time: body.time, dataDir: services.config.dataDir, allowPrivateUrls: services.config.allowPrivateUrls,
-            signal: abort.signal, stallSeconds: pipeline.renderStallSeconds, memoryMb: pipeline.renderMemoryMb,
-          });
+            connections, signal: abort.signal, stallSeconds: pipeline.renderStallSeconds, memoryMb: pipeline.renderMemoryMb,
+          }));
         });
       } catch (err) {
         if (!(err instanceof RenderError) || err.code === 'internal') throw err;
