@@ -95,7 +95,13 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       const seeked = layer.seeked;
       const rebase = seeked && seeked.to > seeked.from ? `setpts=PTS+round(${num(seeked.to)}/TB)-round(${num(seeked.from)}/TB)` : 'setpts=PTS-STARTPTS';
       const skip = seeked ? [`trim=start_pts=${seeked.frames}`] : [];
-      chain = [`trim=duration=${num(layer.duration)}`, rebase, `fps=${fps}`, ...skip, ...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base)];
+      const picture = [...crop, ...resizeFilters(g), ...staticEffects(e, ctx.base)];
+      // Held pictures are converted before fps repeats them: repeats of one converted frame share its
+      // buffer, while converting after fps made each repeat a frame of its own. Measured on a 10 s
+      // 1080p text layer of 29 pictures over a video: ffmpeg 1,762 → 390 MB, 13.9 → 8.7 CPU-s.
+      chain = src.held && !e.zoom
+        ? [`trim=duration=${num(layer.duration)}`, rebase, ...picture, `fps=${fps}`, ...skip]
+        : [`trim=duration=${num(layer.duration)}`, rebase, `fps=${fps}`, ...skip, ...picture];
       if (e.zoom) chain.push(zoompan(e.zoom, g, fps, n, true));
       return `[${src.input}:v]` + [...chain, ...motion(layer, fps)].join(',');
     }

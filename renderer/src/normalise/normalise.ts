@@ -312,7 +312,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       inputs[input] = drawn.animated
         ? { file: drawn.file, seek: 0, duration, loop: 0, still: false, pngFrames: { fps: movie.fps } }
         : { file: drawn.file, seek: 0, duration, loop: 0, still: true };
-      return { ...own, geometry: at, effects, source: { kind: drawn.animated ? 'video' : 'image', input } };
+      return { ...own, geometry: at, effects, source: drawn.animated ? { kind: 'video', input, held: true } : { kind: 'image', input } };
     }
     if (el.type === 'image') {
       return { ...base, geometry, effects, coversContainer: covers(true), source: { kind: 'image', input: addInput({ file: r.file!, seek: 0, duration, loop: 0, still: true }) } };

@@ -95,7 +95,12 @@ export interface TextLayout {
 
 export type LayerSource =
   | { kind: 'image'; input: number }
-  | { kind: 'video'; input: number }
+  /**
+   * `held`: the input holds each picture for as long as it lasts (the HTML engine's frames, read
+   * with the concat demuxer), so most output frames repeat one: compile/layer.ts converts each
+   * picture once and lets fps repeat the converted one.
+   */
+  | { kind: 'video'; input: number; held?: boolean }
   | { kind: 'text'; text: TextLayout }
   | { kind: 'audiogram'; color: Rgba; opacity: number; amplitude: number };
 
