@@ -162,12 +162,12 @@ test('the preview gets the movie\'s saved connections and its uploads, as a rend
     calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
     req.resume();
     const base = `http://127.0.0.1:${(fal.address() as AddressInfo).port}`;
-    if (req.headers.authorization !== 'Key fal-test-key' && req.url !== '/img.png') return void res.writeHead(401).end('{}');
     const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.method === 'POST') return json({ request_id: 'r1', status_url: `${base}/status`, response_url: `${base}/result` });
-    if (req.url === '/status') return json({ status: 'COMPLETED' });
-    if (req.url === '/result') return json({ images: [{ url: `${base}/img.png` }] });
-    res.writeHead(200, { 'content-type': 'image/png' }).end(green);
+    if (req.headers.authorization !== 'Key fal-test-key' && req.url !== '/img.png') res.writeHead(401).end('{}');
+    else if (req.method === 'POST') json({ request_id: 'r1', status_url: `${base}/status`, response_url: `${base}/result` });
+    else if (req.url === '/status') json({ status: 'COMPLETED' });
+    else if (req.url === '/result') json({ images: [{ url: `${base}/img.png` }] });
+    else res.writeHead(200, { 'content-type': 'image/png' }).end(green);
   });
   await new Promise<void>((r) => fal.listen(0, '127.0.0.1', r));
   try {
@@ -176,7 +176,7 @@ test('the preview gets the movie\'s saved connections and its uploads, as a rend
     expect(saved.status).toBe(201);
     const up = await fetch(`${bridge.url}/v2/uploads?name=blue.png`, { method: 'POST', headers: { 'x-api-key': bridge.primaryKey, 'content-type': 'application/octet-stream' }, body: new Uint8Array(colourPng('blue')) });
     expect(up.status).toBe(201);
-    const upload = (await up.json()).upload.url as string;
+    const upload = ((await up.json()) as { upload: { url: string } }).upload.url;
     const movie = {
       resolution: 'custom', width: 320, height: 180,
       scenes: [{ duration: 1, elements: [
