@@ -53,3 +53,14 @@ test('a browser past its memory cap is started again before the next layer', asy
   }
   expect(await getBrowser()).toBe(await getBrowser());
 });
+
+test('layers asking for the browser at the same time share one launch, and closing it leaves no Chromium', async () => {
+  const { getBrowser, browserPids } = await import('../../renderer/src/html/browser');
+  await closeBrowser();
+  // Two launches at once used to start two browsers and keep only the second: the first outlived
+  // closeBrowser and kept the process (a renderer, a jest run) alive.
+  const [a, b] = await Promise.all([getBrowser(), getBrowser()]);
+  expect(a).toBe(b);
+  await closeBrowser();
+  expect(browserPids()).toEqual([]);
+});

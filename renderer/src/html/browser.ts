@@ -42,11 +42,32 @@ export async function getBrowser(): Promise<Browser> {
     // Past the cap it is replaced only when no layer is drawing in it: closing it would fail them.
     if (b?.isConnected() && (b.contexts().length > 0 || browserMemoryMb(b) <= memoryCapMb())) return b;
     await closeBrowser();
+    // Another layer asking at the same time may have started the replacement already: share it.
+    // (closeBrowser cleared `current`; TypeScript does not see that an await may have set it again.)
+    if ((current as Promise<Browser> | undefined) !== undefined) return getBrowser();
   }
   const path = chromiumPath();
   if (!existsSync(path)) {
     throw new RenderError('not_supported', `text, html and component layers need Chromium (${path} not found: apt-get install chromium, or set REELAY_CHROMIUM)`);
   }
+  // `current` is set before the first await: two layers starting together share one launch (set
+  // after the awaits below, the second launch replaced the first, which no one closed: its Chromium
+  // outlived the renderer's close and kept the process alive).
+  const launching = launchBrowser(path);
+  current = launching;
+  const forget = () => {
+    if (current === launching) current = undefined;
+  };
+  launching.then((b) => b.on('disconnected', forget), forget);
+  try {
+    return await launching;
+  } catch (err) {
+    if (err instanceof RenderError) throw err;
+    throw new RenderError('internal', `Chromium did not start: ${(err as Error).message.split('\n')[0]}`, { retryable: true, cause: err });
+  }
+}
+
+async function launchBrowser(path: string): Promise<Browser> {
   // A browser killed from outside left its profile in the temp dir (run/workdirs.ts); and Playwright's
   // artifacts folder is a work dir of ours, so the renderers' sweeper finds it should this process die.
   await sweepDeadChromiumProfiles();
@@ -55,7 +76,7 @@ export async function getBrowser(): Promise<Browser> {
   // renderer that never draws a browser layer need not carry.
   const { chromium } = await import('playwright-core');
   const removeArtifacts = () => rmSync(artifactsDir, { recursive: true, force: true });
-  const launching = chromium.launch({
+  const launched = chromium.launch({
     executablePath: path,
     args: ARGS,
     artifactsDir,
@@ -65,25 +86,16 @@ export async function getBrowser(): Promise<Browser> {
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
     timeout: 30_000,
   });
-  current = launching;
-  launching.then((b) => b.on('disconnected', () => {
-    if (current === launching) current = undefined;
-    removeArtifacts();
-  }), () => {
-    if (current === launching) current = undefined;
-    removeArtifacts();
-  });
-  try {
-    return await launching;
-  } catch (err) {
-    throw new RenderError('internal', `Chromium did not start: ${(err as Error).message.split('\n')[0]}`, { retryable: true, cause: err });
-  }
+  launched.then((b) => b.on('disconnected', removeArtifacts), removeArtifacts);
+  return launched;
 }
 
 /** Closes the browser (renderer shutdown, tests). */
 export async function closeBrowser(): Promise<void> {
-  const b = await current?.catch(() => undefined);
+  // Cleared before waiting, so a launch that starts meanwhile is not forgotten by this close.
+  const pending = current;
   current = undefined;
+  const b = await pending?.catch(() => undefined);
   if (!b) return;
   // A browser that does not answer is killed: closing must never hang a shutdown.
   const closed = await within(b.close().then(() => true, () => true), 5000);
