@@ -6,7 +6,7 @@
  * Skipped unless REELAY_N8N_BIN is set (`npm run e2e:n8n`).
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { TestBridge } from '../helpers/bridge';
 import { startLivePipeline, TINY_MOVIE } from '../nodes/helpers/live-pipeline';
 import { runMigrate } from '../../bridge/src/n8n-migrate/cli';
+import type { N8nNode, N8nWorkflow } from '../../bridge/src/n8n-migrate/workflow';
 
 const N8N = process.env.REELAY_N8N_BIN;
 const ROOT = path.resolve(__dirname, '../..');
@@ -92,6 +93,43 @@ async function importWorkflow(json: string, name: string): Promise<void> {
   const file = path.join(userFolder, `${name}.json`);
   writeFileSync(file, json);
   await n8n(['import:workflow', `--input=${file}`]);
+}
+
+/** The bridge rendered this project: done, with a real duration. */
+async function expectRendered(project: string): Promise<void> {
+  const stored = await bridge.request('GET', `/v2/movies?project=${project}`, { key: bridge.primaryKey });
+  expect(stored.body.movie).toMatchObject({ status: 'done' });
+  expect(Number(stored.body.movie.duration)).toBeGreaterThan(0.5);
+}
+
+type RenderPart = { workflow: N8nWorkflow; stubs: Record<string, Record<string, unknown>>; keep: string[] };
+
+/**
+ * One workflow running the JSON2Video part of several migrated ones, each as a branch of one manual
+ * trigger: the kept nodes (a single-output chain) exactly as migrated, with their connections, after Set
+ * nodes named like the original upstream nodes (so `$('Name').item.json…` in the movie resolves).
+ */
+function renderParts(parts: RenderPart[]): N8nWorkflow {
+  const trigger: N8nNode = { id: 'p0', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+  const nodes: N8nNode[] = [trigger];
+  const connections: N8nWorkflow['connections'] = {};
+  const link = (from: string, to: string) => {
+    connections[from] = { main: [[...(connections[from]?.main?.[0] ?? []), { node: to, type: 'main', index: 0 }]] };
+  };
+  for (const part of parts) {
+    let previous = trigger.name;
+    for (const [name, json] of Object.entries(part.stubs)) {
+      nodes.push({ id: `p${nodes.length}`, name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [0, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify(json), options: {} } });
+      link(previous, name);
+      previous = name;
+    }
+    link(previous, part.keep[0]);
+    for (const name of part.keep) {
+      nodes.push(part.workflow.nodes.find((n) => n.name === name)!);
+      for (const targets of part.workflow.connections[name]?.main ?? []) for (const t of targets ?? []) if (part.keep.includes(t.node)) link(name, t.node);
+    }
+  }
+  return { id: 'reelayMigratedParts', name: 'migrated JSON2Video parts', active: false, settings: { executionOrder: 'v1' }, nodes, connections };
 }
 
 describeWithN8n('real n8n app', () => {
@@ -264,14 +302,18 @@ describeWithN8n('real n8n app', () => {
       notify.close();
     }
   }, 240_000);
-  test('reelay n8n migrate: every JSON2Video fixture imports; the migrated upload → render chain renders with local assets', async () => {
+  test('reelay n8n migrate: every JSON2Video fixture imports; the migrated render and status parts run against the bridge with local assets', async () => {
     const fixtures = path.join(ROOT, 'test/fixtures/n8n-workflows');
     const files = readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort();
-    // Local assets only: a voiceover the workflow downloads from loopback, an image uploaded to Reelay.
+    // Local assets only, served from loopback: a voiceover, a video clip; and an image uploaded to Reelay.
     const assets = mkdtempSync(path.join(os.tmpdir(), 'reelay-migrate-assets-'));
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', path.join(assets, 'voice.mp3')]);
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=blue:s=320x180', '-frames:v', '1', path.join(assets, 'image.png')]);
-    const server = createServer((req, res) => res.end(readFileSync(path.join(assets, 'voice.mp3'))));
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25:duration=1', '-pix_fmt', 'yuv420p', path.join(assets, 'clip.mp4')]);
+    const server = createServer((req, res) => {
+      const file = path.join(assets, path.basename(req.url ?? '') === 'clip.mp4' ? 'clip.mp4' : 'voice.mp3');
+      res.writeHead(200, { 'content-type': file.endsWith('.mp4') ? 'video/mp4' : 'audio/mpeg' }).end(readFileSync(file));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const image = await fetch(`${bridge.url}/v2/uploads?name=image.png`, {
@@ -280,36 +322,83 @@ describeWithN8n('real n8n app', () => {
         body: readFileSync(path.join(assets, 'image.png')),
       }).then((r) => r.json() as Promise<{ upload?: { url: string }; url?: string }>);
       const imageUrl = (image.upload ?? image).url!;
-      const voiceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/voice.mp3`;
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const voiceUrl = `${origin}/voice.mp3`;
+      const clipUrl = `${origin}/clip.mp4`;
 
-      const ids: string[] = [];
+      // All migrated workflows in one `n8n import:workflow --separate` (each n8n command starts the app).
+      const importDir = path.join(userFolder, 'migrated');
+      mkdirSync(importDir);
+      const migrated = new Map<string, N8nWorkflow>();
       for (const [i, file] of files.entries()) {
-        const id = `reelayMigrated0${i + 1}`;
+        const id = `reelayMigrated${String(i + 1).padStart(2, '0')}`;
         const { json } = runMigrate(path.join(fixtures, file), { baseUrl: bridge.url, credential: 'Reelay account', credentialId: CREDENTIAL_ID });
-        const migrated = { ...JSON.parse(json), id, active: false };
-        await importWorkflow(
-          localise(JSON.stringify(migrated), {
+        const workflow = JSON.parse(
+          localise(json, {
             'https://assets.json2video.com/assets/images/licoln.jpg': imageUrl,
             'https://assets.json2video.com/assets/audios/wave-01.mp3': voiceUrl,
+            'https://aiatelier.s3.eu-west-1.amazonaws.com/workflows-material/json2video/captions-sample.mp4': clipUrl,
           }),
-          id,
-        );
-        ids.push(id);
+        ) as N8nWorkflow;
+        migrated.set(file, { ...workflow, id, active: false });
+        writeFileSync(path.join(importDir, `${id}.json`), JSON.stringify(migrated.get(file)));
       }
+      await n8n(['import:workflow', '--separate', `--input=${importDir}`]);
       const { stdout } = await n8n(['list:workflow']);
-      for (const id of ids) expect(stdout).toContain(id);
+      for (const workflow of migrated.values()) expect(stdout).toContain(workflow.id);
 
-      // The upload-and-render example: JSON2Video Storage upload → Reelay Upload, Render and Wait → Reelay Render.
-      const uploadAndRender = ids[files.indexOf('json2video-node-03-upload-asset-and-render.json')];
-      const run = parseRun((await n8n(['execute', `--id=${uploadAndRender}`, '--rawOutput'])).stdout);
+      // JSON2Video's node: Storage upload → Reelay Upload, Render and Wait → Reelay Render.
+      const uploadAndRender = migrated.get('json2video-node-03-upload-asset-and-render.json')!;
+      const run = parseRun((await n8n(['execute', `--id=${String(uploadAndRender.id)}`, '--rawOutput'])).stdout);
       expect(run.data.resultData.error).toBeUndefined();
-      const uploaded = outputOf(run, 'Upload to Drive')[0].json;
-      expect(String(uploaded.url)).toMatch(/^reelay:\/\/uploads\//);
+      expect(String(outputOf(run, 'Upload to Drive')[0].json.url)).toMatch(/^reelay:\/\/uploads\//);
       const movie = outputOf(run, 'Render movie with the upload')[0].json;
       expect(movie).toMatchObject({ status: 'done' });
-      const stored = await bridge.request('GET', `/v2/movies?project=${String(movie.project)}`, { key: bridge.primaryKey });
-      expect(stored.body.movie).toMatchObject({ status: 'done' });
-      expect(Number(stored.body.movie.duration)).toBeGreaterThan(0.5);
+      await expectRendered(String(movie.project));
+
+      // HTTP Request template, whole: render → Wait 10 s → GET ?id= on Reelay → "Is Error" → "is Completed" → Output.
+      const captions = migrated.get('http-01-video-captions-polling-loop.json')!;
+      const polled = parseRun((await n8n(['execute', `--id=${String(captions.id)}`, '--rawOutput'])).stdout);
+      expect(polled.data.resultData.error).toBeUndefined();
+      const ran = polled.data.resultData.runData;
+      expect(ran['json2video - Get Status'].length).toBeGreaterThanOrEqual(1);
+      expect(ran['Handle Error']).toBeUndefined();
+      const output = outputOf(polled, 'Output')[0].json;
+      expect(output).toMatchObject({ url: expect.stringMatching(/^http/), width: 1080, height: 1920 });
+      await expectRendered(String(output.project));
+
+      // HTTP Request templates, cut down to their JSON2Video part: the nodes before it (Telegram, OpenAI,
+      // Kling, Cloudinary…) become Set nodes of the same name holding what the movie reads from them.
+      const parts = renderParts([
+        {
+          workflow: migrated.get('http-02-telegram-ai-video-merge-music.json')!,
+          stubs: { 'Merge Video Data (Image or Prompt)': { url_video: clipUrl }, 'Get Music File URL': { data: { output: { audio_url: voiceUrl } } }, 'Split Script': { text1: 'Top line', text2: 'Bottom line' } },
+          keep: ['Merge Video + Music', 'Get Final Video URL'],
+        },
+        {
+          workflow: migrated.get('http-03-kling-ai-video-audio-and-captions.json')!,
+          stubs: { 'Get Generated Video URL': { data: { output: { video_url: clipUrl } } }, 'Upload Audio to Cloudinary': { url: voiceUrl } },
+          keep: ['Merge Audio + Video', 'Get Video URL with Audio', 'Wait Before Captioning', 'Add Captions/Subtitles to Video', 'Get Final Video URL (Audio + Captions)'],
+        },
+      ]);
+      // Its 30 s pause between the two renders is not JSON2Video's: one second is enough here.
+      (parts.nodes.find((n) => n.name === 'Wait Before Captioning')!.parameters as { amount: number }).amount = 1;
+      await importWorkflow(JSON.stringify(parts), 'parts');
+      const partsRun = parseRun((await n8n(['execute', `--id=${String(parts.id)}`, '--rawOutput'])).stdout);
+      expect(partsRun.data.resultData.error).toBeUndefined();
+      for (const [render, status] of [
+        ['Merge Video + Music', 'Get Final Video URL'],
+        ['Merge Audio + Video', 'Get Video URL with Audio'],
+        ['Add Captions/Subtitles to Video', 'Get Final Video URL (Audio + Captions)'],
+      ]) {
+        // (The captions render reads the first one's video as $json.movie.url, through the kept Wait:
+        // an empty src would have failed it.)
+        const waited = outputOf(partsRun, render)[0].json;
+        expect(waited).toMatchObject({ status: 'done' });
+        // The kept status request, now on Reelay, answers JSON2Video's {movie} shape for the same project.
+        expect(outputOf(partsRun, status)[0].json.movie).toMatchObject({ status: 'done', project: waited.project, url: waited.url });
+        await expectRendered(String(waited.project));
+      }
     } finally {
       server.close();
       rmSync(assets, { recursive: true, force: true });
