@@ -22,8 +22,12 @@ export interface CaptureRequest {
   fps: number;
   /** Seconds the layer lasts. */
   duration: number;
-  /** 'box': the whole viewport; 'content': trimmed to what the page draws (html elements). */
-  clip: 'box' | 'content';
+  /**
+   * 'box': the whole viewport; 'content': trimmed to what the page draws (html elements);
+   * 'moving-content': trimmed to what it draws at any of its frames (Reelay's own animated documents:
+   * a lower third moves in a small part of the canvas, and every frame's picture is that part only).
+   */
+  clip: 'box' | 'content' | 'moving-content';
   /** true: frames; false: one still; 'detect': frames only when something moves. */
   animated: boolean | 'detect';
   /**
@@ -69,8 +73,8 @@ const SEEK = `(ms) => {
 }`;
 
 /**
- * In the page: the union of what the body's elements occupy (with their text shadows and strokes),
- * inside the viewport. Layout-only wrappers marked `data-reelay-frame` do not count.
+ * In the page: the union of what the body's elements occupy (with their shadows, strokes, outlines
+ * and blurs), inside the viewport. Layout-only wrappers marked `data-reelay-frame` do not count.
  */
 const CONTENT_BOX = `() => {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -79,8 +83,13 @@ const CONTENT_BOX = `() => {
     const r = el.getBoundingClientRect();
     if (r.width <= 0 || r.height <= 0) continue;
     const cs = getComputedStyle(el);
-    const shadow = (cs.textShadow.match(/-?[\\d.]+px/g) || []).reduce((m, v) => Math.max(m, Math.abs(parseFloat(v))), 0);
-    const bleed = Math.ceil(shadow * 2 + (parseFloat(cs.webkitTextStrokeWidth) || 0)) + 2;
+    const lengths = (v) => (v.match(/-?[\\d.]+px/g) || []).map((x) => Math.abs(parseFloat(x)));
+    const shadow = Math.max(0, ...lengths(cs.textShadow));
+    // A box shadow reaches as far as its offset, blur and spread together; an outline its width and offset.
+    const boxShadow = cs.boxShadow === 'none' ? 0 : lengths(cs.boxShadow).reduce((a, b) => a + b, 0);
+    const outline = cs.outlineStyle === 'none' ? 0 : (parseFloat(cs.outlineWidth) || 0) + Math.abs(parseFloat(cs.outlineOffset) || 0);
+    const blur = cs.filter === 'none' ? 0 : 3 * Math.max(0, ...lengths(cs.filter));
+    const bleed = Math.ceil(shadow * 2 + boxShadow + outline + blur + (parseFloat(cs.webkitTextStrokeWidth) || 0)) + 2;
     x0 = Math.min(x0, r.left - bleed); y0 = Math.min(y0, r.top - bleed); x1 = Math.max(x1, r.right + bleed); y1 = Math.max(y1, r.bottom + bleed);
   }
   return x0 === Infinity ? null : { x0, y0, x1, y1 };
@@ -143,7 +152,9 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
-  const box = req.clip === 'content' ? await contentBox(page, req) : { x: 0, y: 0, width: req.width, height: req.height };
+  const moving = req.onlyAnimationsMove ? activeIntervals((await page.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
+  const box = req.clip === 'box' ? { x: 0, y: 0, width: req.width, height: req.height }
+    : await contentBox(page, req, req.clip === 'moving-content' ? movingTimes(frameCount, req.fps, moving) : undefined);
   const shot = async () => Buffer.from((await cdp.send('Page.captureScreenshot', {
     format: 'png', clip: { ...box, scale: 1 }, optimizeForSpeed: true, captureBeyondViewport: false, fromSurface: true,
   })).data, 'base64');
@@ -169,7 +180,6 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   const tmp = `${dir}.${process.pid}.tmp`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
-  const moving = req.onlyAnimationsMove ? activeIntervals((await page.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
   try {
     const list = ['ffconcat version 1.0'];
     let now = 0;
@@ -234,8 +244,40 @@ async function sameAt(page: Page, shot: () => Promise<Buffer>, first: Buffer, fr
   return (await shot()).equals(first);
 }
 
-async function contentBox(page: Page, req: CaptureRequest): Promise<CaptureResult['box']> {
-  const r = (await page.evaluate(`(${CONTENT_BOX})()`)) as { x0: number; y0: number; x1: number; y1: number } | null;
+/** Page times (ms) of the frames at which the picture may change; undefined when too many to visit. */
+function movingTimes(frameCount: number, fps: number, moving: ((ms: number) => boolean) | undefined): number[] | undefined {
+  const times: number[] = [];
+  for (let i = 0; i < frameCount; i++) {
+    const ms = Math.round((i * 1000) / fps);
+    if (i === 0 || !moving || moving(ms)) times.push(ms);
+    if (times.length > MAX_BOX_SAMPLES) return undefined;
+  }
+  return times;
+}
+
+/** Frames whose content is measured for a 'moving-content' clip: past this, the whole box is taken. */
+const MAX_BOX_SAMPLES = 5000;
+
+/** In the page: the union of CONTENT_BOX with every animation at each of `times` (ms). */
+const UNION_BOX = `(times) => {
+  let u = null;
+  for (const ms of times) {
+    (${SEEK})(ms);
+    const r = (${CONTENT_BOX})();
+    if (r) u = u ? { x0: Math.min(u.x0, r.x0), y0: Math.min(u.y0, r.y0), x1: Math.max(u.x1, r.x1), y1: Math.max(u.y1, r.y1) } : r;
+  }
+  return u;
+}`;
+
+/**
+ * The rectangle the page draws in: now, or (`times`) at any of those page times — the caller seeks
+ * the animations again before its first picture. `times` undefined with a 'moving-content' clip: too
+ * many frames to measure, the whole box.
+ */
+async function contentBox(page: Page, req: CaptureRequest, times?: number[]): Promise<CaptureResult['box']> {
+  if (req.clip === 'moving-content' && !times) return { x: 0, y: 0, width: req.width, height: req.height };
+  const measure = times ? `(${UNION_BOX})(${JSON.stringify(times)})` : `(${CONTENT_BOX})()`;
+  const r = (await page.evaluate(measure)) as { x0: number; y0: number; x1: number; y1: number } | null;
   if (!r) return { x: 0, y: 0, width: 2, height: 2 };
   const x = Math.max(0, Math.floor(r.x0));
   const y = Math.max(0, Math.floor(r.y0));

@@ -73,15 +73,15 @@ export async function drawHtml(el: HtmlElement, ctx: DrawContext): Promise<Captu
 }
 
 /**
- * A text element in the element's box (the whole box is the layer; its motion decides still or
- * frames), in the font normalise resolved for it: the same files drawtext would draw with.
+ * A text element in the element's box (the layer is the part of the box it draws in, at any time;
+ * its motion decides still or frames), in the font normalise resolved for it: the same files drawtext would draw with.
  */
 export async function drawText(el: TextElement, box: { width: number; height: number }, ctx: DrawContext, font: ResolvedFont): Promise<CaptureResult> {
   const fonts = { family: font.family, faces: fontFaceCss([font], (file) => ctx.engine.fileUrl(file)) };
   const doc = textDocument(el, box, { canvasWidth: ctx.canvasWidth, canvasHeight: ctx.canvasHeight }, { duration: ctx.duration }, fonts);
   return ctx.engine.render({
     html: doc.html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
-    clip: doc.animated ? 'box' : 'content', animated: doc.animated, onlyAnimationsMove: true,
+    clip: doc.animated ? 'moving-content' : 'content', animated: doc.animated, onlyAnimationsMove: true,
   }, ctx.where, ctx.path);
 }
 
@@ -92,8 +92,8 @@ export interface ComponentRequest {
 }
 
 /**
- * A component of JSON2Video's library (html/components/) in the element's box: the whole box is the
- * layer, frames when the component moves. Its markup is Reelay's own (no script), so only its CSS
+ * A component of JSON2Video's library (html/components/) in the element's box: the layer is the part
+ * of the box it draws in (at any time), frames when the component moves. Its markup is Reelay's own (no script), so only its CSS
  * animations move and frames outside them repeat.
  */
 export async function drawComponent(el: ComponentRequest, box: { width: number; height: number }, ctx: DrawContext): Promise<CaptureResult> {
@@ -105,6 +105,6 @@ export async function drawComponent(el: ComponentRequest, box: { width: number; 
   const html = layerDocument({ width: box.width, height: box.height, body: markup.html, css: markup.css, fontFaces });
   return ctx.engine.render({
     html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
-    clip: 'box', animated: def.animated, onlyAnimationsMove: true,
+    clip: def.animated ? 'moving-content' : 'content', animated: def.animated, onlyAnimationsMove: true,
   }, ctx.where, ctx.path);
 }
