@@ -75,22 +75,43 @@ const SEEK = `(ms) => {
 /**
  * In the page: the union of what the body's elements occupy (with their shadows, strokes, outlines
  * and blurs), inside the viewport. Layout-only wrappers marked `data-reelay-frame` do not count.
+ * `paintingOnly` (Reelay's own documents): only what paints counts — an element's box when it has a
+ * background, border, shadow, outline, filter, generated content or is a picture, else the lines of
+ * its own text — so a full-box wrapper that places a lower third does not make the layer full-box.
  */
-const CONTENT_BOX = `() => {
+const CONTENT_BOX = `(paintingOnly) => {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const lengths = (v) => (v.match(/-?[\\d.]+px/g) || []).map((x) => Math.abs(parseFloat(x)));
+  const add = (r, bleed) => {
+    if (r.width <= 0 || r.height <= 0) return;
+    x0 = Math.min(x0, r.left - bleed); y0 = Math.min(y0, r.top - bleed); x1 = Math.max(x1, r.right + bleed); y1 = Math.max(y1, r.bottom + bleed);
+  };
+  const paintsBox = (el, cs) => /^(img|svg|canvas|video|iframe|object|embed|input|textarea|select|button|picture)$/i.test(el.tagName)
+    || cs.backgroundImage !== 'none' || !/^(transparent|rgba\\(.*,\\s*0\\))$/.test(cs.backgroundColor)
+    || ['Top', 'Right', 'Bottom', 'Left'].some((side) => parseFloat(cs['border' + side + 'Width']) > 0 && cs['border' + side + 'Style'] !== 'none')
+    || cs.boxShadow !== 'none' || cs.outlineStyle !== 'none' || cs.filter !== 'none'
+    || ['::before', '::after'].some((p) => !/^(none|normal)$/.test(getComputedStyle(el, p).content));
   for (const el of document.body.querySelectorAll('*')) {
     if (el.hasAttribute('data-reelay-frame')) continue;
     const r = el.getBoundingClientRect();
     if (r.width <= 0 || r.height <= 0) continue;
     const cs = getComputedStyle(el);
-    const lengths = (v) => (v.match(/-?[\\d.]+px/g) || []).map((x) => Math.abs(parseFloat(x)));
     const shadow = Math.max(0, ...lengths(cs.textShadow));
     // A box shadow reaches as far as its offset, blur and spread together; an outline its width and offset.
     const boxShadow = cs.boxShadow === 'none' ? 0 : lengths(cs.boxShadow).reduce((a, b) => a + b, 0);
     const outline = cs.outlineStyle === 'none' ? 0 : (parseFloat(cs.outlineWidth) || 0) + Math.abs(parseFloat(cs.outlineOffset) || 0);
     const blur = cs.filter === 'none' ? 0 : 3 * Math.max(0, ...lengths(cs.filter));
     const bleed = Math.ceil(shadow * 2 + boxShadow + outline + blur + (parseFloat(cs.webkitTextStrokeWidth) || 0)) + 2;
-    x0 = Math.min(x0, r.left - bleed); y0 = Math.min(y0, r.top - bleed); x1 = Math.max(x1, r.right + bleed); y1 = Math.max(y1, r.bottom + bleed);
+    if (!paintingOnly || paintsBox(el, cs)) {
+      add(r, bleed);
+      continue;
+    }
+    for (const node of el.childNodes) {
+      if (node.nodeType !== 3 || node.textContent.trim() === '') continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      add(range.getBoundingClientRect(), bleed);
+    }
   }
   return x0 === Infinity ? null : { x0, y0, x1, y1 };
 }`;
@@ -259,11 +280,11 @@ function movingTimes(frameCount: number, fps: number, moving: ((ms: number) => b
 const MAX_BOX_SAMPLES = 5000;
 
 /** In the page: the union of CONTENT_BOX with every animation at each of `times` (ms). */
-const UNION_BOX = `(times) => {
+const UNION_BOX = `(times, paintingOnly) => {
   let u = null;
   for (const ms of times) {
     (${SEEK})(ms);
-    const r = (${CONTENT_BOX})();
+    const r = (${CONTENT_BOX})(paintingOnly);
     if (r) u = u ? { x0: Math.min(u.x0, r.x0), y0: Math.min(u.y0, r.y0), x1: Math.max(u.x1, r.x1), y1: Math.max(u.y1, r.y1) } : r;
   }
   return u;
@@ -276,11 +297,13 @@ const UNION_BOX = `(times) => {
  */
 async function contentBox(page: Page, req: CaptureRequest, times?: number[]): Promise<CaptureResult['box']> {
   if (req.clip === 'moving-content' && !times) return { x: 0, y: 0, width: req.width, height: req.height };
-  const measure = times ? `(${UNION_BOX})(${JSON.stringify(times)})` : `(${CONTENT_BOX})()`;
+  const paintingOnly = req.onlyAnimationsMove === true;
+  const measure = times ? `(${UNION_BOX})(${JSON.stringify(times)}, ${paintingOnly})` : `(${CONTENT_BOX})(${paintingOnly})`;
   const r = (await page.evaluate(measure)) as { x0: number; y0: number; x1: number; y1: number } | null;
   if (!r) return { x: 0, y: 0, width: 2, height: 2 };
-  const x = Math.max(0, Math.floor(r.x0));
-  const y = Math.max(0, Math.floor(r.y0));
+  // Even starts too: overlaid at an odd place, a layer's chroma (yuv420p) lands half a pixel off.
+  const x = Math.max(0, Math.floor(r.x0 / 2) * 2);
+  const y = Math.max(0, Math.floor(r.y0 / 2) * 2);
   const right = Math.min(req.width, Math.ceil(r.x1));
   const bottom = Math.min(req.height, Math.ceil(r.y1));
   // Even sizes: the movie's yuv420p would otherwise make ffmpeg scale the layer by a pixel.
