@@ -12,12 +12,18 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import nock from 'nock';
+import { configureProviders, voiceProviders } from '../../renderer/src/providers';
+import { renderMovie } from '../../renderer/src/render/render-movie';
+import { registerVoiceProvider } from '../../renderer/src/voice/registry';
 import { ffprobe, frameAt, harness, serveDir, type Frame } from './helpers';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'json2video');
 const STAND_IN = 'http://127.0.0.1:1/';
 export const VIDEO_SECONDS = 12;
 export const AUDIO_SECONDS = 15;
+/** Length of the speech the TTS stand-ins answer with: a voice-only scene lasts this long (not 5 s, the default of a scene nothing fixes, so the voice is seen to set it). */
+export const VOICE_SECONDS = 4;
 
 export interface Expected {
   width: number;
@@ -31,16 +37,8 @@ export interface Expected {
 /** Movies that cannot render here, and why. Every other fixture must render. */
 export const NOT_RENDERED: Record<string, string> = {
   '007-n8n-readme-template-movie.json': 'refused at validation (a saved template: its variables come from the render request)',
-  '004-image-ai-freepik.json': 'an AI image (Freepik): a third-party provider, contract-tested with nock in providers.test.ts',
-  '008-voice-azure.json': 'an Azure voice: a third-party provider, contract-tested with nock in providers.test.ts',
-  '009-voice-elevenlabs-connection.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '010-subtitles-voice-roboto.json': 'subtitles of an Azure voice: a third-party provider, contract-tested with nock',
-  '029-ai-elevenlabs-own-connection.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '030-elevenlabs-basic.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '031-elevenlabs-voice-id-connection.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '032-elevenlabs-flash.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '033-elevenlabs-model-settings.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
-  '034-elevenlabs-speed.json': 'an ElevenLabs voice: a third-party provider, contract-tested with nock',
+  '004-image-ai-freepik.json': 'an AI image from model freepik-classic: Reelay has no Freepik client (providers: replicate, fal, flux), so there is no contract to stand in for',
+  '032-elevenlabs-flash.json': "model 'elevenlabs-flash-v2-5': the renderer registers no voice provider under that name (only 'elevenlabs' and 'azure'), refused as provider_missing",
 };
 
 const FULL_HD = { width: 1920, height: 1080 };
@@ -156,6 +154,16 @@ export const EXPECTED: Record<string, Expected> = {
   '048-dynamic-variables-video-end.json': { ...FULL_HD, duration: VIDEO_SECONDS + 5 },
   '049-tutorial-variables-hello-world.json': { ...FULL_HD, duration: 10, pixels: (frame) => expect(blue(frame(5), 20, 20)).toBe(true) },
   '050-openapi-movie-example.json': { width: 640, height: 360, duration: VIDEO_SECONDS },
+  // Voice movies: the TTS stand-ins (providerStandIns) answer with VOICE_SECONDS of speech, and a scene
+  // without a duration lasts as long as its voice (plus extra-time).
+  '008-voice-azure.json': { ...FULL_HD, duration: VOICE_SECONDS },
+  '009-voice-elevenlabs-connection.json': { ...FULL_HD, duration: VOICE_SECONDS },
+  '010-subtitles-voice-roboto.json': { width: 1080, height: 1920, duration: VOICE_SECONDS + 2 },
+  '029-ai-elevenlabs-own-connection.json': { ...FULL_HD, duration: VOICE_SECONDS },
+  '030-elevenlabs-basic.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
+  '031-elevenlabs-voice-id-connection.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
+  '033-elevenlabs-model-settings.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
+  '034-elevenlabs-speed.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
 };
 
 export const corpusFiles = (): string[] => readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
@@ -191,18 +199,77 @@ export async function corpusRenderer(): Promise<CorpusRenderer> {
   for (const text of texts) for (const m of text.matchAll(/http:\/\/127\.0\.0\.1:1\/([^"\s]+)/g)) names.add(m[1]);
   makeCorpusMedia(media, [...names]);
   const server = await serveDir(media);
+  const speech = path.join(h.dir, 'speech.mp3');
+  ff(['-f', 'lavfi', '-i', `sine=f=220:d=${VOICE_SECONDS}`, '-c:a', 'libmp3lame', '-ar', '44100', speech]);
+  providerStandIns(readFileSync(speech), path.join(h.dir, 'voice-cache'));
   return {
     async render(file, opts = {}) {
       const raw = readFileSync(path.join(FIXTURES, file), 'utf8').split(STAND_IN).join(`${server.url}/`);
       const { movie } = JSON.parse(raw) as { movie: Record<string, unknown> };
-      const result = await h.render(opts.fps ? { ...movie, fps: opts.fps } : movie, { project: file.replace(/\.json$/, ''), local: true });
+      const rendered = opts.fps ? { ...movie, fps: opts.fps } : movie;
+      const result = await renderMovie({
+        project: file.replace(/\.json$/, ''), movie: rendered, outputDir: path.join(h.dir, 'out'), dataDir: path.join(h.dir, 'data'),
+        allowPrivateUrls: true, localBaseDir: media, connections: testConnections(movie),
+      });
       const probe = ffprobe(result.file);
       const video = probe.streams.find((s) => s.codec_type === 'video')!;
       return { file: result.file, width: video.width!, height: video.height!, duration: probe.duration, frame: (t) => frameAt(result.file, t) };
     },
     async close() {
+      nock.cleanAll();
+      nock.enableNetConnect();
       await server.close();
       h.cleanup();
     },
   };
+}
+
+/** ElevenLabs voices the corpus names, as GET /v1/voices lists them (ids are 20 characters). */
+const ELEVENLABS_VOICES = [
+  { voice_id: 'pNInz6obpgDQGcFmaJgB', name: 'Adam' },
+  { voice_id: 'onwK4e9ZLuTAKqWW03F9', name: 'Daniel' },
+  { voice_id: 'nPczCjzI2devNBz1zQrb', name: 'Brian' },
+  { voice_id: '21m00Tcm4TlvDq8ikWAM', name: 'Rachel' },
+];
+const AZURE_REGION = 'westeurope';
+
+/**
+ * The third-party TTS APIs answered in-process by nock, as their contracts say (providers.test.ts):
+ * ElevenLabs lists voices and answers POST text-to-speech with MP3 bytes; Azure answers the SSML POST
+ * with MP3 bytes. Only loopback (the media server) may be reached otherwise.
+ */
+function providerStandIns(speech: Buffer, cacheDir: string): void {
+  for (const [model, provider] of Object.entries(voiceProviders)) registerVoiceProvider(model, provider);
+  // nock stands in for the network, so there is no real peer for the egress check to vet.
+  configureProviders({ egressCheck: false, cacheDir });
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^127\.0\.0\.1/);
+  nock('https://api.elevenlabs.io', { reqheaders: { 'xi-api-key': 'corpus-elevenlabs-key' } })
+    .persist()
+    .get('/v1/voices').reply(200, { voices: ELEVENLABS_VOICES })
+    .post(/^\/v1\/text-to-speech\/[A-Za-z0-9]{20}$/, (body: { text?: string; model_id?: string }) => !!body.text && !!body.model_id)
+    .query({ output_format: 'mp3_44100_128' })
+    .reply(200, speech, { 'content-type': 'audio/mpeg' });
+  nock(`https://${AZURE_REGION}.tts.speech.microsoft.com`, {
+    reqheaders: { 'ocp-apim-subscription-key': 'corpus-azure-key', 'content-type': 'application/ssml+xml', 'x-microsoft-outputformat': 'audio-24khz-96kbitrate-mono-mp3' },
+  })
+    .persist()
+    .post('/cognitiveservices/v1', (body: string) => /^<speak version='1.0'/.test(body))
+    .reply(200, speech, { 'content-type': 'audio/mpeg' });
+}
+
+/**
+ * The opened connections a job carries, keyed by element path: a test key for every voice element
+ * (with or without a named connection, the account's key in JSON2Video).
+ */
+function testConnections(movie: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const scenes = (movie.scenes ?? []) as { elements?: { type?: string; model?: string }[] }[];
+  scenes.forEach((scene, s) => (scene.elements ?? []).forEach((el, e) => {
+    if (el.type !== 'voice') return;
+    out[`scenes[${s}].elements[${e}]`] = el.model === 'azure'
+      ? { subscriptionKey: 'corpus-azure-key', region: AZURE_REGION }
+      : { apiKey: 'corpus-elevenlabs-key' };
+  }));
+  return out;
 }

@@ -5,7 +5,7 @@
  *
  * Cost, measured on the 2-core machine shared with other work: the 38 movies renderable then took 400 s at
  * 5 fps (1080p frames dominate; 8 of them took 130 s), so `npm test` renders a SAMPLE covering each
- * kind of expectation (video/audio timing, loops, element variables, placement pixels, a movie of
+ * kind of expectation (a voice from a TTS stand-in, video/audio timing, loops, element variables, placement pixels, a movie of
  * exports only), and `npm run test:corpus` (REELAY_CORPUS_RENDER=all; CI runs it) renders them all.
  * Both render at 2 fps: size and duration are what is checked, and they do not depend on the frame
  * rate (every expected length is a whole number of half seconds).
@@ -13,6 +13,7 @@
 import { corpusFiles, corpusRenderer, EXPECTED, NOT_RENDERED, type CorpusRenderer } from './corpus-render';
 
 const SAMPLE = [
+  '009-voice-elevenlabs-connection.json',
   '013-timing-video-and-audio-20s.json',
   '016-loop-video-under-audio.json',
   '021-positioning-text-custom-xy.json',
