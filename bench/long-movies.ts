@@ -10,7 +10,8 @@
  *    a core of its own with `taskset` (two one-core machines): from enqueue to the `done` event.
  *    Goal: 2 renderers ≤ 0.6× the time of 1.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); uses a prefix of its own and removes it.
- * BENCH_E_MINUTES=2,10 picks the lengths (the last one goes on the queue); BENCH_E_RENDERERS=0 skips the queue runs.
+ * BENCH_E_MINUTES=2,10 picks the lengths (the last one goes on the queue); BENCH_E_RENDERERS=0 skips the queue runs;
+ * BENCH_E_LOG=1 prints the renderers' logs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -116,7 +117,11 @@ async function localChild(movieFile: string, outDir: string, dataDir: string): P
 
 /** Child: a renderer worker on the bench's prefix until SIGTERM. */
 function rendererChild(prefix: string, dataDir: string): void {
-  const worker = createRenderWorker({ redis: REDIS, prefix, dataDir, allowPrivateUrls: true, segments: { maxScenes: Number(process.env.REELAY_RENDER_SEGMENT_SCENES) || undefined } });
+  // BENCH_E_LOG=1: the renderers' log lines on stderr, with seconds since their start (who took which segment when).
+  const t0 = performance.now();
+  const line = (obj: object | string, msg?: string) => process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)}s pid ${process.pid} ${msg ?? ''} ${JSON.stringify(obj)}\n`);
+  const logger = process.env.BENCH_E_LOG ? { info: line, warn: line, error: line, debug: () => undefined } : undefined;
+  const worker = createRenderWorker({ redis: REDIS, prefix, dataDir, allowPrivateUrls: true, logger, segments: { maxScenes: Number(process.env.REELAY_RENDER_SEGMENT_SCENES) || undefined } });
   void worker.ready.then(() => process.stdout.write('ready\n'));
   process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));
 }

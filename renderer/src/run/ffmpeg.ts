@@ -80,6 +80,16 @@ export interface RunOptions {
   memoryMb?: number;
   /** Called with the child's pid once it runs (tests and logs). */
   onSpawn?: (pid: number) => void;
+  /** Run at the lowest CPU priority (nice 19): work that may wait for the rest of the render. */
+  background?: boolean;
+}
+
+function lowerPriority(pid: number): void {
+  try {
+    os.setPriority(pid, 19);
+  } catch {
+    // not permitted here: it runs at normal priority
+  }
 }
 
 /** The last meaningful lines of ffmpeg's stderr (progress lines dropped), for error messages. */
@@ -273,7 +283,10 @@ export async function runFfmpeg(cmd: FfmpegCommand, opts: RunOptions = {}): Prom
       signal: opts.signal,
       stallSeconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS,
       memoryMb: opts.memoryMb ?? DEFAULT_MEMORY_MB,
-      onSpawn: opts.onSpawn,
+      onSpawn: (pid) => {
+        if (opts.background) lowerPriority(pid);
+        opts.onSpawn?.(pid);
+      },
       onTime: (seconds) => {
         if (!opts.onProgress || !(cmd.duration > 0)) return;
         const pct = Math.max(0, Math.min(99, Math.floor((seconds / cmd.duration) * 100)));
