@@ -38,7 +38,6 @@ export interface Expected {
 export const NOT_RENDERED: Record<string, string> = {
   '007-n8n-readme-template-movie.json': 'refused at validation (a saved template: its variables come from the render request)',
   '004-image-ai-freepik.json': 'an AI image from model freepik-classic: Reelay has no Freepik client (providers: replicate, fal, flux), so there is no contract to stand in for',
-  '032-elevenlabs-flash.json': "model 'elevenlabs-flash-v2-5': the renderer registers no voice provider under that name (only 'elevenlabs' and 'azure'), refused as provider_missing",
 };
 
 const FULL_HD = { width: 1920, height: 1080 };
@@ -162,6 +161,7 @@ export const EXPECTED: Record<string, Expected> = {
   '029-ai-elevenlabs-own-connection.json': { ...FULL_HD, duration: VOICE_SECONDS },
   '030-elevenlabs-basic.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
   '031-elevenlabs-voice-id-connection.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
+  '032-elevenlabs-flash.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
   '033-elevenlabs-model-settings.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
   '034-elevenlabs-speed.json': { ...DEFAULT_SIZE, duration: VOICE_SECONDS },
 };

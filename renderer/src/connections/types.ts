@@ -49,7 +49,7 @@ export const connectionTypes = {
     type: 'elevenlabs',
     title: 'ElevenLabs (text to speech)',
     kind: 'voice',
-    models: ['elevenlabs'],
+    models: ['elevenlabs', 'elevenlabs-flash-v2-5'],
     schema: z.strictObject({
       apiKey: secret,
       /** @default https://api.elevenlabs.io */

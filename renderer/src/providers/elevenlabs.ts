@@ -13,6 +13,8 @@ import { cachedSpeech } from './voice-cache';
  */
 const DEFAULT_BASE = 'https://api.elevenlabs.io';
 const DEFAULT_MODEL = 'eleven_multilingual_v2';
+/** JSON2Video's element `model` values that name an ElevenLabs model of their own (json2video.com/docs, voice element). */
+const MODEL_IDS: Record<string, string> = { 'elevenlabs-flash-v2-5': 'eleven_flash_v2_5' };
 const DEFAULT_VOICE = 'Rachel';
 const VOICE_ID = /^[A-Za-z0-9]{20}$/;
 
@@ -22,7 +24,7 @@ export const elevenlabsVoice: VoiceProviderImpl = {
     const c = req.connection ?? {};
     const base = String(c.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
     const voice = req.voice || (c.voice as string | undefined) || DEFAULT_VOICE;
-    const modelId = (c.modelId as string | undefined) || DEFAULT_MODEL;
+    const modelId = (c.modelId as string | undefined) || MODEL_IDS[req.model] || DEFAULT_MODEL;
     const headers = { 'xi-api-key': apiKey };
     await cachedSpeech({ provider: 'elevenlabs', voice, model: modelId, text: req.text }, outFile, async () => {
       const voiceId = VOICE_ID.test(voice) ? voice : await findVoiceId(base, headers, voice, apiKey, req.signal);

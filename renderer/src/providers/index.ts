@@ -12,6 +12,7 @@ export type { ImageProviderImpl, ImageRequestLike, VoiceProviderImpl, VoiceReque
 /** Voice models served through a connection (`local` is the renderer's own espeak-ng). */
 export const voiceProviders: Record<string, VoiceProviderImpl> = {
   elevenlabs: elevenlabsVoice,
+  'elevenlabs-flash-v2-5': elevenlabsVoice,
   azure: azureVoice,
 };
 

@@ -63,6 +63,13 @@ describe('ElevenLabs (elevenlabs.io/docs/api-reference/text-to-speech/convert, â
     expect(fs.readFileSync(again).equals(mp3)).toBe(true);
   });
 
+  it("JSON2Video's elevenlabs-flash-v2-5 model asks ElevenLabs for eleven_flash_v2_5", async () => {
+    const text = `flash ${randomBytes(4).toString('hex')}`;
+    nock('https://api.elevenlabs.io').post('/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM', { text, model_id: 'eleven_flash_v2_5' }).query(true).reply(200, mp3);
+    await voiceProviders['elevenlabs-flash-v2-5'].synthesize({ text, voice: '21m00Tcm4TlvDq8ikWAM', model: 'elevenlabs-flash-v2-5', connection, signal }, out('el'));
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('uses a voice id directly', async () => {
     nock('https://api.elevenlabs.io').post('/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM').query(true).reply(200, mp3);
     await voiceProviders.elevenlabs.synthesize({ text: `id ${randomBytes(4).toString('hex')}`, voice: '21m00Tcm4TlvDq8ikWAM', model: 'elevenlabs', connection, signal }, out('el'));
