@@ -197,12 +197,13 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       const model = el.model ?? DEFAULT_VOICE_MODEL;
       const provider = getVoiceProvider(model);
       if (!provider) throw new RenderError('provider_missing', `${l.label} (${l.path}): no voice provider for model '${model}'`, { path: l.path });
-      const file = path.join(opts.cacheDir, 'voice', `${sha(JSON.stringify([model, el.voice ?? '', el.text]))}.audio`);
+      const settings = el['model-settings'];
+      const file = path.join(opts.cacheDir, 'voice', `${sha(JSON.stringify([model, el.voice ?? '', el.text, ...(settings ? [settings] : [])]))}.audio`);
       if (!useCache || !existsSync(file)) {
         await fs.mkdir(path.dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
         try {
-          await provider.synthesize({ text: el.text, voice: el.voice, model, connection: connectionOf(l), signal: opts.signal }, tmp);
+          await provider.synthesize({ text: el.text, voice: el.voice, model, ...(settings ? { settings } : {}), connection: connectionOf(l), signal: opts.signal }, tmp);
         } catch (err) {
           if (err instanceof RenderError) throw new RenderError(err.code, `${l.label} (${l.path}): ${err.message}`, { path: l.path, retryable: err.retryable, cause: err });
           throw err;

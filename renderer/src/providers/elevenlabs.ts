@@ -18,6 +18,25 @@ const MODEL_IDS: Record<string, string> = { 'elevenlabs-flash-v2-5': 'eleven_fla
 const DEFAULT_VOICE = 'Rachel';
 const VOICE_ID = /^[A-Za-z0-9]{20}$/;
 
+/**
+ * The element's `model-settings` ElevenLabs' convert endpoint takes (JSON2Video passes them on):
+ * `language_code`, `seed`, and `voice_settings` (stability, similarity_boost, style, speed,
+ * use_speaker_boost). Anything else is not sent.
+ */
+function requestSettings(settings: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!settings) return out;
+  if (typeof settings.language_code === 'string') out.language_code = settings.language_code;
+  if (typeof settings.seed === 'number') out.seed = settings.seed;
+  const vs = settings.voice_settings;
+  if (vs && typeof vs === 'object' && !Array.isArray(vs)) {
+    const picked = Object.fromEntries(Object.entries(vs).filter(([k, v]) => VOICE_SETTINGS.has(k) && (typeof v === 'number' || typeof v === 'boolean')));
+    if (Object.keys(picked).length) out.voice_settings = picked;
+  }
+  return out;
+}
+const VOICE_SETTINGS = new Set(['stability', 'similarity_boost', 'style', 'speed', 'use_speaker_boost']);
+
 export const elevenlabsVoice: VoiceProviderImpl = {
   async synthesize(req, outFile) {
     const apiKey = requireSecret('ElevenLabs', req.connection, 'apiKey');
@@ -26,14 +45,16 @@ export const elevenlabsVoice: VoiceProviderImpl = {
     const voice = req.voice || (c.voice as string | undefined) || DEFAULT_VOICE;
     const modelId = (c.modelId as string | undefined) || MODEL_IDS[req.model] || DEFAULT_MODEL;
     const headers = { 'xi-api-key': apiKey };
-    await cachedSpeech({ provider: 'elevenlabs', voice, model: modelId, text: req.text }, outFile, async () => {
+    const extra = requestSettings(req.settings);
+    const model = Object.keys(extra).length ? `${modelId} ${JSON.stringify(extra)}` : modelId;
+    await cachedSpeech({ provider: 'elevenlabs', voice, model, text: req.text }, outFile, async () => {
       const voiceId = VOICE_ID.test(voice) ? voice : await findVoiceId(base, headers, voice, apiKey, req.signal);
       const audio = await providerRequest<ArrayBuffer>('ElevenLabs', [apiKey], {
         method: 'POST',
         url: `${base}/v1/text-to-speech/${encodeURIComponent(voiceId)}`,
         params: { output_format: 'mp3_44100_128' },
         headers: { ...headers, accept: 'audio/mpeg', 'content-type': 'application/json' },
-        data: { text: req.text, model_id: modelId },
+        data: { text: req.text, model_id: modelId, ...extra },
         responseType: 'arraybuffer',
         signal: req.signal,
       });

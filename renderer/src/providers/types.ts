@@ -7,6 +7,8 @@ export interface VoiceRequestLike {
   voice?: string;
   model: string;
   connection?: Record<string, unknown>;
+  /** The element's `model-settings`, for the provider to send what its API knows. */
+  settings?: Record<string, unknown>;
   signal: AbortSignal;
 }
 

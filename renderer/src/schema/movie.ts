@@ -155,7 +155,12 @@ export const textSettingsSchema = z.looseObject({
 });
 export const textElementSchema = z.looseObject({ type: z.literal('text'), text: z.union([z.string(), z.number()]).transform(String), style: z.enum(TEXT_STYLES).optional(), settings: textSettingsSchema.optional(), ...common, ...visual });
 export const audioElementSchema = z.looseObject({ type: z.literal('audio'), src: url, ...common, ...audible });
-export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), ...common, ...audible });
+/**
+ * A voice model's own settings, sent to its provider (ElevenLabs: `language_code`, `voice_settings`).
+ * Plain values only; what a provider does not know is not sent.
+ */
+const voiceModelSettings = z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))]));
+export const voiceElementSchema = z.looseObject({ type: z.literal('voice'), text: z.string().min(1, 'required'), voice: z.string().optional(), model: z.string().optional(), 'model-settings': voiceModelSettings.optional(), ...common, ...audible });
 export const audiogramElementSchema = z.looseObject({ type: z.literal('audiogram'), color: colour.optional(), amplitude: num(z.number().min(0).max(10)).optional(), ...common, ...visual });
 /** JSON2Video's subtitle styles (see subtitles/ass.ts for how each is drawn). */
 export const SUBTITLE_STYLES = ['classic', 'classic-progressive', 'classic-one-word', 'boxed-line', 'boxed-word'] as const;

@@ -29,7 +29,6 @@ const DOCUMENTED: Record<string, readonly string[]> = {
   scene: ['import'],
   visual: ['pan-crop', 'mask'],
   image: ['aspect-ratio', 'model-settings'],
-  voice: ['model-settings'],
   subtitles: ['keywords'],
   'subtitles.settings': ['font-url'],
   transition: ['type'],

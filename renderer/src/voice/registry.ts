@@ -10,6 +10,8 @@ export interface VoiceRequest {
   model: string;
   /** The element's opened connection (API keys…), when it names one. Never log it. */
   connection?: Record<string, unknown>;
+  /** The element's `model-settings`, for the provider to send what its API knows. */
+  settings?: Record<string, unknown>;
   signal: AbortSignal;
 }
 

@@ -70,6 +70,16 @@ describe('ElevenLabs (elevenlabs.io/docs/api-reference/text-to-speech/convert, â
     expect(nock.isDone()).toBe(true);
   });
 
+  it("the element's model-settings reach ElevenLabs (language_code, voice_settings); unknown ones do not", async () => {
+    const text = `settings ${randomBytes(4).toString('hex')}`;
+    nock('https://api.elevenlabs.io')
+      .post('/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM', { text, model_id: 'eleven_multilingual_v2', language_code: 'en', voice_settings: { speed: 1.2 } })
+      .query(true).reply(200, mp3);
+    const settings = { language_code: 'en', voice_settings: { speed: 1.2, colour: 'blue' }, unknown: 1 };
+    await voiceProviders.elevenlabs.synthesize({ text, voice: '21m00Tcm4TlvDq8ikWAM', model: 'elevenlabs', settings, connection, signal }, out('el'));
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('uses a voice id directly', async () => {
     nock('https://api.elevenlabs.io').post('/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM').query(true).reply(200, mp3);
     await voiceProviders.elevenlabs.synthesize({ text: `id ${randomBytes(4).toString('hex')}`, voice: '21m00Tcm4TlvDq8ikWAM', model: 'elevenlabs', connection, signal }, out('el'));
