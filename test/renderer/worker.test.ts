@@ -145,7 +145,13 @@ test('a render running past the time limit is stopped and fails with code timeou
     const err = await until(() => seen.find((e) => e.type === 'error'), 20000);
     expect(err).toMatchObject({ code: 'timeout', retryable: false, message: expect.stringContaining('limit of 1 s') });
     expect(Date.now() - started).toBeLessThan(10000);
-    const j = (await q.getJob('p-limit'))!;
+    // The error event is sent before Bull moves the job to failed: wait for that, then count its attempts.
+    let j = (await q.getJob('p-limit'))!;
+    for (let i = 0; i < 100 && !(await j.isFailed()); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      j = (await q.getJob('p-limit'))!;
+    }
+    expect(await j.isFailed()).toBe(true);
     expect(j.attemptsMade).toBe(1);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   } finally {

@@ -69,7 +69,13 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
 /** Creates the configured PostgreSQL schema if missing (no-op for SQLite). */
 export async function ensureSchema(db: Db, database: Config['database']): Promise<void> {
   if (database.kind === 'postgres' && database.schema) {
-    await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db);
+    try {
+      await sql`create schema if not exists ${sql.id(database.schema)}`.execute(db);
+    } catch (err) {
+      // Two processes creating it at the same instant: PostgreSQL's IF NOT EXISTS is not atomic, and
+      // the loser gets a unique violation on pg_namespace (23505) or duplicate_schema (42P06). It exists.
+      if (!['23505', '42P06'].includes((err as { code?: string }).code ?? '')) throw err;
+    }
   }
 }
 
