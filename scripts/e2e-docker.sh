@@ -39,7 +39,8 @@ phase "base: Debian bookworm root (debootstrap, cached in $CACHE)"
 BASE=reelay-e2e/debian:bookworm-minbase
 if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   if [ ! -f "$CACHE/bookworm-minbase.tar" ]; then
-    mirror="$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -1 | tr -d ' ')"
+    # grep exits 2 when /etc/apt/sources.list is absent (deb822-only machines), even with a match: not an error here.
+    mirror="$( (grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true) | head -1 | tr -d ' ')"
     rm -rf "$CACHE/rootfs.tmp"
     debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" >"$CACHE/debootstrap.log"
     # As Debian's official image: bookworm, its updates and security, in one deb822 file; no caches.

@@ -189,7 +189,12 @@ describeWithChromium('the dashboard in Chromium', () => {
       });
     };
     await page.getByText('Frame at 0.00 s').waitFor();
-    const first = await colourAt();
+    // The editor previews as it goes: the frame shown may still be of the movie before the one typed.
+    let first = await colourAt();
+    for (let i = 0; i < 75 && first.size[0] !== 320; i++) {
+      await page.waitForTimeout(200);
+      first = await colourAt();
+    }
     expect(first.size).toEqual([320, 180]);
     expect(first.rgb[0]).toBeGreaterThan(200);
     expect(first.rgb[2]).toBeLessThan(40);
