@@ -4,25 +4,27 @@
  * Reelay renders it with a cold layer cache (the browser starts, every layer is drawn), against the
  * floor for compositing those layers: the same movie with each layer supplied as a ready-made
  * transparent video (qtrle) or PNG at the same place — what any engine must still decode and overlay.
- * Pairs alternate A/B (the machine's speed drifts); wall and CPU time (user+sys of the process tree,
- * browser included) are medians of the pair ratios. Goal: Reelay ≤ 1.5× the floor.
+ * Pairs alternate A/B (the machine's speed drifts); wall and CPU time (of every process, counted in a cgroup:
+ * bench/tree-cpu.ts, the browser's included) are medians of the pair ratios. Goal: Reelay ≤ 1.5× the floor.
  * Then capture speed: frames per second per CPU core of the engine's capture of one animated layer (its
  * box only, Reelay's own document so frames outside the animation repeat) vs a naive full-page
  * screenshot per frame.
  *
  * `tsx bench/html-layers.ts` (BENCH_RUNS pairs, default 3), or from bench/render.ts with BENCH_CASES=d.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { browserPids, chromiumPath, closeBrowser } from '../renderer/src/html/browser';
+import { browserMemoryMb, chromiumPath, closeBrowser } from '../renderer/src/html/browser';
 import { capture } from '../renderer/src/html/capture';
 import { BrowserSession } from '../renderer/src/html/session';
 import { normalise } from '../renderer/src/normalise/normalise';
 import { renderMovie } from '../renderer/src/render/render-movie';
 import { validateMovie } from '../renderer/src/schema/validate';
+import { NODE_FLAGS } from '../test/e2e/node-flags';
+import { ownCgroupCpuS, runMeasured, type Measured } from './tree-cpu';
 
 const WORK = path.join(os.tmpdir(), 'reelay-bench-html');
 const MEDIA = path.join(WORK, 'media');
@@ -52,26 +54,37 @@ function movieD(): Record<string, unknown> {
   };
 }
 
-// ---------------------------------------------------------------- child: one render, timed by /usr/bin/time
+// ---------------------------------------------------------------- child: one render, measured by tree-cpu.ts
 async function child(movieFile: string, out: string): Promise<void> {
   const started = performance.now();
+  let browserPeakMb = 0;
+  const sampler = setInterval(() => (browserPeakMb = Math.max(browserPeakMb, browserMemoryMb())), 100);
   await renderMovie({ project: path.basename(out, '.mp4'), movie: JSON.parse(readFileSync(movieFile, 'utf8')), outputDir: path.dirname(out), dataDir: DATA, allowPrivateUrls: false, localBaseDir: MEDIA });
+  clearInterval(sampler);
   await closeBrowser();
-  process.stdout.write(JSON.stringify({ ms: performance.now() - started, nodeMaxRssKb: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ ms: performance.now() - started, nodeMaxRssKb: process.resourceUsage().maxRSS, browserPeakMb }) + '\n');
 }
 
-interface Sample { wallMs: number; cpuS: number; treeRssKb: number; nodeRssKb: number }
+interface Sample {
+  wallMs: number;
+  /** Every process of the render, Chromium's included (tree-cpu.ts). */
+  cpuS: number;
+  cpuSource: Measured['cpuSource'];
+  /** GNU time's largest process of those it waited for (ffmpeg or Node; not Chromium's helpers). */
+  treeRssKb: number;
+  nodeRssKb: number;
+  /** The browser's private memory at its largest (RssAnon + RssShmem of its processes, sampled every 100 ms). */
+  browserPeakMb: number;
+}
 
 function timedRender(movie: object, name: string): Sample {
   const file = path.join(WORK, `${name}.json`);
   writeFileSync(file, JSON.stringify(movie));
-  const started = performance.now();
-  const res = spawnSync('/usr/bin/time', ['-f', 'RSSKB=%M CPU=%U+%S', process.execPath, '--require', 'tsx/cjs', __filename, '--child', file, path.join(WORK, 'out', `${name}.mp4`)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const wallMs = performance.now() - started;
+  const res = runMeasured('/usr/bin/time', ['-f', 'RSSKB=%M', process.execPath, ...NODE_FLAGS, '--require', 'tsx/cjs', __filename, '--child', file, path.join(WORK, 'out', `${name}.mp4`)]);
   if (res.status !== 0) throw new Error(`render ${name} failed: ${res.stderr.slice(-2000)}`);
-  const m = /RSSKB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(res.stderr);
-  const line = JSON.parse(res.stdout.trim().split('\n').pop()!) as { nodeMaxRssKb: number };
-  return { wallMs, cpuS: Number(m?.[2] ?? 0) + Number(m?.[3] ?? 0), treeRssKb: Number(m?.[1] ?? 0), nodeRssKb: line.nodeMaxRssKb };
+  const m = /RSSKB=(\d+)/.exec(res.stderr);
+  const line = JSON.parse(res.stdout.trim().split('\n').pop()!) as { nodeMaxRssKb: number; browserPeakMb: number };
+  return { wallMs: res.wallMs, cpuS: res.cpuS, cpuSource: res.cpuSource, treeRssKb: Number(m?.[1] ?? 0), nodeRssKb: line.nodeMaxRssKb, browserPeakMb: line.browserPeakMb };
 }
 
 function ff(args: string[]): void {
@@ -106,43 +119,46 @@ async function floorMovie(): Promise<Record<string, unknown>> {
   return { resolution: 'full-hd', fps: 30, quality: 'high', scenes: [{ duration: 10, elements }] };
 }
 
-function cpuOfBrowser(): number {
-  let ticks = 0;
-  for (const pid of browserPids()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone
-    }
-  }
-  return ticks / 100;
+/**
+ * Frames per CPU-second: the engine's capture of one animated component vs a naive full-page
+ * screenshot per frame. Run in a child of its own cgroup (tree-cpu.ts), which reads its cgroup's CPU
+ * time around each: a page's renderer process ends when the page closes, and its CPU time with it
+ * for anything reading live processes.
+ */
+function captureSpeed(): { engine: number; naive: number; frames: number } {
+  const res = runMeasured(process.execPath, ['--require', 'tsx/cjs', __filename, '--capture-speed']);
+  if (res.status !== 0) throw new Error(`capture speed failed: ${res.stderr.slice(-2000)}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!) as { engine: number; naive: number; frames: number };
 }
 
-/** Frames per CPU-second: the engine's capture of one animated component vs a naive full-page screenshot per frame. */
-async function captureSpeed(): Promise<{ engine: number; naive: number; frames: number }> {
+async function captureSpeedChild(): Promise<void> {
+  const cpu = () => {
+    const s = ownCgroupCpuS();
+    if (s === undefined) throw new Error('capture speed needs a cgroup of its own (tree-cpu.ts)');
+    return s;
+  };
   const doc = `<!doctype html><html><head><style>html,body{margin:0;background:transparent;width:1920px;height:1080px;overflow:hidden}
     .bar{position:absolute;left:80px;bottom:120px;width:900px;height:140px;background:#0e7c66;color:#fff;font:700 56px/140px Inter,sans-serif;padding-left:40px;animation:in 1s ease-out both,out 1s ease-in 9s both}
     @keyframes in{from{transform:translateX(-1000px)}to{transform:none}}@keyframes out{to{opacity:0}}</style></head><body><div class="bar">Lower third</div></body></html>`;
   const frames = 300;
   const session = new BrowserSession({ cacheDir: path.join(DATA, 'cache'), allowPrivateUrls: false });
-  const cpu0 = process.cpuUsage();
-  const b0 = cpuOfBrowser();
-  await capture(session, { url: session.addDocument('speed', doc), width: 1920, height: 1080, fps: 30, duration: 10, clip: 'content', animated: true, onlyAnimationsMove: true, where: 'bench', path: 'bench', out: path.join(WORK, 'speed') });
-  const engineCpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6 + (cpuOfBrowser() - b0);
+  const req = { width: 1920, height: 1080, fps: 30, duration: 10, clip: 'content' as const, animated: true, onlyAnimationsMove: true, where: 'bench', path: 'bench' };
+  // The browser is started (and warmed by one layer) before either is measured.
+  await capture(session, { ...req, url: session.addDocument('warm', doc), out: path.join(WORK, 'speed-warm') });
+  const e0 = cpu();
+  await capture(session, { ...req, url: session.addDocument('speed', doc), out: path.join(WORK, 'speed') });
+  const engineCpu = cpu() - e0;
   await session.close();
   await closeBrowser();
   // Naive: a fresh browser, the page's animations left to run in real time, one full-page PNG per frame.
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--disable-gpu'], chromiumSandbox: false });
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await page.setContent(doc);
-  const n0 = process.cpuUsage();
-  const nb0 = cpuOfBrowser();
+  const n0 = cpu();
   for (let i = 0; i < frames; i++) await page.screenshot({ type: 'png', omitBackground: true, fullPage: true });
-  const naiveCpu = (process.cpuUsage(n0).user + process.cpuUsage(n0).system) / 1e6 + (cpuOfBrowser() - nb0);
+  const naiveCpu = cpu() - n0;
   await browser.close();
-  return { engine: frames / engineCpu, naive: frames / naiveCpu, frames };
+  process.stdout.write(JSON.stringify({ engine: frames / engineCpu, naive: frames / naiveCpu, frames }) + '\n');
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -163,24 +179,31 @@ export async function benchHtmlLayers(): Promise<{ lines: string[]; results: Rec
   }
   const wallRatio = median(reelay.map((r, i) => r.wallMs / base[i].wallMs));
   const cpuRatio = median(reelay.map((r, i) => r.cpuS / base[i].cpuS));
-  const speed = await captureSpeed();
+  const speed = captureSpeed();
   const results = {
     reelayWallS: median(reelay.map((r) => r.wallMs)) / 1000, floorWallS: median(base.map((r) => r.wallMs)) / 1000, wallRatio, cpuRatio,
     reelayCpuS: median(reelay.map((r) => r.cpuS)), floorCpuS: median(base.map((r) => r.cpuS)),
     reelayNodeRssMb: Math.max(...reelay.map((r) => r.nodeRssKb)) / 1024, reelayTreeRssMb: Math.max(...reelay.map((r) => r.treeRssKb)) / 1024,
+    browserPeakMb: Math.max(...reelay.map((r) => r.browserPeakMb)), cpuSource: reelay[0].cpuSource,
     captureFpsPerCore: speed.engine, naiveFpsPerCore: speed.naive,
   };
   const lines = [
     `(d) 10 s 1080p30, video + 2 animated components + html card + 3 CSS texts, cold layer cache, ${RUNS} pairs:`,
     `    Reelay ${results.reelayWallS.toFixed(2)} s wall, ${results.reelayCpuS.toFixed(1)} CPU s; floor (layers as ready-made transparent videos) ${results.floorWallS.toFixed(2)} s, ${results.floorCpuS.toFixed(1)} CPU s`,
-    `    ratio wall ${wallRatio.toFixed(2)}×, CPU ${cpuRatio.toFixed(2)}× (goal ≤ 1.5×); Node peak RSS ${results.reelayNodeRssMb.toFixed(0)} MB (goal < 200), tree (incl. browser, ffmpeg is measured apart by time) ${results.reelayTreeRssMb.toFixed(0)} MB`,
+    `    ratio wall ${wallRatio.toFixed(2)}×, CPU ${cpuRatio.toFixed(2)}× (goal ≤ 1.5×; CPU of every process, ${results.cpuSource === 'cgroup' ? 'counted in a cgroup' : 'the whole machine\'s: no cgroup could be made, right only on an idle machine'})`,
+    `    Node peak RSS ${results.reelayNodeRssMb.toFixed(0)} MB (goal < 200); browser private memory at its peak ${results.browserPeakMb} MB; largest other process (ffmpeg) ${results.reelayTreeRssMb.toFixed(0)} MB`,
     `    capture of an animated 1080p layer: ${speed.engine.toFixed(1)} frames per CPU second vs ${speed.naive.toFixed(1)} for a full-page screenshot per frame (${(speed.engine / speed.naive).toFixed(1)}×)`,
   ];
   return { lines, results };
 }
 
 if (require.main === module) {
-  if (process.argv[2] === '--child') {
+  if (process.argv[2] === '--capture-speed') {
+    captureSpeedChild().catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  } else if (process.argv[2] === '--child') {
     child(process.argv[3], process.argv[4]).catch((err: unknown) => {
       console.error(err);
       process.exit(1);

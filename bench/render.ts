@@ -6,8 +6,8 @@
  * built for — editly 0.14 under Node 24 exits 0 with most frames missing, so it is installed under
  * Debian's Node 20 for the comparison).
  * Reelay and the hand-written command: 5 back-to-back pairs (ratios are medians of the pairs);
- * editly: median of 3 runs; wall time, CPU seconds (user+sys of the process tree: the steady
- * measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
+ * editly: median of 3 runs; wall time, CPU seconds (of every process the run starts, counted in a
+ * cgroup: bench/tree-cpu.ts; the steady measure when other work shares the cores) and peak RSS (GNU time's max RSS of the process tree, plus
  * the Node process's own peak for Reelay). BENCH_RUNS, BENCH_EDITLY_RUNS, BENCH_CASES=abcde and BENCH_EDITLY=0 narrow a run.
  * Encoder alone (median of BENCH_EDITLY_RUNS): the hand-written output re-encoded with the same settings
  * minus decoding it: what x264 and AAC take for the movie, the floor under any engine, so editly's
@@ -32,6 +32,8 @@ import path from 'node:path';
 import { renderMovie } from '../renderer/src/render/render-movie';
 import { benchHtmlLayers } from './html-layers';
 import { benchLongMovies } from './long-movies';
+import { NODE_FLAGS } from '../test/e2e/node-flags';
+import { runMeasured } from './tree-cpu';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(os.tmpdir(), 'reelay-bench-render');
@@ -244,19 +246,18 @@ interface Sample {
 }
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { sample: Sample; stdout: string } {
-  const started = performance.now();
-  const res = spawnSync('/usr/bin/time', ['-f', 'RSSKB=%M CPU=%U+%S', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  const wallMs = performance.now() - started;
+  // CPU of every process the command starts, Chromium's too (tree-cpu.ts); GNU time gives the peak RSS.
+  const res = runMeasured('/usr/bin/time', ['-f', 'RSSKB=%M', cmd, ...args], { env });
   if (res.status !== 0) throw new Error(`${cmd} failed (${res.status}): ${res.stderr.slice(-2000)}`);
-  const rss = /RSSKB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(res.stderr);
-  return { sample: { wallMs, treeRssKb: Number(rss?.[1] ?? 0), cpuS: Number(rss?.[2] ?? 0) + Number(rss?.[3] ?? 0) }, stdout: res.stdout };
+  const rss = /RSSKB=(\d+)/.exec(res.stderr);
+  return { sample: { wallMs: res.wallMs, treeRssKb: Number(rss?.[1] ?? 0), cpuS: res.cpuS }, stdout: res.stdout };
 }
 
 function runReelay(c: Case, i: number): Sample {
   const movieFile = path.join(WORK, `${c.name.slice(1, 2)}.json`);
   writeFileSync(movieFile, JSON.stringify(c.movie));
   const out = path.join(OUT, `reelay-${c.name.slice(1, 2)}-${i}.mp4`);
-  const { sample, stdout } = timed(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', movieFile, out]);
+  const { sample, stdout } = timed(process.execPath, [...NODE_FLAGS, '--require', 'tsx/cjs', __filename, '--child', movieFile, out]);
   const line = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; nodeMaxRssKb: number; prepareMs: number; encodeMs: number; finishMs: number };
   return { ...sample, renderMs: line.ms, nodeRssKb: line.nodeMaxRssKb, prepareMs: line.prepareMs, encodeMs: line.encodeMs, finishMs: line.finishMs };
 }
