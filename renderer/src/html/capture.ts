@@ -6,9 +6,10 @@
  * gives the same frames however fast the machine is. Frames are PNG files, each picture once with its
  * length in an ffconcat list that ffmpeg reads as an input of the movie's graph (no pixel work in Node).
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { RenderError } from '../errors';
 import { closeBrowser, within } from './browser';
 import type { BrowserSession } from './session';
@@ -16,6 +17,10 @@ import type { BrowserSession } from './session';
 export interface CaptureRequest {
   /** Document address (BrowserSession.addDocument) or a page URL. */
   url: string;
+  /** Reelay's own documents: the address of the window holding `url` (capture() makes it). */
+  windowUrl?: string;
+  /** false: draw Reelay's own document in the page itself, not through a window (tests compare both). */
+  window?: false;
   /** Viewport: the element's box. */
   width: number;
   height: number;
@@ -116,7 +121,10 @@ const CONTENT_BOX = `(paintingOnly) => {
   return x0 === Infinity ? null : { x0, y0, x1, y1 };
 }`;
 
-export async function capture(session: BrowserSession, req: CaptureRequest): Promise<CaptureResult> {
+export async function capture(session: BrowserSession, request: CaptureRequest): Promise<CaptureResult> {
+  const req = request.onlyAnimationsMove && request.window !== false
+    ? { ...request, windowUrl: session.addDocument(`window-${createHash('sha256').update(`${request.url} ${request.width}x${request.height}`).digest('hex').slice(0, 32)}`, windowDocument(request.url, request.width, request.height)) }
+    : request;
   const frameCount = Math.max(1, Math.round(req.duration * req.fps));
   const budgetMs = (baseBudgetSeconds() + (req.animated === false ? 0 : frameCount * 0.2)) * 1000;
   let timer: NodeJS.Timeout | undefined;
@@ -127,22 +135,25 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
   overBudget.catch(() => undefined);
   aborted.catch(() => undefined);
   const pages: Page[] = [];
-  const contexts: BrowserContext[] = [];
-  const fresh = async () => {
-    const context = await session.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
+  // Reelay's own documents (no script, nothing kept in the page) are drawn in pages the render reuses:
+  // a new context and page cost more CPU than drawing a still. Any other page gets a fresh context.
+  const own = req.onlyAnimationsMove === true;
+  const take = async () => {
+    const page = own ? await session.takeOwnPage() : await (await session.newContext()).newPage();
     pages.push(page);
     return page;
   };
+  let done = false;
   const drawing = (async () => {
-    const got = await draw(await fresh(), req, frameCount);
+    const got = await draw(await take(), req, frameCount);
     if (got) return got;
     // Something moves: draw every frame on a fresh load (the look-ahead moved the first page's clock).
-    return (await draw(await fresh(), { ...req, animated: true }, frameCount))!;
+    return (await draw(await take(), { ...req, animated: true }, frameCount))!;
   })();
   try {
-    return await Promise.race([drawing, overBudget, aborted]);
+    const result = await Promise.race([drawing, overBudget, aborted]);
+    done = true;
+    return result;
   } catch (err) {
     // A page stuck in a loop may not close on request: then the browser goes (the next layer starts a new one).
     const closed = await within(Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }))).then(() => true, () => false), 5000);
@@ -154,33 +165,66 @@ export async function capture(session: BrowserSession, req: CaptureRequest): Pro
     throw new RenderError(crashed ? 'internal' : 'asset_failed', `${req.where}: the browser could not draw it: ${message}`, { path: req.path, retryable: crashed, cause: err });
   } finally {
     clearTimeout(timer);
-    await within(Promise.all(pages.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined))), 5000);
-    await Promise.all(contexts.map((c) => session.closeContext(c)));
+    const [kept, ...rest] = done && own ? pages.slice(-1) : [];
+    if (kept) session.returnOwnPage(kept);
+    const closing = done && own ? [...rest, ...pages.slice(0, -1)] : pages;
+    await within(Promise.all(closing.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined))), 5000);
+    await Promise.all(closing.map((p) => session.closeContext(p.context())));
   }
 }
 
+/**
+ * Reelay's own documents are drawn inside a "window": a top page holding the document in an iframe of
+ * the element's full size. Once the box is known, the top page shrinks to the box and the iframe moves
+ * so the box is at its corner: the document's layout (its viewport is the iframe) does not change,
+ * and Chromium composites and reads back only the box. Measured: a 1080p viewport costs ~140 ms of CPU
+ * per picture in Chromium's compositor even when empty, a 1920×300 one ~40 ms, whatever the clip.
+ */
+const windowDocument = (url: string, width: number, height: number) =>
+  '<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent;overflow:hidden}'
+  + `iframe{position:absolute;left:0;top:0;width:${width}px;height:${height}px;border:0;background:transparent}</style></head>`
+  + `<body><iframe id="reelay-window" scrolling="no" src="${url}"></iframe></body></html>`;
 
 /** The layer, or undefined when `animated: 'detect'` found movement (then it is drawn again with frames). */
 async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {
   await page.setViewportSize({ width: req.width, height: req.height });
-  await page.clock.install({ time: 0 });
-  await page.goto(req.url, { waitUntil: 'load', timeout: 30_000 });
+  // Reelay's own documents have no script: they need no clock, and a reused page keeps its own.
+  if (!req.onlyAnimationsMove) await page.clock.install({ time: 0 });
+  await page.goto(req.windowUrl ?? req.url, { waitUntil: 'load', timeout: 30_000 });
+  const doc = req.windowUrl ? page.frames().find((f) => f.url() === req.url) : page.mainFrame();
+  if (!doc) throw new Error('the layer document did not load in its window');
   // Layout first: a web font starts loading only once a laid-out text uses it, and `ready` does
   // not wait for loads that have not started.
-  await page.evaluate('void document.body.offsetHeight; document.fonts.ready.then(() => true)');
-  // Work queued for "after load" (Tailwind builds its styles then) runs before time starts.
-  await page.clock.runFor(0);
-  if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));
+  await doc.evaluate('void document.body.offsetHeight; document.fonts.ready.then(() => true)');
+  if (!req.onlyAnimationsMove) {
+    // Work queued for "after load" (Tailwind builds its styles then) runs before time starts.
+    await page.clock.runFor(0);
+    if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
-  const moving = req.onlyAnimationsMove ? activeIntervals((await page.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
+  const moving = req.onlyAnimationsMove ? activeIntervals((await doc.evaluate(ACTIVE)) as [number, number][], req.fps) : undefined;
   const box = req.clip === 'box' ? { x: 0, y: 0, width: req.width, height: req.height }
-    : await contentBox(page, req, req.clip === 'moving-content' ? movingTimes(frameCount, req.fps, moving) : undefined);
+    : await contentBox(doc, req, req.clip === 'moving-content' ? movingTimes(frameCount, req.fps, moving) : undefined);
+  let clip = box;
+  if (doc !== page.mainFrame() && (box.width < req.width || box.height < req.height)) {
+    await page.evaluate(`(() => { const f = document.getElementById('reelay-window'); f.style.left = '${-box.x}px'; f.style.top = '${-box.y}px'; })()`);
+    await page.setViewportSize({ width: box.width, height: box.height });
+    clip = { x: 0, y: 0, width: box.width, height: box.height };
+  }
   const shot = async () => Buffer.from((await cdp.send('Page.captureScreenshot', {
-    format: 'png', clip: { ...box, scale: 1 }, optimizeForSpeed: true, captureBeyondViewport: false, fromSurface: true,
+    format: 'png', clip: { ...clip, scale: 1 }, optimizeForSpeed: true, captureBeyondViewport: false, fromSurface: true,
   })).data, 'base64');
+  try {
+    return await drawPictures(page, doc, req, frameCount, box, moving, shot);
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
 
-  const running = Number(await page.evaluate(`(${SEEK})(0)`));
+async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCount: number, box: CaptureResult['box'],
+  moving: ((ms: number) => boolean) | undefined, shot: () => Promise<Buffer>): Promise<CaptureResult | undefined> {
+  const running = Number(await doc.evaluate(`(${SEEK})(0)`));
   const first = await shot();
   let animated = req.animated === true;
   if (req.animated === 'detect' && frameCount > 1) {
@@ -218,7 +262,7 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
         // Reelay's own documents have no script: seeking the animations is all time needs to do.
         if (ms > now && !req.onlyAnimationsMove) await page.clock.runFor(ms - now);
         now = ms;
-        await page.evaluate(`(${SEEK})(${ms})`);
+        await doc.evaluate(`(${SEEK})(${ms})`);
         const png = await shot();
         if (!png.equals(last)) {
           await flush();
@@ -295,11 +339,11 @@ const UNION_BOX = `(times, paintingOnly) => {
  * the animations again before its first picture. `times` undefined with a 'moving-content' clip: too
  * many frames to measure, the whole box.
  */
-async function contentBox(page: Page, req: CaptureRequest, times?: number[]): Promise<CaptureResult['box']> {
+async function contentBox(doc: Frame, req: CaptureRequest, times?: number[]): Promise<CaptureResult['box']> {
   if (req.clip === 'moving-content' && !times) return { x: 0, y: 0, width: req.width, height: req.height };
   const paintingOnly = req.onlyAnimationsMove === true;
   const measure = times ? `(${UNION_BOX})(${JSON.stringify(times)}, ${paintingOnly})` : `(${CONTENT_BOX})(${paintingOnly})`;
-  const r = (await page.evaluate(measure)) as { x0: number; y0: number; x1: number; y1: number } | null;
+  const r = (await doc.evaluate(measure)) as { x0: number; y0: number; x1: number; y1: number } | null;
   if (!r) return { x: 0, y: 0, width: 2, height: 2 };
   // Even starts too: overlaid at an odd place, a layer's chroma (yuv420p) lands half a pixel off.
   const x = Math.max(0, Math.floor(r.x0 / 2) * 2);

@@ -1,7 +1,9 @@
 /**
- * One render's use of the browser: every layer is drawn in a fresh context of its own (a new profile;
- * Playwright's fake clock is per context, and layers are drawn side by side), all closed when the
- * render ends. Every request a page makes is answered by us. Pages run untrusted markup, so:
+ * One render's use of the browser: an html element's page is drawn in a fresh context of its own (a
+ * new profile; Playwright's fake clock is per context, and layers are drawn side by side); Reelay's
+ * own documents (texts, components: our markup, no script) in pages this render reuses, since a new
+ * context and page cost more than drawing a still. All are closed when the render ends; nothing is
+ * kept between renders. Every request a page makes is answered by us. Pages run untrusted markup, so:
  * - http(s) GETs are fetched by the renderer's own asset client (assets/fetch.ts): the same address
  *   policy as any asset (loopback and private only with REELAY_ALLOW_PRIVATE_URLS, link-local and
  *   metadata never), each redirect checked, size and time capped, the IP pinned (no DNS rebinding);
@@ -12,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Route } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { AssetCache } from '../assets/cache';
 import { fetchAsset } from '../assets/fetch';
 import { getBrowser, within } from './browser';
@@ -94,6 +96,23 @@ export class BrowserSession {
     return context;
   }
 
+  /** Pages that drew Reelay's own documents, ready for the next one (see takeOwnPage). */
+  private readonly idleOwnPages: Page[] = [];
+
+  /**
+   * A page for one of Reelay's own documents (texts, components: our markup, no script): one the
+   * render used before when there is one, else a new one in a context of its own. Give it back with
+   * `returnOwnPage` once drawn, or close it and its context when drawing failed.
+   */
+  async takeOwnPage(): Promise<Page> {
+    for (let page = this.idleOwnPages.pop(); page; page = this.idleOwnPages.pop()) if (!page.isClosed()) return page;
+    return (await this.newContext()).newPage();
+  }
+
+  returnOwnPage(page: Page): void {
+    if (this.contexts.has(page.context())) this.idleOwnPages.push(page);
+  }
+
   async closeContext(context: BrowserContext): Promise<void> {
     this.contexts.delete(context);
     await within(context.close().catch(() => undefined), 5000);
@@ -135,6 +154,7 @@ export class BrowserSession {
   }
 
   async close(): Promise<void> {
+    this.idleOwnPages.length = 0;
     await Promise.all([...this.contexts].map((c) => this.closeContext(c)));
   }
 }
