@@ -33,7 +33,7 @@ esbuild
       fs.writeFileSync(path.join(out, ws, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
     }
     fs.mkdirSync(path.join(out, 'bridge/bin'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'bridge/bin/reelay.js'), "#!/usr/bin/env node\n// Compiled by scripts/compile-server.js: plain JavaScript, no tsx.\nrequire('../src/cli.js');\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(out, 'bridge/bin/reelay.js'), "#!/usr/bin/env -S node --max-semi-space-size=4\n// Compiled by scripts/compile-server.js: plain JavaScript, no tsx. The flag: see the source bin.\nrequire('../src/cli.js');\n", { mode: 0o755 });
     process.stdout.write(`compiled ${sources.length} files into ${out}\n`);
   })
   .catch(() => process.exit(1));

@@ -59,7 +59,7 @@ fi
 
 # Reelay runs as a child, not exec'd, so this script outlives it to stop the private Redis; signals
 # sent to this script (npm passes its own on) are forwarded, and `wait` returns as soon as one arrives.
-node bridge/bin/reelay.js start --demo "$@" &
+node --max-semi-space-size=4 bridge/bin/reelay.js start --demo "$@" &
 reelay_pid=$!
 forward() { kill -s "$1" "$reelay_pid" 2>/dev/null || true; }
 # Node of a background job may start with SIGINT ignored (non-interactive bash): TERM stops it the same way.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { generateKey } from '../../bridge/src/keys/format';
 import { randomBase62 } from '../../bridge/src/ids';
+import { NODE_FLAGS } from './node-flags';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bridge/bin/reelay.js');
@@ -130,7 +131,7 @@ export async function createInstall(envOverrides: Record<string, string> = {}): 
     env,
     processes,
     async spawn(command, extraEnv = {}) {
-      const child = spawn(process.execPath, [BIN, command], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...NODE_FLAGS, BIN, command], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       const output: string[] = [];
       child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
       child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
