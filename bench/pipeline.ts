@@ -11,7 +11,8 @@
  * 2. Enqueue → start with an idle worker: Bull's `processedOn − timestamp` of each of those jobs.
  * 3. Throughput: 20 small movies (160×90, 1 s) on `reelay bridge` + 1, then 2 `reelay renderer`
  *    processes; wall time from the first POST to the last done.
- * 4. Frame preview (bench/preview-frame.ts): one 1080p frame as a PNG with warm caches.
+ * 4. Frame preview (bench/preview-frame.ts): one 1080p frame as a PNG with warm caches, in this process
+ *    and over HTTP from `reelay bridge` (what the dashboard's editor waits for).
  * Results are printed and written to bench/results/pipeline.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import Bull from 'bull';
 import { renderMovie } from '../renderer/src/render/render-movie';
-import { previewLatency } from './preview-frame';
+import { previewLatency, previewLatencyOverHttp } from './preview-frame';
 import { createInstall, REDIS_URL, tinyMovie, type Install } from '../test/e2e/harness';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
@@ -134,6 +135,7 @@ async function main() {
   const one = await throughput(1);
   const two = await throughput(2);
   const preview = await previewLatency(Math.min(20, RUNS));
+  const previewHttp = await previewLatencyOverHttp(Math.min(20, RUNS));
   const results = {
     runs: RUNS,
     rendererAloneMs: { p50: pct(alone, 50) },
@@ -148,6 +150,7 @@ async function main() {
       speedup: one / two,
     },
     previewFrameMs: preview,
+    previewOverHttpMs: previewHttp,
   };
   console.log(`renderer alone (renderMovie, same movie)  p50 ${ms(results.rendererAloneMs.p50)}`);
   console.log(`POST → done stored by the bridge          p50 ${ms(results.postToDoneMs.p50)}  p99 ${ms(results.postToDoneMs.p99)}`);
@@ -157,6 +160,7 @@ async function main() {
   console.log(`enqueue → start, idle worker (Bull)       p50 ${ms(results.enqueueToStartMs.p50)}  p99 ${ms(results.enqueueToStartMs.p99)}   (goal ≤ 50 ms p50)`);
   console.log(`throughput, ${THROUGHPUT_MOVIES} small movies: 1 renderer ${(one / 1000).toFixed(2)} s (${results.throughput.oneRenderer.perMinute.toFixed(0)}/min), 2 renderers ${(two / 1000).toFixed(2)} s (${results.throughput.twoRenderers.perMinute.toFixed(0)}/min), ×${results.throughput.speedup.toFixed(2)}`);
   console.log(`frame preview, 1080p image + video + 2 texts, warm cache: p50 ${ms(preview.p50)}  p95 ${ms(preview.p95)}  CPU p50 ${ms(preview.cpuP50)}   (goal ≤ 400 ms p50)`);
+  console.log(`  the same over HTTP (POST /v2/movies/preview on reelay bridge): p50 ${ms(previewHttp.p50)}  p90 ${ms(previewHttp.p90)}`);
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2));
