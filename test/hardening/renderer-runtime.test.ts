@@ -13,6 +13,7 @@ import Redis from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRenderWorker, RENDER_EVENTS_QUEUE, RENDER_QUEUE, renderCrashedMessage, renderJobOptions, type RenderEvent, type RenderJobData } from '../../renderer/src';
@@ -241,7 +242,7 @@ describe('work directories', () => {
     rmSync(recent, { recursive: true });
   });
 
-  test("Chromium profiles: unlocked or locked by a dead browser and older than a launch are swept; live or new ones stay", async () => {
+  test("Chromium profiles: unlocked or locked by a dead browser and older than a launch are swept, with dead singleton sockets; live or new ones stay", async () => {
     const dead = Number(execFileSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).trim());
     const host = os.hostname();
     const profile = (name: string, lock: string | undefined, ageMs: number) => {
@@ -257,8 +258,25 @@ describe('work directories', () => {
     const live = profile('live', `${host}-${process.pid}`, 120_000);
     const elsewhere = profile('elsewhere', `another-host-${dead}`, 120_000);
     const launching = profile('launching', undefined, 1000); // made, its browser not yet started
-    expect((await sweepDeadChromiumProfiles(tmp)).sort()).toEqual([crashed, exited].sort());
-    expect([live, elsewhere, launching].every((d) => existsSync(d))).toBe(true);
-    for (const d of [live, elsewhere, launching]) rmSync(d, { recursive: true });
+    // Singleton socket folders: a killed Chromium's socket no one listens on (here a plain file, which
+    // refuses connections the same way) goes; one a live process listens on stays.
+    const socketDir = (name: string) => {
+      const d = path.join(tmp, `org.chromium.Chromium.${name}`);
+      mkdirSync(d);
+      return d;
+    };
+    const killedSocket = socketDir('killed');
+    writeFileSync(path.join(killedSocket, 'SingletonSocket'), '');
+    const liveSocket = socketDir('live');
+    const server = net.createServer((c) => c.destroy());
+    await new Promise<void>((r) => server.listen(path.join(liveSocket, 'SingletonSocket'), r));
+    for (const d of [killedSocket, liveSocket]) utimesSync(d, (Date.now() - 120_000) / 1000, (Date.now() - 120_000) / 1000);
+    try {
+      expect((await sweepDeadChromiumProfiles(tmp)).sort()).toEqual([crashed, exited, killedSocket].sort());
+      expect([live, elsewhere, launching, liveSocket].every((d) => existsSync(d))).toBe(true);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    for (const d of [live, elsewhere, launching, liveSocket]) rmSync(d, { recursive: true, force: true });
   });
 });

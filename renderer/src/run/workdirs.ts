@@ -9,16 +9,21 @@
  * so a renderer killed outright (kill -9, out of memory) leaves it behind: its Chromium exits when
  * the pipe to it closes. A running Chromium holds its profile's `SingletonLock` link (`host-pid`) and
  * removes it on exit; a profile with no lock, or with a dead owner, is abandoned once older than a
- * browser's launch. (Its artifacts folder is a work dir of ours: html/browser.ts.)
+ * browser's launch. (Its artifacts folder is a work dir of ours: html/browser.ts.) A Chromium killed
+ * outright also leaves its singleton socket's folder (`org.chromium.Chromium.*`, which its profile's
+ * `SingletonSocket` link points into) even when Playwright removed the profile: it is abandoned when
+ * nothing listens on the socket any more.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 const PREFIX = 'reelay-render-';
 const OWNER_FILE = '.owner';
 const CHROMIUM_PROFILE_PREFIX = 'playwright_chromiumdev_profile-';
+const CHROMIUM_SOCKET_PREFIX = 'org.chromium.Chromium.';
 /** A profile is made just before its browser starts and locks it: twice the launch timeout (html/browser.ts). */
 const CHROMIUM_LAUNCH_MS = 60_000;
 
@@ -59,8 +64,22 @@ async function ownerOf(dir: string, name: string): Promise<[string, string | und
   }
 }
 
+/** True when a process listens on the unix socket (a live Chromium's singleton). */
+function listening(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect({ path: socket });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    // ECONNREFUSED (its Chromium is gone) or ENOENT (never made): no one to disturb.
+    c.once('error', () => resolve(false));
+  });
+}
+
 /** True when the directory's owner is a live process on this host. */
 async function inUse(dir: string, name: string): Promise<boolean> {
+  if (name.startsWith(CHROMIUM_SOCKET_PREFIX)) return listening(path.join(dir, 'SingletonSocket'));
   const owner = await ownerOf(dir, name);
   if (!owner) return false;
   const [pid, host] = owner;
@@ -73,12 +92,12 @@ async function inUse(dir: string, name: string): Promise<boolean> {
  * process is gone. Returns the paths removed. Never throws.
  */
 export function sweepStaleWorkDirs(olderThanMs: number, now = Date.now(), tmp = os.tmpdir()): Promise<string[]> {
-  return sweep(tmp, [PREFIX, CHROMIUM_PROFILE_PREFIX], olderThanMs, now);
+  return sweep(tmp, [PREFIX, CHROMIUM_PROFILE_PREFIX, CHROMIUM_SOCKET_PREFIX], olderThanMs, now);
 }
 
-/** Removes the profiles of this host's Chromiums that are gone (at each browser launch). */
+/** Removes the profiles and singleton sockets of this host's Chromiums that are gone (at each browser launch). */
 export function sweepDeadChromiumProfiles(tmp = os.tmpdir(), now = Date.now()): Promise<string[]> {
-  return sweep(tmp, [CHROMIUM_PROFILE_PREFIX], CHROMIUM_LAUNCH_MS, now);
+  return sweep(tmp, [CHROMIUM_PROFILE_PREFIX, CHROMIUM_SOCKET_PREFIX], CHROMIUM_LAUNCH_MS, now);
 }
 
 async function sweep(tmp: string, prefixes: string[], olderThanMs: number, now: number): Promise<string[]> {
