@@ -21,7 +21,10 @@ if [ ! -x "$N8N_BIN" ] || [ ! -f "$N8N_DIR/.reelay-ready" ]; then
   [ -f "$N8N_DIR/package.json" ] || echo '{"name":"reelay-n8n-e2e","private":true}' > "$N8N_DIR/package.json"
   # With install scripts, a Kafka dependency tries to download zlib and fails; n8n needs none of them
   # except sqlite3's native binding, which is rebuilt (compiled) right after.
-  (cd "$N8N_DIR" && npm install --loglevel=error --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2)
+  # Once more, asking the registry afresh, when the first try fails: on a bare machine it once failed
+  # with ETARGET for a version the registry did have (a stale package document), and passed on retry.
+  install_n8n() { (cd "$N8N_DIR" && npm install --loglevel=error --no-audit --no-fund --ignore-scripts "$@" "n8n@$N8N_VERSION" >&2); }
+  install_n8n || { echo "e2e:n8n: npm install failed; trying once more with --prefer-online" >&2; install_n8n --prefer-online; }
   (cd "$N8N_DIR" && npm rebuild sqlite3 >&2)
   touch "$N8N_DIR/.reelay-ready"
 fi
