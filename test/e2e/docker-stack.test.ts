@@ -33,9 +33,10 @@ interface Movie {
 
 /** One compose project (its own containers, network and volumes), driven through the real compose.yaml. */
 class Stack {
-  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-docker-'));
+  /** Made by init(): a skipped suite still constructs its Stack (jest runs describe bodies), and left it behind. */
+  dir = '';
   readonly name = `reelay-e2e-${randomBytes(4).toString('hex')}`;
-  readonly envFile = path.join(this.dir, 'env');
+  envFile = '';
   key = '';
   url = '';
 
@@ -45,6 +46,8 @@ class Stack {
   ) {}
 
   async init(): Promise<void> {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'reelay-docker-'));
+    this.envFile = path.join(this.dir, 'env');
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const env = {
@@ -117,7 +120,7 @@ class Stack {
 
   async down(): Promise<void> {
     await this.compose('down', '-v', '--remove-orphans', '-t', '5').catch(() => undefined);
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
