@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { RenderError } from '../errors';
 import { closeBrowser, within } from './browser';
+import { escapeHtml } from './document';
 import type { BrowserSession } from './session';
 
 export interface CaptureRequest {
@@ -165,9 +166,9 @@ export async function capture(session: BrowserSession, request: CaptureRequest):
     throw new RenderError(crashed ? 'internal' : 'asset_failed', `${req.where}: the browser could not draw it: ${message}`, { path: req.path, retryable: crashed, cause: err });
   } finally {
     clearTimeout(timer);
-    const [kept, ...rest] = done && own ? pages.slice(-1) : [];
-    if (kept) session.returnOwnPage(kept);
-    const closing = done && own ? [...rest, ...pages.slice(0, -1)] : pages;
+    // Drawn: Reelay's own documents leave nothing in their pages, which the render's next layers reuse.
+    if (done && own) pages.forEach((p) => session.returnOwnPage(p));
+    const closing = done && own ? [] : pages;
     await within(Promise.all(closing.map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined))), 5000);
     await Promise.all(closing.map((p) => session.closeContext(p.context())));
   }
@@ -183,7 +184,7 @@ export async function capture(session: BrowserSession, request: CaptureRequest):
 const windowDocument = (url: string, width: number, height: number) =>
   '<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent;overflow:hidden}'
   + `iframe{position:absolute;left:0;top:0;width:${width}px;height:${height}px;border:0;background:transparent}</style></head>`
-  + `<body><iframe id="reelay-window" scrolling="no" src="${url}"></iframe></body></html>`;
+  + `<body><iframe id="reelay-window" scrolling="no" src="${escapeHtml(url)}"></iframe></body></html>`;
 
 /** The layer, or undefined when `animated: 'detect'` found movement (then it is drawn again with frames). */
 async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {
