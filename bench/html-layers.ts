@@ -24,7 +24,7 @@ import { normalise } from '../renderer/src/normalise/normalise';
 import { renderMovie } from '../renderer/src/render/render-movie';
 import { validateMovie } from '../renderer/src/schema/validate';
 import { NODE_FLAGS } from '../test/e2e/node-flags';
-import { ownCgroupCpuS, runMeasured, type Measured } from './tree-cpu';
+import { cpuSoFarS, runMeasured, type Measured } from './tree-cpu';
 
 const WORK = path.join(os.tmpdir(), 'reelay-bench-html');
 const MEDIA = path.join(WORK, 'media');
@@ -132,11 +132,7 @@ function captureSpeed(): { engine: number; naive: number; frames: number } {
 }
 
 async function captureSpeedChild(): Promise<void> {
-  const cpu = () => {
-    const s = ownCgroupCpuS();
-    if (s === undefined) throw new Error('capture speed needs a cgroup of its own (tree-cpu.ts)');
-    return s;
-  };
+  const cpu = cpuSoFarS;
   const doc = `<!doctype html><html><head><style>html,body{margin:0;background:transparent;width:1920px;height:1080px;overflow:hidden}
     .bar{position:absolute;left:80px;bottom:120px;width:900px;height:140px;background:#0e7c66;color:#fff;font:700 56px/140px Inter,sans-serif;padding-left:40px;animation:in 1s ease-out both,out 1s ease-in 9s both}
     @keyframes in{from{transform:translateX(-1000px)}to{transform:none}}@keyframes out{to{opacity:0}}</style></head><body><div class="bar">Lower third</div></body></html>`;

@@ -37,10 +37,12 @@ function makeCgroup(): string | undefined {
   const dir = path.join(parent, `reelay-bench-${process.pid}-${made++}`);
   try {
     mkdirSync(dir);
-    return existsSync(path.join(dir, 'cpu.stat')) ? dir : undefined;
   } catch {
     return undefined;
   }
+  if (existsSync(path.join(dir, 'cpu.stat'))) return dir;
+  rmdirSync(dir);
+  return undefined;
 }
 
 const usageUs = (dir: string) => Number(/usage_usec (\d+)/.exec(readFileSync(path.join(dir, 'cpu.stat'), 'utf8'))?.[1] ?? 0);
@@ -75,10 +77,10 @@ export function runMeasured(cmd: string, args: string[], opts: Omit<SpawnSyncOpt
 }
 
 /**
- * The CPU time so far of the cgroup this process is in, when runMeasured gave it one of its own
- * (a child reading it around a section counts that section's CPU in every process); else undefined.
+ * CPU seconds so far, for a child to read around a section of its own: its cgroup's, when runMeasured
+ * gave it one (every process it started counts); else the whole machine's, like runMeasured's fallback.
  */
-export function ownCgroupCpuS(): number | undefined {
+export function cpuSoFarS(): number {
   const dir = ownCgroup();
-  return dir && path.basename(dir).startsWith('reelay-bench-') ? usageUs(dir) / 1e6 : undefined;
+  return dir && path.basename(dir).startsWith('reelay-bench-') ? usageUs(dir) / 1e6 : machineCpuS();
 }
