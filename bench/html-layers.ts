@@ -108,7 +108,7 @@ async function floorMovie(): Promise<Record<string, unknown>> {
     const place = { x: g.x, y: g.y, width: g.width, height: g.height, resize: 'fill', start: layer.start, duration: layer.duration };
     if (input.pngFrames) {
       const mov = path.join(MEDIA, `layer${i}.mov`);
-      ff(['-f', 'concat', '-i', input.file, '-vf', 'fps=30', '-c:v', 'qtrle', '-pix_fmt', 'argb', mov]);
+      ff(['-f', 'concat', '-safe', '0', '-i', input.file, '-vf', 'fps=30', '-c:v', 'qtrle', '-pix_fmt', 'argb', mov]);
       elements.push({ type: 'video', src: path.basename(mov), muted: true, ...place });
     } else {
       const png = path.join(MEDIA, `layer${i}.png`);

@@ -252,10 +252,15 @@ async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCo
     let last = first;
     let held = 0;
     let pictures = 0;
+    // Each picture is read at the movie's rate: a PNG alone is a stream of 1/25 s ticks, on which
+    // lengths of 1/30 s land a tick early or late and every sixth frame showed its neighbour.
+    const entry = (name: string) => [`file ${name}`, `option framerate ${req.fps}`];
+    let lastEntry: string[] = [];
     const flush = async () => {
       const name = `f${String(pictures++).padStart(6, '0')}.png`;
       await fs.writeFile(path.join(tmp, name), last);
-      list.push(`file ${name}`, `duration ${(held / req.fps).toFixed(6)}`);
+      lastEntry = entry(name);
+      list.push(...lastEntry, `duration ${(held / req.fps).toFixed(6)}`);
     };
     for (let i = 0; i < frameCount; i++) {
       const ms = Math.round((i * 1000) / req.fps);
@@ -275,7 +280,7 @@ async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCo
     }
     await flush();
     // The concat demuxer ends the last picture where it starts unless it is named once more.
-    list.push(list[list.length - 2]);
+    list.push(...lastEntry);
     await fs.writeFile(path.join(tmp, 'frames.ffconcat'), list.join('\n') + '\n');
     await fs.rm(dir, { recursive: true, force: true });
     await fs.rename(tmp, dir);

@@ -10,7 +10,7 @@ import { capture, type CaptureRequest, type CaptureResult } from './capture';
 import { BrowserSession } from './session';
 
 /** Bumped when the way layers are drawn changes, so cached layers of older code are not reused. */
-const ENGINE_VERSION = 2;
+const ENGINE_VERSION = 3;
 
 export interface LayerSpec {
   /** The layer document's full HTML; or `url` for a page. */
