@@ -7,7 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { compileInputs } from '../../renderer/src/compile/inputs';
 import { closeBrowser } from '../../renderer/src/html/browser';
+import { capture } from '../../renderer/src/html/capture';
+import { layerDocument } from '../../renderer/src/html/document';
+import { BrowserSession } from '../../renderer/src/html/session';
+import type { Plan } from '../../renderer/src/normalise/plan';
 import { renderMovie } from '../../renderer/src/render/render-movie';
 import { ffprobe, frameAt, harness, type RenderHarness } from '../renderer/helpers';
 
@@ -50,10 +55,6 @@ test('a 1080p movie of animated browser layers over a video renders inside a 500
 }, 180_000);
 
 test('every frame of a layer that moves on every frame reaches the graph at its own time (none shown a frame early or late)', async () => {
-  const { BrowserSession } = await import('../../renderer/src/html/session');
-  const { capture } = await import('../../renderer/src/html/capture');
-  const { layerDocument } = await import('../../renderer/src/html/document');
-  const { compileInputs } = await import('../../renderer/src/compile/inputs');
   // A bar that grows by a pixel each frame at 30 fps, so each of the 45 frames is a picture of its own.
   const html = layerDocument({ width: 64, height: 8, body: '<div class="bar"></div>', css: '.bar{height:8px;background:#fff;animation:grow 1.5s linear both}@keyframes grow{from{width:0}to{width:45px}}' });
   const session = new BrowserSession({ cacheDir: h.dir, allowPrivateUrls: false });
@@ -63,7 +64,7 @@ test('every frame of a layer that moves on every frame reaches the graph at its 
       where: 'bar', path: 'scenes[0].elements[0]', out: path.join(h.dir, 'bar'),
     });
     // Read as the movie's graph reads it: the list with the input options compile gives it, then fps.
-    const [input] = compileInputs({ inputs: [{ file: layer.file, seek: 0, duration: 1.5, loop: 0, still: false, pngFrames: { fps: 30 } }] } as never);
+    const [input] = compileInputs({ inputs: [{ file: layer.file, seek: 0, duration: 1.5, loop: 0, still: false, pngFrames: { fps: 30 } }] } as Pick<Plan, 'inputs'> as Plan);
     const widths = execFileSync('ffmpeg', ['-v', 'error', ...input.options, '-i', input.file, '-vf', 'fps=30,format=gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 20 });
     const frames = widths.length / (64 * 8);
     const bar = (n: number) => { let w = 0; while (w < 64 && widths[n * 64 * 8 + w] > 128) w++; return w; };
