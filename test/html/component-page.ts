@@ -46,8 +46,15 @@ export interface ComponentPage {
   close(): Promise<void>;
 }
 
-/** Opens the component (validated settings) in a fresh context; `background` only for README stills. */
-export async function openComponent(id: string, settings: unknown, ctx: ComponentContext, background?: string): Promise<ComponentPage> {
+/** Where test pictures are served from: `${IMAGES}/<name>` answers `images[name]` (see openComponent). */
+export const IMAGES = 'https://images.reelay.test';
+
+/**
+ * Opens the component (validated settings) in a fresh context; `background` only for README stills.
+ * `images`: PNGs its settings may name under IMAGES (the engine fetches through the asset policy;
+ * this harness has no network, so they are answered here).
+ */
+export async function openComponent(id: string, settings: unknown, ctx: ComponentContext, background?: string, images: Record<string, Buffer> = {}): Promise<ComponentPage> {
   const def = COMPONENTS.get(id);
   if (!def) throw new Error(`no component ${id}`);
   const markup = def.render(def.settings.parse(settings), ctx);
@@ -56,6 +63,10 @@ export async function openComponent(id: string, settings: unknown, ctx: Componen
   });
   const browser = await getBrowser();
   const context = await browser.newContext({ viewport: { width: ctx.width, height: ctx.height }, deviceScaleFactor: 1 });
+  await context.route(`${IMAGES}/**`, (route) => {
+    const body = images[new URL(route.request().url()).pathname.slice(1)];
+    return body ? route.fulfill({ status: 200, contentType: 'image/png', body }) : route.fulfill({ status: 404, body: '' });
+  });
   const page = await context.newPage();
   await page.setContent(html);
   // Page code as strings: the DOM's types would clash with Node's in the test project (fetch bodies).

@@ -9,18 +9,8 @@
 import { z } from 'zod';
 import { cssEasing, easing } from './easing';
 import { defineComponent } from './types';
-import { colour, declarations, group, length, millis, num, opacity } from './values';
+import { colour, declarations, group, length, millis, num, opacity, points } from './values';
 
-const MAX_POINTS = 200;
-/** `"0,0 100,0 80,100"` (commas or spaces), numbers only, at least three points. */
-const points = z.string().transform((s, ctx) => {
-  const n = s.trim().split(/[\s,]+/).map(Number);
-  if (n.length >= 6 && n.length % 2 === 0 && n.length <= MAX_POINTS * 2 && n.every((v) => Number.isFinite(v) && Math.abs(v) <= 10_000)) {
-    return Array.from({ length: n.length / 2 }, (_, i) => [n[2 * i], n[2 * i + 1]] as [number, number]);
-  }
-  ctx.addIssue({ code: 'custom', message: `must be three to ${MAX_POINTS} "x,y" points in 0–100 space ("0,0 100,0 50,100")` });
-  return z.NEVER;
-});
 const geometry = { left: length().optional(), top: length().optional(), width: length().optional(), height: length().optional() };
 const paint = { points: points.optional(), fill: colour.optional(), stroke: colour.optional(), 'stroke-width': num(z.number().min(0).max(1000)).optional() };
 const animate = z.looseObject({

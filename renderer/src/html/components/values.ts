@@ -212,3 +212,38 @@ export function merge<D extends object, U extends object>(defaults: D, given: U 
   for (const [k, v] of Object.entries(given ?? {})) if (v !== undefined) out[k] = v;
   return out as D & U;
 }
+
+/**
+ * An image's address: http(s) only, normalised by the URL parser. The page fetches it through the
+ * engine's request handler, so the asset address policy applies as to any page request.
+ */
+export const imageUrl = z.string().max(4096).transform((s, ctx) => {
+  try {
+    const u = new URL(s.trim());
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+  return z.NEVER;
+});
+
+/**
+ * `url("…")` for an address from imageUrl. The parser already percent-encodes quotes, spaces and
+ * controls; a backslash (kept in queries) would escape the closing quote, so it is encoded too.
+ */
+export const cssUrl = (href: string): string => `url("${href.replace(/[\\"'()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}")`;
+
+/** JSON2Video's `background-size` for images: CSS's two keywords, or stretched to the box. */
+export const backgroundSize = z.enum(['cover', 'contain', 'stretch', '100% 100%']).transform((v) => (v === 'stretch' ? '100% 100%' : v));
+
+const MAX_POINTS = 200;
+/** Polygon points `"0,0 100,0 80,100"` (commas or spaces) in 0–100 space, numbers only, at least three. */
+export const points = z.string().transform((s, ctx) => {
+  const n = s.trim().split(/[\s,]+/).map(Number);
+  if (n.length >= 6 && n.length % 2 === 0 && n.length <= MAX_POINTS * 2 && n.every((v) => Number.isFinite(v) && Math.abs(v) <= 10_000)) {
+    return Array.from({ length: n.length / 2 }, (_, i) => [n[2 * i], n[2 * i + 1]] as [number, number]);
+  }
+  ctx.addIssue({ code: 'custom', message: `must be three to ${MAX_POINTS} "x,y" points in 0–100 space ("0,0 100,0 50,100")` });
+  return z.NEVER;
+});
