@@ -4,11 +4,12 @@
  * and settings put it, the rest of the box stays transparent, animated ones move (start, midpoint
  * and end differ) and the same time always gives the same picture.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { closeBrowser } from '../../renderer/src/html/browser';
-import { frameAt, harness, near } from '../renderer/helpers';
-import { census, openComponent, type Shot } from './component-page';
+import { frameAt, harness, near, serveDir } from '../renderer/helpers';
+import { census, IMAGES, openComponent, type Shot } from './component-page';
 
 const W = 640;
 const H = 360;
@@ -24,6 +25,10 @@ const centre = { x0: W / 4, y0: H / 4, x1: (3 * W) / 4, y1: (3 * H) / 4 };
 const corners = [{ x0: 0, y0: 0, x1: 40, y1: 40 }, { x0: W - 40, y0: H - 40, x1: W, y1: H }];
 
 afterAll(() => closeBrowser());
+
+/** Flat pictures the image components show, served to their pages under IMAGES. */
+const flat = (rgb: string) => spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=${rgb}:s=64x64`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']).stdout;
+const PICTURES = { 'green.png': flat('0x00ff00'), 'magenta.png': flat('0xff00ff') };
 
 interface Case {
   id: string;
@@ -42,6 +47,7 @@ const CASES: Case[] = [
   { id: 'basic/000', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { headline: { text: 'Headline', color: '#00ff00' }, body: { text: ['First paragraph', 'Second'], color: '#ff00ff' } } },
   { id: 'basic/001', mid: 0.6, end: 4, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { headline: { text: 'Headline', color: '#00ff00' }, body: { text: 'Body', color: 'white' }, bar: { background: '#0000ff' } } },
   { id: 'basic/050', mid: 0.6, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { headline: { text: 'Breaking news', color: '#00ff00' }, lead: { text: 'More below' } } },
+  { id: 'basic/051', mid: 0.3, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { headline: { text: 'A name', color: '#ffffff', background: '#0000ff' }, image: { src: `${IMAGES}/green.png` } } },
   { id: 'basic/052', mid: 0.4, end: 3, colour: GREEN, where: bottom, empty: [top], settings: { section: { text: 'NEWS', color: '#00ff00' }, headline: { text: 'Something happened' } } },
   { id: 'basic/100', mid: 0.3, end: 3, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: W, y1: H }], settings: { box: { final_width: '50%', background: '#00ff00', 'box-shadow': 'none' } } },
   { id: 'basic/125', mid: 0.5, end: 3, colour: GREEN, where: top, empty: [{ x0: 0, y0: 300, x1: W, y1: H }], settings: { table: { color: '#00ff00', 'font-size': '4vw' }, data: { columns: ['Plan', 'Price'], rows: [['Basic', '$10'], ['Pro', '$20']] } } },
@@ -63,13 +69,17 @@ const CASES: Case[] = [
     polygon1: { left: '0%', top: '0%', width: '50%', height: '100%', points: '0,0 100,0 100,100 0,100' },
     polygon2: { left: '0%', top: '0%', width: '25%', height: '100%', points: '0,0 100,0 100,100 0,100', fill: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
   } },
+  { id: 'shape/cutout', mid: 0.5, end: 2, colour: GREEN, where: { x0: W / 2, y0: 0, x1: W, y1: H }, empty: [{ x0: 0, y0: 0, x1: W / 2, y1: H }], settings: {
+    background: { 'background-image': `${IMAGES}/green.png` }, cutout: { shape: 'circle', x: '25%', r: '10%', animate: { x: '75%', duration: 1000 } },
+  } },
+  { id: 'shape/3dbox', mid: 2.5, end: 5.5, colour: GREEN, where: centre, empty: corners, settings: { front: { 'background-color': '#00ff00' }, size: { width: '30vw', height: '20vw', depth: '10vw' } } },
 ];
 
 const differs = (a: Shot, b: Shot) => !a.png.equals(b.png);
 
 describe.each(CASES)('$id', (c) => {
   test('its text/shape shows in its colour where it belongs, the rest is transparent; it moves; seeking is deterministic', async () => {
-    const p = await openComponent(c.id, c.settings, ctx);
+    const p = await openComponent(c.id, c.settings, ctx, undefined, PICTURES);
     try {
       const start = await p.shot(0);
       const mid = await p.shot(c.mid);
@@ -260,6 +270,29 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
     }
   });
 
+  test("a component's picture is fetched like any asset: a served one shows in the frame, the metadata address is refused and the render goes on", async () => {
+    const h = harness('component-picture');
+    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
+    const server = await serveDir(h.dir);
+    // The circle (20vw = 128 px) sits bottom left, inside the card's padding (4vw, 7vh).
+    const magentaInCircle = (file: string) => {
+      const f = frameAt(file, 2);
+      let n = 0;
+      for (let y = H - 25 - 128; y < H - 25; y += 4) for (let x = 26; x < 26 + 128; x += 4) if (near(f.at(x, y), [255, 0, 255], 60)) n++;
+      return n;
+    };
+    try {
+      const shown = await h.render(movie({ component: 'basic/051', settings: { image: { src: `${server.url}/magenta.png`, size: '20vw' } } }));
+      expect(server.hits).toEqual(['/magenta.png']);
+      expect(magentaInCircle(shown.file)).toBeGreaterThan(0.7 * Math.PI * 16 * 16);
+      const refused = await h.render(movie({ component: 'basic/051', settings: { image: { src: 'http://169.254.169.254/latest/meta-data/x.png', size: '20vw' } } }));
+      expect(magentaInCircle(refused.file)).toBe(0);
+    } finally {
+      await server.close();
+      h.cleanup();
+    }
+  });
+
   test("a component's fade-out (the element's own field) fades its layer over its last seconds", async () => {
     const h = harness('component-fade-out');
     try {
@@ -273,4 +306,69 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
       h.cleanup();
     }
   });
+});
+
+test('basic/051: the picture fills the circle; without one, a drawn silhouette and no request', async () => {
+  const withPicture = await openComponent('basic/051', { image: { src: `${IMAGES}/magenta.png`, size: '20vw' } }, ctx, undefined, PICTURES);
+  try {
+    // The circle (20vw = 128 px) sits bottom left, inside the card's padding (4vw, 7vh).
+    const circle = { x0: 26, y0: H - 25 - 128, x1: 26 + 128, y1: H - 25 };
+    expect(census(await withPicture.shot(3), circle, MAGENTA).matching).toBeGreaterThan(0.7 * Math.PI * 64 * 64);
+  } finally {
+    await withPicture.close();
+  }
+  const requests: string[] = [];
+  const plain = await openComponent('basic/051', {}, ctx);
+  plain.page.on('request', (r) => requests.push(r.url()));
+  try {
+    const s = await plain.shot(3);
+    expect(census(s, { x0: 26, y0: H - 25 - 64, x1: 26 + 64, y1: H - 25 }, [0x9a, 0xa3, 0xad], 30).matching).toBeGreaterThan(300);
+    expect(requests).toEqual([]);
+  } finally {
+    await plain.close();
+  }
+});
+
+test('shape/cutout: invert makes the shape a hole; the stroke rings it; a polygon window follows its points', async () => {
+  const hole = await openComponent('shape/cutout', {
+    background: { 'background-image': `${IMAGES}/green.png` }, cutout: { shape: 'ellipse', rx: '20%', ry: '30%', invert: true, stroke: '#ff00ff', 'stroke-width': 10 },
+  }, ctx, undefined, PICTURES);
+  try {
+    const s = await hole.shot(0);
+    expect(census(s, { x0: W / 2 - 20, y0: H / 2 - 20, x1: W / 2 + 20, y1: H / 2 + 20 }).transparent).toBe(1600);
+    for (const corner of corners) expect(census(s, corner, GREEN).matching).toBe(1600);
+    // The ring: on the ellipse's edge (rx = 128 px) right of the centre.
+    expect(census(s, { x0: W / 2 + 128 - 3, y0: H / 2 - 3, x1: W / 2 + 128 + 3, y1: H / 2 + 3 }, MAGENTA).matching).toBe(36);
+  } finally {
+    await hole.close();
+  }
+  const triangle = await openComponent('shape/cutout', { background: { 'background-color': '#00ff00' }, cutout: { shape: 'polygon', points: '0,0 100,0 0,100' } }, ctx);
+  try {
+    const s = await triangle.shot(0);
+    expect(census(s, { x0: 10, y0: 10, x1: 60, y1: 60 }, GREEN).matching).toBe(2500);
+    expect(census(s, { x0: W - 60, y0: H - 60, x1: W - 10, y1: H - 10 }).transparent).toBe(2500);
+  } finally {
+    await triangle.close();
+  }
+});
+
+test('shape/3dbox: turning a quarter about Y takes the front face away and brings the right one round', async () => {
+  const p = await openComponent('shape/3dbox', {
+    size: { width: '200px', height: '200px', depth: '200px' }, front: { 'background-color': '#00ff00' }, right: { 'background-color': '#ff00ff' },
+    origin: { rotateX: 0, rotateY: 0, zoom: 1 }, destination: { rotateX: 0, rotateY: -90, zoom: 1, duration: 1000, easing: 'linear' },
+  }, ctx);
+  const middle = { x0: W / 2 - 40, y0: H / 2 - 40, x1: W / 2 + 40, y1: H / 2 + 40 };
+  try {
+    const before = await p.shot(0);
+    expect(census(before, middle, GREEN).matching).toBe(6400);
+    const after = await p.shot(1.5);
+    expect(census(after, middle, MAGENTA).matching).toBe(6400);
+    expect(census(after, whole, GREEN).matching).toBe(0);
+    // Turning, both show (the box is seen corner on half-way).
+    const half = await p.shot(0.5);
+    expect(census(half, whole, GREEN).matching).toBeGreaterThan(2000);
+    expect(census(half, whole, MAGENTA).matching).toBeGreaterThan(2000);
+  } finally {
+    await p.close();
+  }
 });

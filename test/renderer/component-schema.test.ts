@@ -6,7 +6,7 @@
 import { COMPONENTS, componentIds } from '../../renderer/src/html/components';
 import { cssEasing } from '../../renderer/src/html/components/easing';
 import { richText } from '../../renderer/src/html/components/markup';
-import { safeCssValue } from '../../renderer/src/html/components/values';
+import { cssUrl, safeCssValue } from '../../renderer/src/html/components/values';
 import { validateMovie } from '../../renderer/src/schema/validate';
 
 const movie = (el: Record<string, unknown>) => ({ scenes: [{ elements: [{ type: 'component', ...el }] }] });
@@ -17,7 +17,7 @@ const issues = (el: Record<string, unknown>) => {
 const ctx = { width: 640, height: 360, duration: 5, fps: 25 };
 
 test('the ten ids real movies use (and more) are in the library', () => {
-  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle']) {
+  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle', 'basic/051', 'shape/cutout', 'shape/3dbox']) {
     expect(componentIds()).toContain(id);
   }
 });
@@ -65,6 +65,22 @@ test.each([
   expect(Object.keys(issues({ component: 'basic/000', settings: { card: { [key]: value } } }))).toEqual([`scenes[0].elements[0].settings.card.${key}`]);
 });
 
+test('pictures are http(s) addresses, written back by the URL parser; in CSS nothing closes their string', () => {
+  const at = (group: string, key: string) => `scenes[0].elements[0].settings.${group}.${key}`;
+  for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:image/png;base64,AAAA', 'not a url', 'chrome://settings']) {
+    expect(Object.keys(issues({ component: 'basic/051', settings: { image: { src: bad } } }))).toEqual([at('image', 'src')]);
+    expect(Object.keys(issues({ component: 'shape/cutout', settings: { background: { 'background-image': bad } } }))).toEqual([at('background', 'background-image')]);
+    expect(Object.keys(issues({ component: 'shape/3dbox', settings: { top: { 'background-image': bad } } }))).toEqual([at('top', 'background-image')]);
+  }
+  const box = COMPONENTS.get('shape/3dbox')!;
+  const m = box.render(box.settings.parse({ front: { 'background-image': 'https://img.example/a b"c\\")x(\'y?q=\\' } }), ctx);
+  const url = /url\("([^"]*)"\)/.exec(m.css)![1];
+  expect(url).toBe('https://img.example/a%20b%22c/%22%29x%28%27y?q=%5C');
+  expect(cssUrl('https://a.example/?x=\\')).toBe('url("https://a.example/?x=%5C")');
+  const avatar = COMPONENTS.get('basic/051')!;
+  expect(avatar.render(avatar.settings.parse({ image: { src: 'https://img.example/"><script>' } }), ctx).html).toContain('src="https://img.example/%22%3E%3Cscript%3E"');
+});
+
 test('free CSS values: gradients, shadows and borders pass in a normal form; anything else does not', () => {
   expect(safeCssValue('linear-gradient(120deg, #FF2B2B 0%,   #0039CB 100%)')).toBe('linear-gradient(120deg, #FF2B2B 0%, #0039CB 100%)');
   expect(safeCssValue('inset -1vw -1vw 1vw rgba(0,0,0,0.2)')).toBe('inset -1vw -1vw 1vw rgba(0,0,0,0.2)');
@@ -78,6 +94,7 @@ test('every component renders with no settings, and what the settings say reache
     // shape/rectangle, shape/polygon and textbox/simple draw the boxes they are given: none, nothing.
     if (!['shape/rectangle', 'shape/polygon', 'textbox/simple'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
     expect(m.css).not.toMatch(/url\(|<\/style|@import/i);
+    expect(m.html).not.toMatch(/https?:/);
   }
   const def = COMPONENTS.get('basic/052')!;
   const m = def.render(def.settings.parse({ headline: { text: '</div><script>x</script>', color: 'ReD', 'font-size': 40 }, card: { 'vertical-align': 'top' } }), ctx);
