@@ -192,6 +192,7 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   // Reelay's own documents have no script: they need no clock, and a reused page keeps its own.
   if (!req.onlyAnimationsMove) await page.clock.install({ time: 0 });
   await page.goto(req.windowUrl ?? req.url, { waitUntil: 'load', timeout: 30_000 });
+  await closePopups(page);
   const doc = req.windowUrl ? page.frames().find((f) => f.url() === req.url) : page.mainFrame();
   if (!doc) throw new Error('the layer document did not load in its window');
   // Layout first: a web font starts loading only once a laid-out text uses it, and `ready` does
@@ -199,8 +200,8 @@ async function draw(page: Page, req: CaptureRequest, frameCount: number): Promis
   await doc.evaluate('void document.body.offsetHeight; document.fonts.ready.then(() => true)');
   if (!req.onlyAnimationsMove) {
     // Work queued for "after load" (Tailwind builds its styles then) runs before time starts.
-    await page.clock.runFor(0);
-    if (req.wait) await page.clock.runFor(Math.round(req.wait * 1000));
+    await advance(page, 0);
+    if (req.wait) await advance(page, Math.round(req.wait * 1000));
   }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setDefaultBackgroundColorOverride', { color: { r: 0, g: 0, b: 0, a: 0 } });
@@ -266,7 +267,7 @@ async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCo
       const ms = Math.round((i * 1000) / req.fps);
       if (i > 0 && (!moving || moving(ms))) {
         // Reelay's own documents have no script: seeking the animations is all time needs to do.
-        if (ms > now && !req.onlyAnimationsMove) await page.clock.runFor(ms - now);
+        if (ms > now && !req.onlyAnimationsMove) await advance(page, ms - now);
         now = ms;
         await doc.evaluate(`(${SEEK})(${ms})`);
         const png = await shot();
@@ -301,6 +302,21 @@ const ACTIVE = `(() => document.getAnimations().map((a) => {
   return [from, Number.isFinite(d) ? from + d : -1];
 }))()`;
 
+/**
+ * Closes the windows the page opened (each layer's page is alone in its context, so any other page
+ * is a popup). Only while the clock is still: Playwright's fake clock runs in every page of the
+ * context, and a popup closed during a step failed the layer ("Target page … closed").
+ */
+async function closePopups(page: Page): Promise<void> {
+  await Promise.all(page.context().pages().filter((p) => p !== page).map((p) => p.close({ runBeforeUnload: false }).catch(() => undefined)));
+}
+
+/** Moves the page's fake clock on, then closes what it opened meanwhile. */
+async function advance(page: Page, ms: number): Promise<void> {
+  await page.clock.runFor(ms);
+  await closePopups(page);
+}
+
 /** Whether the picture may change at `ms`: inside an animation's active time, a frame either side. */
 function activeIntervals(intervals: [number, number][], fps: number): (ms: number) => boolean {
   const frame = 1000 / fps;
@@ -309,9 +325,9 @@ function activeIntervals(intervals: [number, number][], fps: number): (ms: numbe
 
 async function sameAt(page: Page, shot: () => Promise<Buffer>, first: Buffer, frameCount: number, fps: number): Promise<boolean> {
   const end = Math.round(((frameCount - 1) * 1000) / fps);
-  await page.clock.runFor(Math.round(end / 2));
+  await advance(page, Math.round(end / 2));
   if (!(await shot()).equals(first)) return false;
-  await page.clock.runFor(end - Math.round(end / 2));
+  await advance(page, end - Math.round(end / 2));
   return (await shot()).equals(first);
 }
 

@@ -8,8 +8,10 @@
  *   policy as any asset (loopback and private only with REELAY_ALLOW_PRIVATE_URLS, link-local and
  *   metadata never), each redirect checked, size and time capped, the IP pinned (no DNS rebinding);
  * - our own files (the layer document, fonts, Tailwind) come from the made-up origin `reelay.local`;
- * - everything else (other methods, WebSockets, downloads, popups, service workers) is refused;
- *   `file:`, `chrome:` and `data:` navigations are refused by Chromium itself for a web origin.
+ * - everything else (other methods, WebSockets, downloads, service workers) is refused; `file:`,
+ *   `chrome:` and `data:` navigations are refused by Chromium itself for a web origin;
+ * - a popup is a page of the layer's context under the same rules, never drawn, and closed as soon as
+ *   the clock is still (capture.ts: closePopups).
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -82,10 +84,6 @@ export class BrowserSession {
       timezoneId: 'UTC',
       colorScheme: 'light',
       reducedMotion: 'no-preference',
-    });
-    // Popups: never a second page.
-    context.on('page', (page) => {
-      void page.opener().then((opener) => opener && page.close()).catch(() => undefined);
     });
     await context.routeWebSocket(/.*/, (ws) => {
       this.refused.push(`${ws.url()}: WebSockets are not allowed`);
