@@ -16,7 +16,7 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
   { id: 'basic/000', at: 3, settings: { card: { 'vertical-align': 'center', background: 'rgba(0,0,0,0.35)', 'border-radius': '1vw', padding: '3vw' }, headline: { text: 'Welcome to Reelay', 'font-family': 'Inter', 'font-weight': 700 }, body: { text: ['Videos from JSON, drawn by ffmpeg and Chromium.', 'Self-hosted, <em>no</em> third-party renderer.'] } } },
   { id: 'basic/001', at: 4, settings: { card: { 'vertical-align': 'center', padding: '3vw' }, headline: { text: 'Introducing the suite', 'font-size': '6vw' }, body: { text: ['Personalised ads', 'Rewards for data'], 'font-size': '4vw' }, bar: { background: '#FFD23F' } } },
   { id: 'basic/050', at: 3, settings: { headline: { text: 'BREAKING NEWS' }, lead: { text: 'Reelay draws JSON2Video components in its own browser' } } },
-  { id: 'basic/051', at: 3, settings: { headline: { text: 'Ada Lovelace, mathematician' }, image: { src: `${IMAGES}/photo.png`, size: '14vw' } } },
+  { id: 'basic/051', at: 5, settings: { headline: { text: 'Ada Lovelace, mathematician' }, image: { src: `${IMAGES}/photo.png`, size: '14vw' } } },
   { id: 'basic/052', at: 3, settings: { section: { text: 'MUSIC' }, headline: { text: 'The band announces a world tour for next year' } } },
   { id: 'basic/100', at: 3, settings: { box: { initial_left: '100%', final_left: '50%', background: '#0F132D', 'box-shadow': 'none', duration: 2000 } } },
   { id: 'basic/125', at: 3, settings: { table: { 'font-size': '3.5vw', 'font-family': 'Lato', 'border-spacing': '0 1.5vw', padding: '3vw' }, header: { 'column-widths': ['35%', '65%'], color: '#FFD23F' }, 'first-column': { 'border-right': '4px solid white', 'text-align': 'right' }, cells: { padding: '0.5vw 1.5vw' }, data: { columns: ['Step', 'What'], rows: [['Analyse', 'Real-time market data'], ['Target', 'Personalised videos'], ['Iterate', 'Measure and improve']] } } },
@@ -24,6 +24,7 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
   { id: 'advanced/001', at: 4, settings: { animation: { text: 'VARIABLES<br>ARE<br>HERE', 'font-family': 'Anton', 'font-size': '12vw', speed: 4 } } },
   { id: 'advanced/050', at: 1, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', border: '0.2vw solid rgba(0,0,0,20%)', 'border-radius': '3vw', padding: '1vw 8vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)', 'font-size': '6vw' } } },
   { id: 'advanced/051', at: 1.6, settings: { button: { text: 'SUBSCRIBE', background: '#E3170A', 'border-radius': '3vw', padding: '1vw 6vw', 'font-size': '6vw', 'box-shadow': 'inset -1vw -1vw 1vw rgba(0,0,0,0.2)' } } },
+  { id: 'advanced/100', at: 2, settings: { image: { src: `${IMAGES}/photo.png`, final_left: '45%', final_top: '10%', final_width: '50%', final_height: '80%', 'border-radius': '2vw', 'box-shadow': '0 1vw 2vw rgba(0,0,0,0.4)' } } },
   { id: 'advanced/060', at: 5.5, settings: { counter: { text: ['$__num__'], from: '400', to: '230', duration: 3000, 'text-shadow': '.2vw .2vw .2vw rgba(50,50,50,0.5)', 'font-size': '20vw', 'font-family': 'Anton', 'font-weight': '400' } } },
   { id: 'advanced/070', at: 3, settings: { rating: { value: 4, symbol: 'star', size: '12vw', 'off-color': 'rgba(255,255,255,0.1)' } } },
   { id: 'shape/rectangle', at: 2, settings: {

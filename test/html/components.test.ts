@@ -28,7 +28,10 @@ afterAll(() => closeBrowser());
 
 /** Flat pictures the image components show, served to their pages under IMAGES. */
 const flat = (rgb: string) => spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=${rgb}:s=64x64`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']).stdout;
-const PICTURES = { 'green.png': flat('0x00ff00'), 'magenta.png': flat('0xff00ff') };
+/** Four upright bands, red | green | blue | magenta (64×64). */
+const bands = spawnSync('ffmpeg', ['-v', 'error', ...['red', 'lime', 'blue', 'magenta'].flatMap((c) => ['-f', 'lavfi', '-i', `color=${c}:s=16x64`]),
+  '-filter_complex', 'hstack=inputs=4', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']).stdout;
+const PICTURES = { 'green.png': flat('0x00ff00'), 'magenta.png': flat('0xff00ff'), 'bands.png': bands };
 
 interface Case {
   id: string;
@@ -69,6 +72,7 @@ const CASES: Case[] = [
     polygon1: { left: '0%', top: '0%', width: '50%', height: '100%', points: '0,0 100,0 100,100 0,100' },
     polygon2: { left: '0%', top: '0%', width: '25%', height: '100%', points: '0,0 100,0 100,100 0,100', fill: '#0000ff', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
   } },
+  { id: 'advanced/100', mid: 0.5, end: 2, colour: GREEN, where: { x0: W / 2, y0: 0, x1: W, y1: H }, empty: [{ x0: 0, y0: 0, x1: W / 2 - 1, y1: H }], settings: { image: { src: `${IMAGES}/green.png` } } },
   { id: 'shape/cutout', mid: 0.5, end: 2, colour: GREEN, where: { x0: W / 2, y0: 0, x1: W, y1: H }, empty: [{ x0: 0, y0: 0, x1: W / 2, y1: H }], settings: {
     background: { 'background-image': `${IMAGES}/green.png` }, cutout: { shape: 'circle', x: '25%', r: '10%', animate: { x: '75%', duration: 1000 } },
   } },
@@ -326,6 +330,33 @@ test('basic/051: the picture fills the circle; without one, a drawn silhouette a
     expect(requests).toEqual([]);
   } finally {
     await plain.close();
+  }
+});
+
+test('advanced/100: the picture fills its frame from the initial place to the final one, after its duration', async () => {
+  const p = await openComponent('advanced/100', {
+    image: { src: `${IMAGES}/magenta.png`, initial_left: '0%', initial_width: '25%', final_left: '75%', final_width: '25%', duration: 2000, easing: 'linear' },
+  }, ctx, undefined, PICTURES);
+  const band = (x0: number) => ({ x0, y0: 0, x1: x0 + W / 4, y1: H });
+  try {
+    // A 64×64 picture cropped to fill a 160×360 frame: every pixel of the frame is the picture's.
+    expect(census(await p.shot(0), band(0), MAGENTA).matching).toBe((W / 4) * H);
+    const cropped = await openComponent('advanced/100', { image: { src: `${IMAGES}/bands.png`, final_left: '0%', final_width: '25%' } }, ctx, undefined, PICTURES);
+    try {
+      // Scaled to the frame's height, the picture's middle shows (green and blue), not its sides.
+      const s = await cropped.shot(2);
+      // (less the few columns where scaling blends the two)
+      expect(census(s, band(0), GREEN).matching + census(s, band(0), BLUE).matching).toBeGreaterThan(0.95 * (W / 4) * H);
+      expect(census(s, band(0), [255, 0, 0]).matching).toBe(0);
+    } finally {
+      await cropped.close();
+    }
+    const half = await p.shot(1);
+    expect(census(half, band((3 * W) / 8), MAGENTA).matching).toBe((W / 4) * H);
+    expect(census(half, band(0)).transparent).toBe((W / 4) * H);
+    expect(census(await p.shot(2.5), band((3 * W) / 4), MAGENTA).matching).toBe((W / 4) * H);
+  } finally {
+    await p.close();
   }
 });
 

@@ -17,7 +17,7 @@ const issues = (el: Record<string, unknown>) => {
 const ctx = { width: 640, height: 360, duration: 5, fps: 25 };
 
 test('the ten ids real movies use (and more) are in the library', () => {
-  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle', 'basic/051', 'shape/cutout', 'shape/3dbox']) {
+  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle', 'basic/051', 'shape/cutout', 'shape/3dbox', 'advanced/100']) {
     expect(componentIds()).toContain(id);
   }
 });
@@ -71,6 +71,7 @@ test('pictures are http(s) addresses, written back by the URL parser; in CSS not
     expect(Object.keys(issues({ component: 'basic/051', settings: { image: { src: bad } } }))).toEqual([at('image', 'src')]);
     expect(Object.keys(issues({ component: 'shape/cutout', settings: { background: { 'background-image': bad } } }))).toEqual([at('background', 'background-image')]);
     expect(Object.keys(issues({ component: 'shape/3dbox', settings: { top: { 'background-image': bad } } }))).toEqual([at('top', 'background-image')]);
+    expect(Object.keys(issues({ component: 'advanced/100', settings: { image: { src: bad } } }))).toEqual([at('image', 'src')]);
   }
   const box = COMPONENTS.get('shape/3dbox')!;
   const m = box.render(box.settings.parse({ front: { 'background-image': 'https://img.example/a b"c\\")x(\'y?q=\\' } }), ctx);

@@ -1,8 +1,10 @@
 /**
- * basic/051: the avatar lower third — a round picture pops in, a coloured bar grows beside it and
- * the headline strip wipes open from the bar. JSON2Video's default picture is a random face from a
- * third-party site; Reelay fetches nothing it was not given, so without `image.src` the circle
- * holds a drawn silhouette.
+ * basic/051: the avatar lower third, timed as JSON2Video's reference says — the round picture fades
+ * in (1000 ms), the headline strip wipes open left to right (800 ms), its text slides up (300 ms),
+ * then the picture's circular border turns once with an elastic ease (2500 ms). The bar beside the
+ * picture is the older reference's. JSON2Video's default picture is a random face from a third-party
+ * site; Reelay fetches nothing it was not given, so without `image.src` the circle holds a drawn
+ * silhouette.
  */
 import { z } from 'zod';
 import { escapeHtml } from '../document';
@@ -21,7 +23,7 @@ const settings = z.looseObject({
 const CARD = { 'text-align': 'left', 'padding-bottom': '7vh', 'padding-left': '4vw', 'padding-right': '4vw', overflow: 'hidden' };
 // `font-size: auto` at JSON2Video fits the strip; 3.5vw is what its preview shows for one line.
 const HEADLINE = {
-  text: ['Lorem ipsum dolor sit amet'], color: 'rgba(0,0,0,1)', background: 'rgba(255,255,255,1)', 'font-size': '3.5vw', 'font-family': 'Inter', 'font-weight': '400',
+  text: ['Lorem ipsum dolor sit amet'], color: 'rgba(0,0,0,1)', background: 'rgba(255,255,255,1)', 'font-size': '3.5vw', 'font-family': 'Inter', 'font-weight': '700',
   'text-shadow': '1px 1px 2px #777', padding: '0.6vw 1.5vw',
 };
 const JUSTIFY = { top: 'flex-start', center: 'center', bottom: 'flex-end' } as const;
@@ -38,16 +40,20 @@ export const basic051 = defineComponent({
     const size = set.image?.size ?? '10vw';
     const src = set.image?.src;
     const picture = src ? `<img class="face" src="${escapeHtml(src)}" alt="">` : SILHOUETTE;
-    const html = `<div class="root"><div class="strap"><div class="avatar">${picture}</div><div class="bar"></div><div class="strip"><div class="t">${headline.text.map(richText).join('<br>')}</div></div></div></div>`;
+    const colour = set.bar?.color ?? 'rgba(255,0,0,1)';
+    const html = `<div class="root"><div class="strap"><div class="avatar">${picture}<div class="ring"></div></div><div class="bar"></div><div class="strip"><div class="t">${headline.text.map(richText).join('<br>')}</div></div></div></div>`;
     const css = [
       `.root{position:absolute;inset:0;display:flex;flex-direction:column;justify-content:${JUSTIFY[set.card?.['vertical-align'] ?? 'bottom']};box-sizing:border-box;${declarations(card)}}`,
       '.strap{display:flex;align-items:center;min-width:0}',
-      `.avatar{flex:none;width:${size};height:${size};border-radius:50%;overflow:hidden;box-shadow:0 0 0 0.3vw rgba(255,255,255,1);animation:pop .5s ${cssEasing('easeOutBack')} both}`,
-      '.face{display:block;width:100%;height:100%;object-fit:cover}',
-      `.bar{flex:none;align-self:center;width:0.8vw;height:calc(${size} * 0.6);margin-left:1.5vw;background:${set.bar?.color ?? 'rgba(255,0,0,1)'};transform-origin:bottom;animation:grow .25s linear .35s both}`,
-      `.strip{min-width:0;overflow:hidden;line-height:1.25;animation:wipe .8s ${cssEasing('easeInOutQuart')} .55s both;${declarations(headline)}}`,
-      `.t{animation:up .35s ${cssEasing('easeOutQuad')} 1.1s both}`,
-      '@keyframes pop{from{transform:scale(0)}to{transform:none}}',
+      `.avatar{position:relative;flex:none;width:${size};height:${size};animation:fade 1s linear both}`,
+      '.face{display:block;width:100%;height:100%;border-radius:50%;object-fit:cover}',
+      // Two arcs of the bar's colour round the picture: the border that turns.
+      `.ring{position:absolute;inset:-0.6vw;border-radius:50%;border:0.4vw solid;border-color:${colour} transparent;animation:turn 2.5s ${cssEasing('easeOutElastic')} 2.1s both}`,
+      `.bar{flex:none;align-self:center;width:0.8vw;height:calc(${size} * 0.6);margin-left:1.5vw;background:${colour};transform-origin:bottom;animation:grow .25s linear .75s both}`,
+      `.strip{min-width:0;overflow:hidden;line-height:1.25;animation:wipe .8s ${cssEasing('easeInOutQuart')} 1s both;${declarations(headline)}}`,
+      `.t{animation:up .3s ${cssEasing('easeOutQuad')} 1.8s both}`,
+      '@keyframes fade{from{opacity:0}to{opacity:1}}',
+      '@keyframes turn{from{transform:none}to{transform:rotate(360deg)}}',
       '@keyframes grow{from{transform:scaleY(0)}to{transform:none}}',
       '@keyframes wipe{from{clip-path:inset(0 100% 0 0)}to{clip-path:inset(0 0 0 0)}}',
       '@keyframes up{from{opacity:0;transform:translateY(100%)}to{opacity:1;transform:none}}',

@@ -8,17 +8,22 @@ import { defineComponent } from './types';
 import { declarations, group, length, millis } from './values';
 
 const pos = length().optional();
-const settings = z.looseObject({
-  box: group({
-    initial_left: pos, initial_top: pos, initial_width: pos, initial_height: pos,
-    final_left: pos, final_top: pos, final_width: pos, final_height: pos,
-    duration: millis(3_000).optional(),
-    easing: easing.optional(),
-  }).optional(),
-});
+/** A box moving from `initial_*` to `final_*` (left, top, width, height) over `duration` ms (≤ 3000). */
+export const boxMotion = {
+  initial_left: pos, initial_top: pos, initial_width: pos, initial_height: pos,
+  final_left: pos, final_top: pos, final_width: pos, final_height: pos,
+  duration: millis(3_000).optional(),
+  easing: easing.optional(),
+};
+const settings = z.looseObject({ box: group(boxMotion).optional() });
 
 const EDGES = ['left', 'top', 'width', 'height'] as const;
-const START = { left: '0%', top: '0%', width: '100%', height: '100%' };
+type Edges = Record<(typeof EDGES)[number], string>;
+const START: Edges = { left: '0%', top: '0%', width: '100%', height: '100%' };
+
+/** The box's `initial_*` or `final_*` place as declarations, each edge not given taken from `defaults`. */
+export const place = (box: Record<string, unknown>, state: 'initial' | 'final', defaults: Edges): string =>
+  EDGES.map((e) => `${e}:${String(box[`${state}_${e}`] ?? defaults[e])}`).join(';');
 
 export const basic100 = defineComponent({
   id: 'basic/100',
@@ -27,8 +32,8 @@ export const basic100 = defineComponent({
   animated: true,
   render(set) {
     const box = set.box ?? {};
-    const initial = EDGES.map((e) => `${e}:${box[`initial_${e}`] ?? START[e]}`).join(';');
-    const final = EDGES.map((e) => `${e}:${box[`final_${e}`] ?? START[e]}`).join(';');
+    const initial = place(box, 'initial', START);
+    const final = place(box, 'final', START);
     const look = declarations({ background: 'cornflowerblue', 'box-shadow': '2px 0 2px 0 #555', ...box }, ['width', 'height']);
     const ms = box.duration ?? 1000;
     const css = [

@@ -8,6 +8,7 @@ import { advanced050 } from './advanced-050';
 import { advanced051 } from './advanced-051';
 import { advanced060 } from './advanced-060';
 import { advanced070 } from './advanced-070';
+import { advanced100 } from './advanced-100';
 import { basic000 } from './basic-000';
 import { basic001 } from './basic-001';
 import { basic050 } from './basic-050';
@@ -23,7 +24,7 @@ import { textboxSimple } from './textbox-simple';
 import type { ComponentDefinition } from './types';
 
 const ALL = [
-  basic000, basic001, basic050, basic051, basic052, basic100, basic125, advanced000, advanced001, advanced050, advanced051, advanced060, advanced070,
+  basic000, basic001, basic050, basic051, basic052, basic100, basic125, advanced000, advanced001, advanced050, advanced051, advanced060, advanced070, advanced100,
   shapeRectangle, shapePolygon, shapeCutout, shape3dbox, textboxSimple,
 ] as ComponentDefinition[];
 
