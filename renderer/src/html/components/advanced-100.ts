@@ -5,7 +5,7 @@
  * centre (`object-position` picks another point).
  */
 import { z } from 'zod';
-import { boxMotion, place } from './basic-100';
+import { boxMotion, place, START } from './basic-100';
 import { cssEasing } from './easing';
 import { escapeHtml } from '../document';
 import { defineComponent } from './types';
@@ -15,7 +15,6 @@ const settings = z.looseObject({
   image: group({ ...boxMotion, src: imageUrl.optional(), 'object-position': z.string().regex(/^(left|center|right|top|bottom|\d{1,3}%)( (left|center|right|top|bottom|\d{1,3}%))?$/).optional() }).optional(),
 });
 
-const INITIAL = { left: '0%', top: '0%', width: '100%', height: '100%' };
 const FINAL = { left: '50%', top: '0%', width: '50%', height: '100%' };
 
 export const advanced100 = defineComponent({
@@ -33,7 +32,7 @@ export const advanced100 = defineComponent({
       `.picture{display:block;width:100%;height:100%;object-fit:cover;object-position:${image['object-position'] ?? 'center'}}`,
       // No picture given: a neutral grey where it would be, so the motion still shows.
       '.none{background:#9aa3ad}',
-      `@keyframes move{from{${place(image, 'initial', INITIAL)}}to{${place(image, 'final', FINAL)}}}`,
+      `@keyframes move{from{${place(image, 'initial', START)}}to{${place(image, 'final', FINAL)}}}`,
     ].join('\n');
     return { html: `<div class="frame">${picture}</div>`, css, fonts: [] };
   },

@@ -19,7 +19,8 @@ const settings = z.looseObject({ box: group(boxMotion).optional() });
 
 const EDGES = ['left', 'top', 'width', 'height'] as const;
 type Edges = Record<(typeof EDGES)[number], string>;
-const START: Edges = { left: '0%', top: '0%', width: '100%', height: '100%' };
+/** The whole box. */
+export const START: Edges = { left: '0%', top: '0%', width: '100%', height: '100%' };
 
 /** The box's `initial_*` or `final_*` place as declarations, each edge not given taken from `defaults`. */
 export const place = (box: Record<string, unknown>, state: 'initial' | 'final', defaults: Edges): string =>

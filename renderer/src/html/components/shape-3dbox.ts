@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { cssEasing, easing } from './easing';
 import { defineComponent } from './types';
-import { backgroundSize, cssUrl, declarations, group, imageUrl, length, millis, num } from './values';
+import { backgroundSize, cssUrl, declarations, group, imageUrl, length, merge, millis, num } from './values';
 
 const FACES = ['front', 'back', 'left', 'right', 'top', 'bottom'] as const;
 type Face = (typeof FACES)[number];
@@ -43,7 +43,6 @@ const ORIGIN: State = { rotateX: -20, rotateY: -35, rotateZ: 0, zoom: 0.6 };
 const DESTINATION: State = { rotateX: -20, rotateY: 325, rotateZ: 0, zoom: 1 };
 
 const transform = (s: State) => `translate(${s.x ?? '0px'}, ${s.y ?? '0px'}) scale(${s.zoom ?? 1}) rotateX(${s.rotateX ?? 0}deg) rotateY(${s.rotateY ?? 0}deg) rotateZ(${s.rotateZ ?? 0}deg)`;
-const defined = <T extends object>(o: T | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export const shape3dbox = defineComponent({
   id: 'shape/3dbox',
@@ -52,9 +51,9 @@ export const shape3dbox = defineComponent({
   animated: true,
   render(set) {
     const size = set.size ?? {};
-    const from = { ...ORIGIN, ...defined(set.origin) };
+    const from = merge(ORIGIN, set.origin);
     const d = set.destination ?? {};
-    const to = { ...DESTINATION, ...defined({ rotateX: d.rotateX, rotateY: d.rotateY, rotateZ: d.rotateZ, zoom: d.zoom, x: d.x, y: d.y }) };
+    const to = merge(DESTINATION, d);
     const faceCss = FACES.map((f) => {
       const g = set[f] ?? {};
       const image = g['background-image'] ? `background-image:${cssUrl(g['background-image'])};background-size:${g['background-size'] ?? 'cover'};background-position:center;` : '';

@@ -11,7 +11,7 @@ import { cssPixels, parseCssLength } from '../../schema/css';
 import { escapeHtml } from '../document';
 import { cssEasing, easing } from './easing';
 import { defineComponent, type ComponentContext } from './types';
-import { backgroundSize, colour, group, imageUrl, length, millis, num, points } from './values';
+import { backgroundSize, colour, group, imageUrl, length, merge, millis, num, points } from './values';
 
 const geometry = {
   x: length().optional(), y: length().optional(), r: length().optional(), rx: length().optional(), ry: length().optional(),
@@ -65,9 +65,9 @@ export const shapeCutout = defineComponent({
     const c = set.cutout ?? {};
     const shape: Shape = c.shape ?? 'ellipse';
     const tag = shape === 'polygon' ? 'path' : shape;
-    const start: Geometry = { ...DEFAULTS, ...Object.fromEntries(Object.entries(c).filter(([k, v]) => k in geometry && v !== undefined)) };
+    const start: Geometry = merge(DEFAULTS, c);
     const a = c.animate;
-    const end: Geometry = a ? { ...start, ...Object.fromEntries(Object.entries(a).filter(([k, v]) => k in geometry && v !== undefined)) } : start;
+    const end: Geometry = a ? merge(start, a) : start;
     const image = bg['background-image'];
     const paint = image
       ? `<image href="${escapeHtml(image)}" x="0" y="0" width="${box.width}" height="${box.height}" preserveAspectRatio="${FIT[bg['background-size'] ?? 'cover']}" mask="url(#cutout)"/>`
