@@ -14,7 +14,7 @@ import { layerDocument } from '../../renderer/src/html/document';
 import { BrowserSession } from '../../renderer/src/html/session';
 import type { Plan } from '../../renderer/src/normalise/plan';
 import { renderMovie } from '../../renderer/src/render/render-movie';
-import { ffprobe, frameAt, harness, type RenderHarness } from '../renderer/helpers';
+import { ffprobe, frameAt, harness, near, type RenderHarness } from '../renderer/helpers';
 
 let h: RenderHarness;
 beforeAll(() => {
@@ -76,3 +76,14 @@ test('every frame of a layer that moves on every frame reaches the graph at its 
     await session.close();
   }
 }, 60_000);
+
+test('a layer whose pictures turn fully opaque keeps every picture at its time (Chromium writes those as RGB, not RGBA)', async () => {
+  // Transparent for a second, then a green that fills the box: the first picture is RGBA, the second RGB.
+  const html = '<style>@keyframes show{from{opacity:0}to{opacity:1}}</style><div style="width:100%;height:100%;background:#00ff00;animation:show 1ms 1s both"></div>';
+  const r = await h.render({ resolution: 'custom', width: 320, height: 180, fps: 25, scenes: [{ 'background-color': '#000000', duration: 2, elements: [{ type: 'html', html, width: 320, height: 180, x: 0, y: 0, cache: false }] }] });
+  const at = (t: number) => frameAt(r.file, t).at(160, 90);
+  expect(near(at(0.5), [0, 0, 0], 12)).toBe(true);
+  expect(near(at(0.96), [0, 0, 0], 12)).toBe(true);
+  expect(near(at(1.04), [0, 255, 0], 40)).toBe(true);
+  expect(near(at(1.96), [0, 255, 0], 40)).toBe(true);
+});

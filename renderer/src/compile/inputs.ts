@@ -37,7 +37,8 @@ export function compileInputs(plan: Plan, sources: ReadonlyMap<number, StillSour
     const options: string[] = [];
     // The HTML engine's frames: each picture once, with its length and rate (html/capture.ts). The
     // list is the engine's own (never a user's): `-safe 0` lets it set each picture's rate.
-    if (input.pngFrames) options.push('-f', 'concat', '-safe', '0');
+    // Its pictures change format (RGB when opaque): the layer's chain converts them (compile/layer.ts).
+    if (input.pngFrames) options.push('-reinit_filter', '0', '-f', 'concat', '-safe', '0');
     if (input.loop !== 0) options.push('-stream_loop', String(input.loop));
     if (input.seek > 0) options.push('-ss', num(input.seek));
     options.push('-t', num(input.duration));

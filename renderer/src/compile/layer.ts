@@ -99,9 +99,14 @@ export function compileLayer(layer: VisualLayer, ctx: LayerContext): string {
       // Held pictures are converted before fps repeats them: repeats of one converted frame share its
       // buffer, while converting after fps made each repeat a frame of its own. Measured on a 10 s
       // 1080p text layer of 29 pictures over a video: ffmpeg 1,762 → 390 MB, 13.9 → 8.7 CPU-s.
+      // The engine's pictures are RGBA, or RGB when Chromium found one fully opaque: the input keeps
+      // its filters through that change (-reinit_filter 0, compile/inputs.ts) and scale, first to
+      // touch pixels, converts each picture as it comes. Reinitialised, the movie's whole graph
+      // restarted at that picture, its fps state lost: the layer's first pictures were dropped.
+      const uniform = src.held ? ['scale', 'format=rgba'] : [];
       chain = src.held && !e.zoom
-        ? [`trim=duration=${num(layer.duration)}`, rebase, ...picture, `fps=${fps}`, ...skip]
-        : [`trim=duration=${num(layer.duration)}`, rebase, `fps=${fps}`, ...skip, ...picture];
+        ? [`trim=duration=${num(layer.duration)}`, rebase, ...uniform, ...picture, `fps=${fps}`, ...skip]
+        : [`trim=duration=${num(layer.duration)}`, rebase, ...uniform, `fps=${fps}`, ...skip, ...picture];
       if (e.zoom) chain.push(zoompan(e.zoom, g, fps, n, true));
       return `[${src.input}:v]` + [...chain, ...motion(layer, fps)].join(',');
     }
