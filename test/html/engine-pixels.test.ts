@@ -105,6 +105,16 @@ test('an animated element rendered twice (no cache) gives the same frames, byte 
   expect(b).toEqual(a);
 });
 
+test("a page's script runs on the virtual clock: no time passes while it loads, its timer fires on its frame", async () => {
+  const html = '<div id="late" style="width:640px;height:360px;background:#00ff00;visibility:hidden"></div><script>'
+    // About 0.2 s of real work at load: page time must not move meanwhile.
+    + 'let x = 0; for (let i = 0; i < 2e8; i++) x += i;'
+    + 'if (performance.now() === 0 && Date.now() === 0) setTimeout(() => { document.getElementById("late").style.visibility = "visible"; }, 500);</script>';
+  const r = await h.render(scene([{ type: 'html', html, width: 640, height: 360, x: 0, y: 0, cache: false }]));
+  expect(near(frameAt(r.file, 0.44).at(320, 180), [0, 0, 0], 12)).toBe(true);
+  expect(near(frameAt(r.file, 0.52).at(320, 180), [0, 255, 0], 40)).toBe(true);
+});
+
 test('an html snippet naming a bundled font is drawn in it, not in the browser default', async () => {
   const inkWidth = async (family: string) => {
     const html = `<div style="font-family:'${family}';font-size:60px;color:#fff;white-space:nowrap">Wide words here</div>`;

@@ -1,7 +1,7 @@
 /**
  * Draws one layer document in the browser: a still (one transparent PNG) or, when anything on the
- * page moves, one PNG per frame at the movie's fps. Time on the page is virtual: Playwright's clock
- * fakes Date, timers and requestAnimationFrame, and every CSS animation, transition and Web
+ * page moves, one PNG per frame at the movie's fps. Time on the page is virtual: Playwright's clock,
+ * paused, fakes Date, timers and requestAnimationFrame, and every CSS animation, transition and Web
  * Animation is paused and seeked to the frame's time before the picture is taken, so the same input
  * gives the same frames however fast the machine is. Frames are PNG files, each picture once with its
  * length in an ffconcat list that ffmpeg reads as an input of the movie's graph (no pixel work in Node).
@@ -190,7 +190,10 @@ const windowDocument = (url: string, width: number, height: number) =>
 async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {
   await page.setViewportSize({ width: req.width, height: req.height });
   // Reelay's own documents have no script: they need no clock, and a reused page keeps its own.
-  if (!req.onlyAnimationsMove) await page.clock.install({ time: 0 });
+  // Playwright's clock paused at 0 (installed by pauseAt): page time moves only by our steps. Once
+  // `install`ed it ran in real time (a 1 s timer fired a frame early or late with the machine's
+  // speed), and install-then-pause left performance.now() at the milliseconds between the two calls.
+  if (!req.onlyAnimationsMove) await page.clock.pauseAt(0);
   await page.goto(req.windowUrl ?? req.url, { waitUntil: 'load', timeout: 30_000 });
   await closePopups(page);
   const doc = req.windowUrl ? page.frames().find((f) => f.url() === req.url) : page.mainFrame();
