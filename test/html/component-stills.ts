@@ -44,6 +44,10 @@ export const STILLS: { id: string; at: number; settings: unknown }[] = [
     front: { 'background-image': `${IMAGES}/photo.png` }, right: { 'background-color': '#FFD23F' }, top: { 'background-color': '#FF2B2B' },
     origin: { rotateX: -25, rotateY: 0, zoom: 0.4 }, destination: { rotateX: -25, rotateY: -35, zoom: 1, duration: 1500, easing: 'easeOutBack' },
   } },
+  { id: 'shape/html', at: 1.5, settings: {
+    html1: { left: '8%', top: '20%', width: '30%', height: '60%', rotate: -20, html: '<svg viewBox="0 0 24 24" width="100%" height="100%"><path fill="#FFD23F" stroke="#0F132D" stroke-width="0.4" d="M12 2l3.09 6.26L22 9.27l-5 4.87L18.18 22 12 18.56 5.82 22 7 14.14l-5-4.87 6.91-1.01z"/></svg>', animate: { rotate: 0, duration: 1200, easing: 'easeOutBack' } },
+    html2: { left: '42%', top: '20%', width: '52%', height: '60%', opacity: 0, 'align-items': 'center', 'text-align': 'left', color: 'white', 'font-family': 'Inter', 'font-size': '5vw', html: '<div style="font-weight:700;font-size:7vw">Rated 5/5</div><div>by <b>1,024</b> readers</div>', animate: { opacity: 1, duration: 800, delay: 400 } },
+  } },
   { id: 'textbox/simple', at: 2, settings: {
     textbox1: { left: '5%', top: '10%', width: '40%', height: '35%', text: 'Fitted to its box, however long the sentence is', background: '#0F132D', 'border-radius': '1vw', padding: '1vw' },
     textbox2: { left: '55%', top: '10%', width: '40%', height: '35%', text: 'SALE', background: '#FFD23F', color: '#0F132D', 'font-family': 'Anton', rotate: -5 },

@@ -76,6 +76,10 @@ const CASES: Case[] = [
   { id: 'shape/cutout', mid: 0.5, end: 2, colour: GREEN, where: { x0: W / 2, y0: 0, x1: W, y1: H }, empty: [{ x0: 0, y0: 0, x1: W / 2, y1: H }], settings: {
     background: { 'background-image': `${IMAGES}/green.png` }, cutout: { shape: 'circle', x: '25%', r: '10%', animate: { x: '75%', duration: 1000 } },
   } },
+  { id: 'shape/html', mid: 0.7, end: 2, colour: GREEN, where: { x0: 0, y0: 0, x1: W / 2, y1: H }, empty: [{ x0: W / 2 + 10, y0: 0, x1: (3 * W) / 4 - 10, y1: H }], settings: {
+    html1: { left: '0%', top: '0%', width: '50%', height: '100%', html: '<svg width="100%" height="100%" style="display:block"><rect width="100%" height="100%" fill="#00ff00"/></svg>' },
+    html2: { left: '0%', top: '0%', width: '25%', height: '100%', html: '<div style="height:360px;background:#0000ff"></div>', animate: { left: '75%', duration: 1000, easing: 'easeInOutQuad', delay: 200 } },
+  } },
   { id: 'shape/3dbox', mid: 2.5, end: 5.5, colour: GREEN, where: centre, empty: corners, settings: { front: { 'background-color': '#00ff00' }, size: { width: '30vw', height: '20vw', depth: '10vw' } } },
 ];
 
@@ -291,6 +295,28 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
       expect(magentaInCircle(shown.file)).toBeGreaterThan(0.7 * Math.PI * 16 * 16);
       const refused = await h.render(movie({ component: 'basic/051', settings: { image: { src: 'http://169.254.169.254/latest/meta-data/x.png', size: '20vw' } } }));
       expect(magentaInCircle(refused.file)).toBe(0);
+    } finally {
+      await server.close();
+      h.cleanup();
+    }
+  });
+
+  test("shape/html's markup is a page like an html element's: its script runs on the virtual clock, its pictures go through the asset policy", async () => {
+    const h = harness('component-shape-html');
+    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
+    const server = await serveDir(h.dir);
+    try {
+      const r = await h.render(movie({ component: 'shape/html', settings: {
+        html1: { width: '50%', html: `<img src="${server.url}/magenta.png" style="display:block;width:100%;height:360px"><img src="http://169.254.169.254/latest/meta-data/x.png">` },
+        // Shown by a timer at 1 s of page time: in a page reused without the clock it would show whenever the machine got there.
+        html2: { left: '50%', width: '50%', html: '<div id="late" style="height:360px;background:#00ff00;visibility:hidden"></div><script>setTimeout(() => { document.getElementById("late").style.visibility = "visible"; }, 1000)</script>' },
+      } }));
+      expect(server.hits).toEqual(['/magenta.png']);
+      const right = (t: number) => frameAt(r.file, t).at((3 * W) / 4, H / 2);
+      expect(near(frameAt(r.file, 0.5).at(W / 4, H / 2), [255, 0, 255], 40)).toBe(true);
+      expect(near(right(0.9), [0, 0, 0], 12)).toBe(true);
+      expect(near(right(1.1), [0, 255, 0], 40)).toBe(true);
+      expect(near(right(2.2), [0, 255, 0], 40)).toBe(true);
     } finally {
       await server.close();
       h.cleanup();

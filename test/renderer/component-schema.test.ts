@@ -17,7 +17,7 @@ const issues = (el: Record<string, unknown>) => {
 const ctx = { width: 640, height: 360, duration: 5, fps: 25 };
 
 test('the ten ids real movies use (and more) are in the library', () => {
-  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle', 'basic/051', 'shape/cutout', 'shape/3dbox', 'advanced/100']) {
+  for (const id of ['advanced/000', 'advanced/051', 'shape/polygon', 'textbox/simple', 'advanced/060', 'advanced/070', 'basic/100', 'advanced/050', 'advanced/001', 'basic/000', 'basic/001', 'basic/052', 'basic/125', 'shape/rectangle', 'basic/051', 'shape/cutout', 'shape/3dbox', 'advanced/100', 'shape/html']) {
     expect(componentIds()).toContain(id);
   }
 });
@@ -92,8 +92,8 @@ test('free CSS values: gradients, shadows and borders pass in a normal form; any
 test('every component renders with no settings, and what the settings say reaches the page only in its checked form', () => {
   for (const def of COMPONENTS.values()) {
     const m = def.render(def.settings.parse({}), ctx);
-    // shape/rectangle, shape/polygon and textbox/simple draw the boxes they are given: none, nothing.
-    if (!['shape/rectangle', 'shape/polygon', 'textbox/simple'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
+    // shape/rectangle, shape/polygon, shape/html and textbox/simple draw the boxes they are given: none, nothing.
+    if (!['shape/rectangle', 'shape/polygon', 'shape/html', 'textbox/simple'].includes(def.id)) expect(m.html.length).toBeGreaterThan(0);
     expect(m.css).not.toMatch(/url\(|<\/style|@import/i);
     expect(m.html).not.toMatch(/https?:/);
   }
@@ -102,6 +102,19 @@ test('every component renders with no settings, and what the settings say reache
   expect(m.html).toContain('&lt;/div&gt;&lt;script&gt;');
   expect(m.css).toContain('color:rgba(255,0,0,1)');
   expect(m.css).toContain('font-size:40px');
+});
+
+test("shape/html alone carries the movie's markup, as written; its boxes' CSS is checked like any component's", () => {
+  expect([...COMPONENTS.values()].filter((d) => d.untrustedMarkup).map((d) => d.id)).toEqual(['shape/html']);
+  const def = COMPONENTS.get('shape/html')!;
+  const svg = '<svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="red"/></svg>';
+  const m = def.render(def.settings.parse({ html1: { html: svg, left: '10%', 'align-items': 'center', 'font-family': 'Inter' } }), ctx);
+  expect(m.html).toContain(svg);
+  expect(m.css).toMatch(/\.html1\{[^}]*display:flex;align-items:center;left:10%/);
+  expect(m.fonts).toEqual(['Inter']);
+  expect(Object.keys(issues({ component: 'shape/html', settings: { html1: { left: '1px;background:url(x)' }, html2: { 'align-items': 'middle;' }, html3: { html: ['<b>'] } } }))).toEqual([
+    'scenes[0].elements[0].settings.html1.left', 'scenes[0].elements[0].settings.html2.align-items', 'scenes[0].elements[0].settings.html3.html',
+  ]);
 });
 
 test('inline tags JSON2Video texts use stay tags only when bare', () => {

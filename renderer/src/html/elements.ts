@@ -94,17 +94,20 @@ export interface ComponentRequest {
 /**
  * A component of JSON2Video's library (html/components/) in the element's box: the layer is the part
  * of the box it draws in (at any time), frames when the component moves. Its markup is Reelay's own (no script), so only its CSS
- * animations move and frames outside them repeat.
+ * animations move and frames outside them repeat. A component carrying the movie's own markup
+ * (shape/html) is a page like an html element's instead: scripts may move anything at any time, so
+ * the layer is the whole box, moving when its frames differ.
  */
 export async function drawComponent(el: ComponentRequest, box: { width: number; height: number }, ctx: DrawContext): Promise<CaptureResult> {
   const def = COMPONENTS.get(el.component);
   if (!def) throw new RenderError('invalid_movie', `${ctx.path}.component: unknown component '${el.component}' (supported: ${componentIds().join(', ')})`, { path: `${ctx.path}.component` });
   const settings = def.settings.parse(el.settings ?? {});
   const markup = def.render(settings, { width: box.width, height: box.height, duration: ctx.duration, fps: ctx.fps });
-  const fontFaces = await webFontFaces(markup.fonts.slice(0, 10), ctx);
+  const own = def.untrustedMarkup !== true;
+  const fontFaces = (await webFontFaces(markup.fonts.slice(0, 10), ctx)) + (own ? '' : await pageFontFaces(markup.html, ctx));
   const html = layerDocument({ width: box.width, height: box.height, body: markup.html, css: markup.css, fontFaces });
-  return ctx.engine.render({
-    html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache,
-    clip: def.animated ? 'moving-content' : 'content', animated: def.animated, onlyAnimationsMove: true,
-  }, ctx.where, ctx.path);
+  const spec = { html, width: box.width, height: box.height, fps: ctx.fps, duration: ctx.duration, useCache: ctx.useCache };
+  return ctx.engine.render(own
+    ? { ...spec, clip: def.animated ? 'moving-content' : 'content', animated: def.animated, onlyAnimationsMove: true }
+    : { ...spec, clip: 'box', animated: 'detect' }, ctx.where, ctx.path);
 }

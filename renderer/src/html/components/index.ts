@@ -18,6 +18,7 @@ import { basic100 } from './basic-100';
 import { basic125 } from './basic-125';
 import { shape3dbox } from './shape-3dbox';
 import { shapeCutout } from './shape-cutout';
+import { shapeHtml } from './shape-html';
 import { shapePolygon } from './shape-polygon';
 import { shapeRectangle } from './shape-rectangle';
 import { textboxSimple } from './textbox-simple';
@@ -25,7 +26,7 @@ import type { ComponentDefinition } from './types';
 
 const ALL = [
   basic000, basic001, basic050, basic051, basic052, basic100, basic125, advanced000, advanced001, advanced050, advanced051, advanced060, advanced070, advanced100,
-  shapeRectangle, shapePolygon, shapeCutout, shape3dbox, textboxSimple,
+  shapeRectangle, shapePolygon, shapeCutout, shape3dbox, shapeHtml, textboxSimple,
 ] as ComponentDefinition[];
 
 export const COMPONENTS: ReadonlyMap<string, ComponentDefinition> = new Map(ALL.map((c) => [c.id, c]));

@@ -31,6 +31,12 @@ export interface ComponentDefinition<S = unknown> {
   settings: z.ZodType<S>;
   /** Whether it moves (frames) or is one still. */
   animated: boolean;
+  /**
+   * Its markup carries HTML written in the movie (shape/html), scripts possible: the engine draws it
+   * as an html element's page (a fresh context, the virtual clock, the whole box), not in the pages
+   * a render reuses for Reelay's own script-free documents.
+   */
+  untrustedMarkup?: boolean;
   render(settings: S, ctx: ComponentContext): ComponentMarkup;
 }
 
