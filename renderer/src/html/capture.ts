@@ -140,7 +140,7 @@ export async function capture(session: BrowserSession, request: CaptureRequest):
   // a new context and page cost more CPU than drawing a still. Any other page gets a fresh context.
   const own = req.onlyAnimationsMove === true;
   const take = async () => {
-    const page = own ? await session.takeOwnPage() : await (await session.newContext()).newPage();
+    const page = own ? await session.takeOwnPage() : await pagePausedAtZero(session);
     pages.push(page);
     return page;
   };
@@ -186,14 +186,22 @@ const windowDocument = (url: string, width: number, height: number) =>
   + `iframe{position:absolute;left:0;top:0;width:${width}px;height:${height}px;border:0;background:transparent}</style></head>`
   + `<body><iframe id="reelay-window" scrolling="no" src="${escapeHtml(url)}"></iframe></body></html>`;
 
+/**
+ * A page in a fresh context whose documents start with Playwright's clock paused at 0 (pauseAt
+ * installs it paused): page time moves only by our steps. Reelay's own documents have no script and
+ * need no clock. Installed with `install`, the clock ran in real time (a 1 s timer fired a frame early
+ * or late with the machine's speed); paused while a page was open, it could fail ("Cannot
+ * fast-forward to the past") when that page's clock had run a millisecond: so no page is open yet.
+ */
+async function pagePausedAtZero(session: BrowserSession): Promise<Page> {
+  const context = await session.newContext();
+  await context.clock.pauseAt(0);
+  return context.newPage();
+}
+
 /** The layer, or undefined when `animated: 'detect'` found movement (then it is drawn again with frames). */
 async function draw(page: Page, req: CaptureRequest, frameCount: number): Promise<CaptureResult | undefined> {
   await page.setViewportSize({ width: req.width, height: req.height });
-  // Reelay's own documents have no script: they need no clock, and a reused page keeps its own.
-  // Playwright's clock paused at 0 (installed by pauseAt): page time moves only by our steps. Once
-  // `install`ed it ran in real time (a 1 s timer fired a frame early or late with the machine's
-  // speed), and install-then-pause left performance.now() at the milliseconds between the two calls.
-  if (!req.onlyAnimationsMove) await page.clock.pauseAt(0);
   await page.goto(req.windowUrl ?? req.url, { waitUntil: 'load', timeout: 30_000 });
   await closePopups(page);
   const doc = req.windowUrl ? page.frames().find((f) => f.url() === req.url) : page.mainFrame();
