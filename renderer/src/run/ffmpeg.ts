@@ -12,6 +12,7 @@
  * the render's budget (`memory_limit`).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -274,7 +275,9 @@ export async function runFfmpeg(cmd: FfmpegCommand, opts: RunOptions = {}): Prom
   if (opts.signal?.aborted) throw new RenderError('cancelled', 'cancelled');
   const ownDir = opts.workDir === undefined ? await fs.mkdtemp(path.join(os.tmpdir(), 'reelay-ffmpeg-')) : undefined;
   const dir = opts.workDir ?? ownDir!;
-  const graphFile = path.join(dir, `graph-${process.pid}-${Date.now().toString(36)}.txt`);
+  // A name of its own: a segmented render starts its segments and its sound mix in one work dir at
+  // once, and names made of the pid and the millisecond collided (one ffmpeg ran another's graph).
+  const graphFile = path.join(dir, `graph-${randomUUID()}.txt`);
   try {
     await fs.writeFile(graphFile, cmd.filterGraph.join(';\n'));
     let last = -1;
