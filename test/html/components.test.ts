@@ -323,6 +323,24 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
     }
   });
 
+  test('the same layer in two scenes is drawn once, not twice at once into the same files, and shows in both', async () => {
+    const h = harness('layer-twice');
+    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
+    const server = await serveDir(h.dir);
+    try {
+      // Each drawing of the page asks for one address of its own (the engine fetches each address once a render).
+      const ping = `<script>fetch("${server.url}/draw-" + Math.random().toString(36).slice(2)).catch(() => undefined)</script>`;
+      const el = { type: 'html', cache: false, width: W / 2, height: H, x: 0, y: 0, html: `<img src="${server.url}/magenta.png" style="display:block;width:100%;height:100%">${ping}` };
+      const scene = { 'background-color': '#000000', duration: 1.2, elements: [el] };
+      const r = await h.render({ resolution: 'custom', width: W, height: H, fps: 25, scenes: [scene, scene] });
+      expect(server.hits.filter((p) => p.startsWith('/draw-'))).toHaveLength(1);
+      for (const t of [0.6, 1.8]) expect(near(frameAt(r.file, t).at(W / 4, H / 2), [255, 0, 255], 40)).toBe(true);
+    } finally {
+      await server.close();
+      h.cleanup();
+    }
+  });
+
   test("a component's fade-out (the element's own field) fades its layer over its last seconds", async () => {
     const h = harness('component-fade-out');
     try {

@@ -6,7 +6,7 @@
  * gives the same frames however fast the machine is. Frames are PNG files, each picture once with its
  * length in an ffconcat list that ffmpeg reads as an input of the movie's graph (no pixel work in Node).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -255,7 +255,7 @@ async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCo
   // of the layer's chain repeats it). Documents Reelay wrote itself move only while an animation is
   // active: between, the last picture stays without being taken again.
   const dir = `${req.out}.frames`;
-  const tmp = `${dir}.${process.pid}.tmp`;
+  const tmp = `${dir}.${randomUUID()}.tmp`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   try {
@@ -394,7 +394,7 @@ async function contentBox(doc: Frame, req: CaptureRequest, times?: number[]): Pr
 }
 
 async function writeAtomically(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${randomUUID()}.tmp`;
   await fs.writeFile(tmp, data);
   await fs.rename(tmp, file);
 }

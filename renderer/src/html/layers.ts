@@ -3,14 +3,17 @@
  * by the browser once and kept in the shared cache by content, like assets: the same markup at the
  * same size, fps and length is drawn once for every render that uses it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { capture, type CaptureRequest, type CaptureResult } from './capture';
 import { BrowserSession } from './session';
 
 /** Bumped when the way layers are drawn changes, so cached layers of older code are not reused. */
-const ENGINE_VERSION = 3;
+const ENGINE_VERSION = 4;
+
+/** Layers being drawn in this process, by key (see LayerEngine.render). */
+const inFlight = new Map<string, Promise<CaptureResult>>();
 
 export interface LayerSpec {
   /** The layer document's full HTML; or `url` for a page. */
@@ -68,12 +71,29 @@ export class LayerEngine {
   }
 
   async render(spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
-    return this.slot(() => this.draw(spec, where, jsonPath));
+    const { useCache: _, ...content } = spec;
+    const key = createHash('sha256').update(JSON.stringify([ENGINE_VERSION, content])).digest('hex');
+    // The same layer being drawn (by this render or another in the process) is waited for: drawn twice
+    // at once, both wrote the same files. When that drawing fails (its render cancelled, its budget
+    // spent), this one draws it, and its errors name its own element.
+    for (let other = inFlight.get(key); other; other = inFlight.get(key)) {
+      try {
+        return await other;
+      } catch {
+        // drawn below
+      }
+    }
+    const mine = this.slot(() => this.draw(key, spec, where, jsonPath));
+    inFlight.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (inFlight.get(key) === mine) inFlight.delete(key);
+    }
   }
 
-  private async draw(spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
-    const { useCache, ...content } = spec;
-    const key = createHash('sha256').update(JSON.stringify([ENGINE_VERSION, content])).digest('hex');
+  private async draw(key: string, spec: LayerSpec, where: string, jsonPath: string): Promise<CaptureResult> {
+    const { useCache } = spec;
     const meta = path.join(this.dir, `${key}.json`);
     if (useCache) {
       const hit = await readMeta(meta);
@@ -86,8 +106,9 @@ export class LayerEngine {
       url, width: spec.width, height: spec.height, fps: spec.fps, duration: spec.duration, clip: spec.clip, animated: spec.animated,
       wait: spec.wait, onlyAnimationsMove: spec.onlyAnimationsMove, where, path: jsonPath, out: path.join(this.dir, key), signal: this.opts.signal,
     });
-    await fs.writeFile(`${meta}.${process.pid}.tmp`, JSON.stringify(result));
-    await fs.rename(`${meta}.${process.pid}.tmp`, meta);
+    const tmp = `${meta}.${randomUUID()}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(result));
+    await fs.rename(tmp, meta);
     return result;
   }
 
