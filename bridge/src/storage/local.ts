@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, writeFile, rename } from 'node:fs/promises';
@@ -23,7 +24,7 @@ export class LocalStorage implements Storage {
     const file = this.pathOf(key);
     await mkdir(path.dirname(file), { recursive: true });
     // Write then rename so a reader never sees half a file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.part`;
+    const tmp = `${file}.${randomUUID()}.part`;
     await writeFile(tmp, data);
     await rename(tmp, file);
     return { key, size: data.length, modifiedAt: new Date() };
@@ -32,7 +33,7 @@ export class LocalStorage implements Storage {
   async putFile(key: string, file: string): Promise<void> {
     const to = this.pathOf(key);
     await mkdir(path.dirname(to), { recursive: true });
-    const tmp = `${to}.${process.pid}.${Date.now()}.part`;
+    const tmp = `${to}.${randomUUID()}.part`;
     await copyFile(file, tmp, fsConstants.COPYFILE_FICLONE);
     await rename(tmp, to);
   }

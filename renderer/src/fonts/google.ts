@@ -6,7 +6,7 @@
  * does not ask again on every render. `REELAY_GOOGLE_FONTS=0` turns this off; tests point
  * `REELAY_GOOGLE_FONTS_URL` at a server on loopback.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
@@ -70,7 +70,7 @@ export async function googleFont(family: string, weight: number, style: FontStyl
     if (rules.length > 0) found = { family: rules[0].family, faces: await Promise.all(rules.map((rule) => download(rule, dir, opts))) };
   }
   await fs.mkdir(dir, { recursive: true });
-  const tmp = `${record}.${process.pid}.tmp`;
+  const tmp = `${record}.${randomUUID()}.tmp`;
   await fs.writeFile(tmp, JSON.stringify(found));
   await fs.rename(tmp, record);
   return 'faces' in found ? found : undefined;

@@ -3,7 +3,7 @@
  * in --local mode), asks providers for voices and images, probes every source with ffprobe, lays
  * out text and writes the subtitles file. Everything after this is pure.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RenderError } from '../errors';
@@ -174,7 +174,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
         const file = path.join(opts.cacheDir, 'images', `${sha(JSON.stringify([model, el.prompt, box.boxWidth, box.boxHeight]))}.img`);
         if (!useCache || !existsSync(file)) {
           await fs.mkdir(path.dirname(file), { recursive: true });
-          const tmp = `${file}.${process.pid}.tmp`;
+          const tmp = `${file}.${randomUUID()}.tmp`;
           try {
             await provider.generate({ prompt: el.prompt, model, width: box.boxWidth, height: box.boxHeight, connection: connectionOf(l), signal: opts.signal }, tmp);
           } catch (err) {
@@ -201,7 +201,7 @@ async function plan(movie: Movie, opts: NormaliseOptions, engine: LayerEngine): 
       const file = path.join(opts.cacheDir, 'voice', `${sha(JSON.stringify([model, el.voice ?? '', el.text, ...(settings ? [settings] : [])]))}.audio`);
       if (!useCache || !existsSync(file)) {
         await fs.mkdir(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
+        const tmp = `${file}.${randomUUID()}.tmp`;
         try {
           await provider.synthesize({ text: el.text, voice: el.voice, model, ...(settings ? { settings } : {}), connection: connectionOf(l), signal: opts.signal }, tmp);
         } catch (err) {

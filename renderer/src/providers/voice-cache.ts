@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { providerSettings } from './http';
@@ -31,7 +31,7 @@ export async function readVoiceCache(key: string, outFile: string): Promise<bool
 export async function writeVoiceCache(key: string, sourceFile: string): Promise<void> {
   const file = cachePath(key);
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${file}.${randomUUID()}.tmp`;
   await copyFile(sourceFile, tmp);
   await rename(tmp, file);
 }

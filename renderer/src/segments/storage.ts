@@ -4,6 +4,7 @@
  * renderer depends on no bridge code. A renderer started without one (tests, a bare worker) uses a
  * directory under its data dir, shared by renderers that share that directory.
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -51,7 +52,7 @@ export class DirectoryStorage implements IntermediateStorage {
 /** Writes a temporary file next to `target` and renames it: a reader sees the whole file or none. */
 async function writeInPlace(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.${Date.now()}.part`;
+  const tmp = `${target}.${randomUUID()}.part`;
   try {
     await write(tmp);
     await fs.rename(tmp, target);
