@@ -12,7 +12,7 @@ import { BrowserSession } from './session';
 /** Bumped when the way layers are drawn changes, so cached layers of older code are not reused. */
 const ENGINE_VERSION = 4;
 
-/** Layers being drawn in this process, by key (see LayerEngine.render). */
+/** Layers being drawn in this process, by where they are written (cache dir and key; see LayerEngine.render). */
 const inFlight = new Map<string, Promise<CaptureResult>>();
 
 export interface LayerSpec {
@@ -76,7 +76,8 @@ export class LayerEngine {
     // The same layer being drawn (by this render or another in the process) is waited for: drawn twice
     // at once, both wrote the same files. When that drawing fails (its render cancelled, its budget
     // spent), this one draws it, and its errors name its own element.
-    for (let other = inFlight.get(key); other; other = inFlight.get(key)) {
+    const drawing = path.join(this.dir, key);
+    for (let other = inFlight.get(drawing); other; other = inFlight.get(drawing)) {
       try {
         return await other;
       } catch {
@@ -84,11 +85,11 @@ export class LayerEngine {
       }
     }
     const mine = this.slot(() => this.draw(key, spec, where, jsonPath));
-    inFlight.set(key, mine);
+    inFlight.set(drawing, mine);
     try {
       return await mine;
     } finally {
-      if (inFlight.get(key) === mine) inFlight.delete(key);
+      if (inFlight.get(drawing) === mine) inFlight.delete(drawing);
     }
   }
 
