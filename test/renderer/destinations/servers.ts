@@ -71,12 +71,24 @@ function silentLogger(): unknown {
 
 const STATUS = { OK: 0, EOF: 1, NO_SUCH_FILE: 2, FAILURE: 4 };
 
+/**
+ * An ed25519 host key and its parsed public half. ssh2's generator strips a public key's leading zero
+ * bytes, so about one key in 256 does not parse back ("Malformed OpenSSH public key", mscdex/ssh2#1513;
+ * it failed CI once): such a key is drawn again.
+ */
+function ed25519HostKey() {
+  for (let attempt = 0; ; attempt++) {
+    const { private: hostKey, public: hostPublic } = sshUtils.generateKeyPairSync('ed25519');
+    const parsed = sshUtils.parseKey(hostPublic);
+    const pub = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!(pub instanceof Error)) return { hostKey, pub };
+    if (attempt === 20) throw pub;
+  }
+}
+
 export async function startSftpServer(creds: Credentials): Promise<{ port: number; root: string; hostKeyFingerprint: string; close(): Promise<void> }> {
   const root = tempDir('sftp');
-  const { private: hostKey, public: hostPublic } = sshUtils.generateKeyPairSync('ed25519');
-  const parsed = sshUtils.parseKey(hostPublic);
-  const pub = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (pub instanceof Error) throw pub;
+  const { hostKey, pub } = ed25519HostKey();
   const hostKeyFingerprint = createHash('sha256').update(pub.getPublicSSH()).digest('base64').replace(/=+$/, '');
   const local = (p: string) => path.join(root, path.posix.normalize('/' + p));
 
