@@ -253,6 +253,19 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
     return n;
   };
 
+  /** A render harness whose magenta picture is served on loopback; both are gone afterwards. */
+  const withPicture = async (name: string, fn: (h: ReturnType<typeof harness>, server: Awaited<ReturnType<typeof serveDir>>) => Promise<void>) => {
+    const h = harness(name);
+    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
+    const server = await serveDir(h.dir);
+    try {
+      await fn(h, server);
+    } finally {
+      await server.close();
+      h.cleanup();
+    }
+  };
+
   test('advanced/000 goes out as its reference says, near the end of the element, with the same frames twice', async () => {
     const h = harness('component-exit');
     try {
@@ -279,9 +292,6 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
   });
 
   test("a component's picture is fetched like any asset: a served one shows in the frame, the metadata address is refused and the render goes on", async () => {
-    const h = harness('component-picture');
-    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
-    const server = await serveDir(h.dir);
     // The circle (20vw = 128 px) sits bottom left, inside the card's padding (4vw, 7vh).
     const magentaInCircle = (file: string) => {
       const f = frameAt(file, 2);
@@ -289,23 +299,17 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
       for (let y = H - 25 - 128; y < H - 25; y += 4) for (let x = 26; x < 26 + 128; x += 4) if (near(f.at(x, y), [255, 0, 255], 60)) n++;
       return n;
     };
-    try {
+    await withPicture('component-picture', async (h, server) => {
       const shown = await h.render(movie({ component: 'basic/051', settings: { image: { src: `${server.url}/magenta.png`, size: '20vw' } } }));
       expect(server.hits).toEqual(['/magenta.png']);
       expect(magentaInCircle(shown.file)).toBeGreaterThan(0.7 * Math.PI * 16 * 16);
       const refused = await h.render(movie({ component: 'basic/051', settings: { image: { src: 'http://169.254.169.254/latest/meta-data/x.png', size: '20vw' } } }));
       expect(magentaInCircle(refused.file)).toBe(0);
-    } finally {
-      await server.close();
-      h.cleanup();
-    }
+    });
   });
 
   test("shape/html's markup is a page like an html element's: its script runs on the virtual clock, its pictures go through the asset policy", async () => {
-    const h = harness('component-shape-html');
-    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
-    const server = await serveDir(h.dir);
-    try {
+    await withPicture('component-shape-html', async (h, server) => {
       const r = await h.render(movie({ component: 'shape/html', settings: {
         html1: { width: '50%', html: `<img src="${server.url}/magenta.png" style="display:block;width:100%;height:360px"><img src="http://169.254.169.254/latest/meta-data/x.png">` },
         // Shown by a timer at 1 s of page time: in a page reused without the clock it would show whenever the machine got there.
@@ -317,17 +321,11 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
       expect(near(right(0.9), [0, 0, 0], 12)).toBe(true);
       expect(near(right(1.1), [0, 255, 0], 40)).toBe(true);
       expect(near(right(2.2), [0, 255, 0], 40)).toBe(true);
-    } finally {
-      await server.close();
-      h.cleanup();
-    }
+    });
   });
 
   test('the same layer in two scenes is drawn once, not twice at once into the same files, and shows in both', async () => {
-    const h = harness('layer-twice');
-    writeFileSync(path.join(h.dir, 'magenta.png'), PICTURES['magenta.png']);
-    const server = await serveDir(h.dir);
-    try {
+    await withPicture('layer-twice', async (h, server) => {
       // Each drawing of the page asks for one address of its own (the engine fetches each address once a render).
       const ping = `<script>fetch("${server.url}/draw-" + Math.random().toString(36).slice(2)).catch(() => undefined)</script>`;
       const el = { type: 'html', cache: false, width: W / 2, height: H, x: 0, y: 0, html: `<img src="${server.url}/magenta.png" style="display:block;width:100%;height:100%">${ping}` };
@@ -335,10 +333,7 @@ describe('through the engine (Chromium, the virtual clock, ffmpeg): how componen
       const r = await h.render({ resolution: 'custom', width: W, height: H, fps: 25, scenes: [scene, scene] });
       expect(server.hits.filter((p) => p.startsWith('/draw-'))).toHaveLength(1);
       for (const t of [0.6, 1.8]) expect(near(frameAt(r.file, t).at(W / 4, H / 2), [255, 0, 255], 40)).toBe(true);
-    } finally {
-      await server.close();
-      h.cleanup();
-    }
+    });
   });
 
   test("a component's fade-out (the element's own field) fades its layer over its last seconds", async () => {

@@ -256,7 +256,6 @@ async function drawPictures(page: Page, doc: Frame, req: CaptureRequest, frameCo
   // active: between, the last picture stays without being taken again.
   const dir = `${req.out}.frames`;
   const tmp = `${dir}.${randomUUID()}.tmp`;
-  await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   try {
     const list = ['ffconcat version 1.0'];
