@@ -36,6 +36,10 @@ export function openDb(database: Config['database']): Db {
     max: 10,
     ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
   });
+  // An idle connection the server ends (restart, failover, an administrator) is reported here, and
+  // unheard it was an uncaught exception that took the process down. The pool has already dropped
+  // that connection and the next query opens a new one; queries in flight get their own error.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
