@@ -163,8 +163,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * Microseconds this machine takes to give a process a fresh 4 KiB page (first write to new memory,
  * less a second write to it). Chromium's compositor reads every picture back into new buffers, so the
  * engine's CPU per picture grows with this, ffmpeg's (which pools its buffers) much less: the ratio to
- * the floor depends on the machine through it. Measured in a PVM guest: 12–15 µs, and perf put ~70%
- * of the GPU process's samples in page-fault handling.
+ * the floor depends on the machine through it. Measured in a PVM guest: 11–15 µs; perf put a third
+ * of the GPU process's samples in the kernel's fault path and another third in the copies that fault;
+ * transparent huge pages made a full-page picture 1.6× cheaper there, movie (d) about 1.1×.
  */
 function freshPageMicros(): number {
   const bytes = 64 << 20;

@@ -181,7 +181,7 @@ export async function capture(session: BrowserSession, request: CaptureRequest):
  * and Chromium composites and reads back only the box. Measured: a 1080p viewport cost ~140 ms of CPU
  * per picture in an earlier Chromium's compositor even when empty, a 1920×300 one ~40 ms, whatever the
  * clip. Chromium 156 (Debian) costs ~120 ms for a 1080p picture and ~15 ms for a 960×160 clip of it,
- * most of it page faults on the new buffers each picture is read back into.
+ * much of it page faults on the new buffers each picture is read back into.
  */
 const windowDocument = (url: string, width: number, height: number) =>
   '<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent;overflow:hidden}'
